@@ -1,0 +1,118 @@
+//! Benchmarks for SPEC §7, run by `scripts/bench.sh` (each mode in its own
+//! process, so that peak memory is that mode's alone).
+//!
+//!   bench read FILE          calamine's streaming reader over every sheet (the baseline)
+//!   bench import FILE DB     Comptoir's import of FILE into a fresh store DB
+//!   bench synth DB LINES     fill DB with LINES generated invoice lines (SQL, fast)
+//!   bench refresh DB [N]     all analytics views, N times; median and max
+//!
+//! Each prints one line: `mode=… seconds=… rows=… rows_per_s=… peak_rss_mb=…`.
+
+use calamine::{open_workbook_auto, Reader, Sheets};
+use comptoir_core::analytics::{self, Period};
+use comptoir_core::import::{self, ImportOptions};
+use comptoir_core::store::Store;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn read(file: &Path) -> u64 {
+    let mut book = open_workbook_auto(file).expect("workbook opens");
+    let mut cells = 0u64;
+    for name in book.sheet_names() {
+        match &mut book {
+            Sheets::Xlsx(x) => {
+                let mut r = x.worksheet_cells_reader(&name).expect("sheet opens");
+                while let Some(c) = r.next_cell().expect("cell reads") {
+                    std::hint::black_box(c.get_value());
+                    cells += 1;
+                }
+            }
+            other => cells += other.worksheet_range(&name).expect("sheet reads").used_cells().count() as u64,
+        }
+    }
+    cells
+}
+
+fn synth(db: &Path, lines: u64) {
+    let store = Store::open(db).expect("store opens");
+    // 150 products, 10 categories, 250 clients, ~3.5 lines an invoice over 182 days.
+    let sql = format!(
+        "BEGIN;
+         INSERT INTO products SELECT 'P' || i, 'Product ' || i, 'Cat ' || (i % 10),
+                (1 + i % 9)::DECIMAL(18,4), (2 + i % 9 + (i % 5) * 0.5)::DECIMAL(18,4), NULL, false, 0
+         FROM range(150) t(i);
+         INSERT INTO clients SELECT 'C' || i, 'Client ' || i, (i * 37 % 25000)::DECIMAL(18,2), 0 FROM range(250) t(i);
+         INSERT INTO stock SELECT 'S' || i, 'P' || (i % 150), (i % 50)::DECIMAL(18,3), 'L' || i,
+                DATE '2026-05-31' + (i % 60 - 10)::INTEGER, DATE '2026-05-31' - (i % 90)::INTEGER, 0
+         FROM range(400) t(i);
+         INSERT INTO invoices SELECT 'F' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'C' || (i % 250) END,
+                TIMESTAMP '2025-12-01 08:00' + to_minutes((i * 182 * 24 * 60 // ({lines} // 3.5))::BIGINT),
+                NULL, md5(i::VARCHAR), 0
+         FROM range(({lines} / 3.5)::BIGINT + 1) t(i);
+         INSERT INTO invoice_lines SELECT 'F' || (i * 2 // 7), (i % 4)::INTEGER, 'P' || (i * 7919 % 150),
+                (1 + i % 4)::DECIMAL(18,3), (2 + (i * 7919 % 150) % 9 + ((i * 7919 % 150) % 5) * 0.5)::DECIMAL(18,4), 0
+         FROM range({lines}) t(i);
+         COMMIT; CHECKPOINT;"
+    );
+    store.conn().execute_batch(&sql).expect("synthetic data loads");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(PathBuf::from).unwrap_or_else(|| panic!("missing argument {i}; see the header of examples/bench.rs"));
+    let started = Instant::now();
+    let (mode, rows) = match args.first().map(String::as_str) {
+        Some("read") => ("read", read(&arg(1))),
+        Some("import") => {
+            let db = arg(2);
+            let _ = std::fs::remove_file(&db);
+            let _ = std::fs::remove_file(db.with_extension("duckdb.wal"));
+            let store = Store::open(&db).expect("store opens");
+            let started = Instant::now();
+            let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |_| {}).expect("import runs");
+            assert_eq!(report.error_count, 0, "{:?}", report.errors.first());
+            let secs = started.elapsed().as_secs_f64();
+            let lines = report.counts.lines.new;
+            println!("mode=import seconds={secs:.2} rows={lines} rows_per_s={:.0} peak_rss_mb={:.0}", lines as f64 / secs, peak_rss_mb());
+            return;
+        }
+        Some("synth") => {
+            let lines: u64 = args.get(2).and_then(|s| s.parse().ok()).expect("LINES");
+            synth(&arg(1), lines);
+            ("synth", lines)
+        }
+        Some("refresh") => {
+            let store = Store::open(&arg(1)).expect("store opens");
+            let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+            let lines: u64 = store.conn().query_row("SELECT count(*) FROM invoice_lines", [], |r| r.get(0)).unwrap();
+            let mut times = Vec::new();
+            for _ in 0..n {
+                let t = Instant::now();
+                std::hint::black_box(analytics::report(&store, None, Period::Month).expect("report runs"));
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "mode=refresh runs={n} median_ms={:.0} max_ms={:.0} rows={lines} peak_rss_mb={:.0}",
+                times[n / 2],
+                times[n - 1],
+                peak_rss_mb()
+            );
+            return;
+        }
+        _ => panic!("usage: bench read FILE | import FILE DB | synth DB LINES | refresh DB [N]"),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!("mode={mode} seconds={secs:.2} rows={rows} rows_per_s={:.0} peak_rss_mb={:.0}", rows as f64 / secs, peak_rss_mb());
+}

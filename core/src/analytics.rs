@@ -1,0 +1,401 @@
+//! Analytics (SPEC §4): periods, as_of, and the report read from the SQL views
+//! in `sql/` (one table macro per view).
+
+use crate::error::{CoreError, Result};
+use crate::store::Store;
+use chrono::{Duration, NaiveDate};
+use duckdb::params;
+use serde::Serialize;
+
+/// The period a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Week,
+    Month,
+    All,
+    #[serde(rename = "custom")]
+    Custom(NaiveDate, NaiveDate),
+}
+
+impl Period {
+    /// `week`, `month`, `all` or `FROM..TO` (inclusive, `YYYY-MM-DD`).
+    pub fn parse(s: &str) -> Result<Period> {
+        match s {
+            "week" => Ok(Period::Week),
+            "month" => Ok(Period::Month),
+            "all" => Ok(Period::All),
+            custom => {
+                let bad = || {
+                    CoreError::Usage(format!(
+                        "The window \u{201c}{custom}\u{201d} is not week, month, all or FROM..TO (for example 2026-05-01..2026-05-31)."
+                    ))
+                };
+                let (a, b) = custom.split_once("..").ok_or_else(bad)?;
+                let from = NaiveDate::parse_from_str(a, "%Y-%m-%d").map_err(|_| bad())?;
+                let to = NaiveDate::parse_from_str(b, "%Y-%m-%d").map_err(|_| bad())?;
+                if from > to {
+                    return Err(CoreError::Usage(format!("The window starts ({from}) after it ends ({to}).")));
+                }
+                Ok(Period::Custom(from, to))
+            }
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Period::Week => "week".into(),
+            Period::Month => "month".into(),
+            Period::All => "all".into(),
+            Period::Custom(a, b) => format!("{a}..{b}"),
+        }
+    }
+
+    /// The inclusive dates this period covers when the report is as of `as_of`;
+    /// `earliest` is the first sale date in the store (for `all`).
+    pub fn bounds(&self, as_of: NaiveDate, earliest: NaiveDate) -> (NaiveDate, NaiveDate) {
+        match self {
+            Period::Week => (as_of - Duration::days(6), as_of),
+            Period::Month => (as_of - Duration::days(29), as_of),
+            Period::All => (earliest.min(as_of), as_of),
+            Period::Custom(a, b) => (*a, (*b).min(as_of)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Winner {
+    pub rank: i64,
+    pub product_id: String,
+    pub name: String,
+    pub quantity: String,
+    pub revenue: String,
+    pub profit: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Kpis {
+    pub revenue: String,
+    pub profit: String,
+    /// profit ÷ revenue of the lines whose cost is known, 4 decimals; null without sales.
+    pub margin_rate: Option<String>,
+    pub invoices: i64,
+    pub average_basket: Option<String>,
+    pub units_sold: String,
+    pub stock_value: String,
+    pub value_at_risk: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct KpiPair {
+    pub current: Kpis,
+    pub previous: Kpis,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Loser {
+    pub product_id: String,
+    pub name: String,
+    pub reasons: Vec<String>,
+    pub buy_price: Option<String>,
+    pub sell_price: Option<String>,
+    pub margin_rate: Option<String>,
+    pub min_margin_threshold: String,
+    pub quantity: String,
+    pub revenue: String,
+    pub profit: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LossRisk {
+    pub stock_id: String,
+    pub product_id: String,
+    pub name: String,
+    pub reasons: Vec<String>,
+    pub quantity: String,
+    pub expiry_date: Option<NaiveDate>,
+    pub last_movement: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub value_at_risk: Option<String>,
+    pub forecast_leftover: Option<String>,
+    pub forecast_leftover_value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ClientTier {
+    pub client_id: String,
+    pub name: String,
+    pub lifetime_revenue: String,
+    pub tier: String,
+    pub eligible_promo: bool,
+    pub to_next_tier: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AgeingBucket {
+    pub bucket: String,
+    pub units: String,
+    pub value: String,
+    pub batches: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DataQuality {
+    pub lines_without_cost: i64,
+    pub revenue_without_cost: String,
+    pub rejected_rows_last_import: i64,
+    pub products_unknown_to_products_sheet: i64,
+    pub products_without_cost: i64,
+}
+
+/// The full report of SPEC §5.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub as_of: NaiveDate,
+    pub window: Window,
+    pub kpis: KpiPair,
+    pub winners: Vec<Winner>,
+    pub losers: Vec<Loser>,
+    pub loss_risk: Vec<LossRisk>,
+    pub clients: Vec<ClientTier>,
+    pub stock_ageing: Vec<AgeingBucket>,
+    pub data_quality: DataQuality,
+}
+
+/// Date of the latest invoice in the store, or today when there is none;
+/// a fixed date when the `as_of` setting holds one.
+pub fn default_as_of(store: &Store) -> Result<NaiveDate> {
+    let setting: Option<String> = store
+        .conn()
+        .query_row("SELECT value FROM settings_effective WHERE key = 'as_of'", [], |r| r.get(0))?;
+    if let Some(d) = setting.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()) {
+        return Ok(d);
+    }
+    let latest: Option<NaiveDate> =
+        store.conn().query_row("SELECT max(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?;
+    Ok(latest.unwrap_or_else(|| chrono::Local::now().date_naive()))
+}
+
+fn earliest_sale(store: &Store, fallback: NaiveDate) -> Result<NaiveDate> {
+    let first: Option<NaiveDate> =
+        store.conn().query_row("SELECT min(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?;
+    Ok(first.unwrap_or(fallback))
+}
+
+/// as_of and window bounds for a period.
+pub fn resolve_window(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<(NaiveDate, Window)> {
+    let as_of = match as_of {
+        Some(d) => d,
+        None => default_as_of(store)?,
+    };
+    let (from, to) = period.bounds(as_of, earliest_sale(store, as_of)?);
+    Ok((as_of, Window { from, to }))
+}
+
+pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<Report> {
+    let (as_of, window) = resolve_window(store, as_of, period)?;
+    let (from, to) = (window.from, window.to);
+    let days = (to - from).num_days() + 1;
+    let (prev_from, prev_to) = (from - Duration::days(days), from - Duration::days(1));
+    Ok(Report {
+        as_of,
+        kpis: KpiPair { current: kpis(store, from, to)?, previous: kpis(store, prev_from, prev_to)? },
+        winners: winners(store, from, to)?,
+        losers: losers(store, from, to)?,
+        loss_risk: loss_risk(store, as_of)?,
+        clients: client_tiers(store, as_of)?,
+        stock_ageing: stock_ageing(store, as_of)?,
+        data_quality: data_quality(store, from, to)?,
+        window,
+    })
+}
+
+pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Kpis> {
+    Ok(store.conn().query_row(
+        "SELECT money(revenue), money(profit), round(margin_rate, 4)::DECIMAL(9, 4)::VARCHAR, invoices,
+                money(average_basket), units_sold::VARCHAR, money(stock_value), money(value_at_risk)
+         FROM kpis(?::DATE, ?::DATE)",
+        params![from, to],
+        |r| {
+            Ok(Kpis {
+                revenue: r.get(0)?,
+                profit: r.get(1)?,
+                margin_rate: r.get(2)?,
+                invoices: r.get(3)?,
+                average_basket: r.get(4)?,
+                units_sold: trim_decimal(&r.get::<_, String>(5)?),
+                stock_value: r.get(6)?,
+                value_at_risk: r.get(7)?,
+            })
+        },
+    )?)
+}
+
+pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT product_id, name, array_to_string(reasons, ','), money(buy_price), money(sell_price),
+                round(margin_rate, 4)::DECIMAL(9, 4)::VARCHAR, min_margin_threshold::DECIMAL(9, 4)::VARCHAR,
+                quantity::VARCHAR, money(revenue), money(profit)
+         FROM losers(?::DATE, ?::DATE)
+         ORDER BY profit ASC, margin_rate ASC NULLS LAST, product_id",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(Loser {
+            product_id: r.get(0)?,
+            name: r.get(1)?,
+            reasons: split_list(&r.get::<_, String>(2)?),
+            buy_price: r.get(3)?,
+            sell_price: r.get(4)?,
+            margin_rate: r.get(5)?,
+            min_margin_threshold: r.get(6)?,
+            quantity: trim_decimal(&r.get::<_, String>(7)?),
+            revenue: r.get(8)?,
+            profit: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT stock_id, product_id, name, array_to_string(reasons, ','), quantity::VARCHAR, expiry_date,
+                last_movement, days_left, money(value_at_risk), forecast_leftover::VARCHAR,
+                forecast_leftover_value::VARCHAR
+         FROM loss_risk(?::DATE)
+         ORDER BY value_at_risk DESC NULLS LAST, stock_id",
+    )?;
+    let rows = stmt.query_map(params![as_of], |r| {
+        Ok(LossRisk {
+            stock_id: r.get(0)?,
+            product_id: r.get(1)?,
+            name: r.get(2)?,
+            reasons: split_list(&r.get::<_, String>(3)?),
+            quantity: trim_decimal(&r.get::<_, String>(4)?),
+            expiry_date: r.get(5)?,
+            last_movement: r.get(6)?,
+            days_left: r.get(7)?,
+            value_at_risk: r.get(8)?,
+            forecast_leftover: r.get(9)?,
+            forecast_leftover_value: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+pub fn client_tiers(store: &Store, as_of: NaiveDate) -> Result<Vec<ClientTier>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT client_id, name, money(lifetime_revenue), tier, eligible_promo, money(to_next_tier)
+         FROM client_tiers(?::DATE)
+         ORDER BY lifetime_revenue DESC, client_id",
+    )?;
+    let rows = stmt.query_map(params![as_of], |r| {
+        Ok(ClientTier {
+            client_id: r.get(0)?,
+            name: r.get(1)?,
+            lifetime_revenue: r.get(2)?,
+            tier: r.get(3)?,
+            eligible_promo: r.get(4)?,
+            to_next_tier: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+pub fn stock_ageing(store: &Store, as_of: NaiveDate) -> Result<Vec<AgeingBucket>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT bucket, units::VARCHAR, money(value), batches FROM stock_ageing(?::DATE) ORDER BY ord")?;
+    let rows = stmt.query_map(params![as_of], |r| {
+        Ok(AgeingBucket {
+            bucket: r.get(0)?,
+            units: trim_decimal(&r.get::<_, String>(1)?),
+            value: r.get(2)?,
+            batches: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+pub fn data_quality(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<DataQuality> {
+    Ok(store.conn().query_row(
+        "SELECT lines_without_cost, money(revenue_without_cost), rejected_rows_last_import,
+                products_unknown_to_products_sheet, products_without_cost
+         FROM data_quality(?::DATE, ?::DATE)",
+        params![from, to],
+        |r| {
+            Ok(DataQuality {
+                lines_without_cost: r.get(0)?,
+                revenue_without_cost: r.get(1)?,
+                rejected_rows_last_import: r.get(2)?,
+                products_unknown_to_products_sheet: r.get(3)?,
+                products_without_cost: r.get(4)?,
+            })
+        },
+    )?)
+}
+
+pub fn winners(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Winner>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT rank, product_id, name, quantity::VARCHAR, money(revenue), money(profit)
+         FROM winners(?::DATE, ?::DATE) ORDER BY rank",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(Winner {
+            rank: r.get(0)?,
+            product_id: r.get(1)?,
+            name: r.get(2)?,
+            quantity: trim_decimal(&r.get::<_, String>(3)?),
+            revenue: r.get(4)?,
+            profit: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
+}
+
+/// `12.000` → `12`, `1.500` → `1.5`: quantities shown as people write them.
+pub fn trim_decimal(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn windows_follow_the_spec() {
+        let as_of = d("2026-05-31");
+        let first = d("2025-12-01");
+        assert_eq!(Period::Week.bounds(as_of, first), (d("2026-05-25"), as_of));
+        assert_eq!(Period::Month.bounds(as_of, first), (d("2026-05-02"), as_of));
+        assert_eq!(Period::All.bounds(as_of, first), (first, as_of));
+        assert_eq!(Period::parse("2026-05-01..2026-05-10").unwrap().bounds(as_of, first), (d("2026-05-01"), d("2026-05-10")));
+        assert!(Period::parse("2026-05-10..2026-05-01").is_err());
+        assert!(Period::parse("year").is_err());
+    }
+
+    #[test]
+    fn quantities_drop_trailing_zeros() {
+        assert_eq!(trim_decimal("12.000"), "12");
+        assert_eq!(trim_decimal("1.500"), "1.5");
+        assert_eq!(trim_decimal("-3.000"), "-3");
+        assert_eq!(trim_decimal("40"), "40");
+    }
+}

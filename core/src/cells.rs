@@ -1,0 +1,419 @@
+//! Cell values as read from any workbook or CSV, and their conversion to the
+//! types the store keeps (SPEC §2.3): identifiers, exact decimals, dates.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// One cell, independent of the file format it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    Empty,
+    Text(String),
+    Number(f64),
+    Int(i64),
+    Bool(bool),
+    /// A date/time cell (Excel serial already converted, 1900 or 1904 system).
+    DateTime(NaiveDateTime),
+    /// An error cell such as `#N/A` or `#DIV/0!`.
+    Error(String),
+}
+
+impl CellValue {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as the user would read it, for problem reports.
+    pub fn display(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(f) => format!("{f}"),
+            CellValue::Int(i) => i.to_string(),
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellValue::DateTime(dt) => {
+                if dt.time() == NaiveTime::MIN {
+                    dt.date().to_string()
+                } else {
+                    dt.to_string()
+                }
+            }
+            CellValue::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// Why a cell could not be converted; becomes the problem's message.
+pub type ConvError = String;
+
+/// Identifiers are text: `17850.0` becomes `17850`, spaces are trimmed.
+pub fn to_id(v: &CellValue) -> Result<Option<String>, ConvError> {
+    match v {
+        CellValue::Empty => Ok(None),
+        CellValue::Text(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(strip_point_zero(t).to_string()))
+        }
+        CellValue::Int(i) => Ok(Some(i.to_string())),
+        CellValue::Number(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                Ok(Some(format!("{}", *f as i64)))
+            } else {
+                Ok(Some(format!("{f}")))
+            }
+        }
+        CellValue::Bool(_) | CellValue::DateTime(_) => Ok(Some(v.display())),
+        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+    }
+}
+
+/// `17850.0` → `17850` (whole numbers written with a trailing `.0`).
+fn strip_point_zero(t: &str) -> &str {
+    match t.strip_suffix(".0") {
+        Some(head) if !head.is_empty() && head.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => t,
+    }
+}
+
+pub fn to_text(v: &CellValue) -> Result<Option<String>, ConvError> {
+    match v {
+        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+        other if other.is_empty() => Ok(None),
+        CellValue::Text(s) => Ok(Some(s.trim().to_string())),
+        other => Ok(Some(other.display())),
+    }
+}
+
+/// Exact decimal from a number cell or from text such as `1 234,50`, `€ 12,50`, `15%`.
+pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
+    match v {
+        CellValue::Empty => Ok(None),
+        CellValue::Int(i) => Ok(Some(Decimal::from(*i))),
+        // The shortest text that round-trips the float is what the user typed
+        // (2.55, not 2.54999…), so go through it rather than the binary value.
+        CellValue::Number(f) => {
+            if !f.is_finite() {
+                return Err("the number is not finite".into());
+            }
+            Decimal::from_str(&format!("{f}"))
+                .or_else(|_| Decimal::from_scientific(&format!("{f:e}")))
+                .map(Some)
+                .map_err(|_| format!("{f} is too large"))
+        }
+        CellValue::Text(s) => {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            parse_decimal_text(s)
+                .map(Some)
+                .ok_or_else(|| format!("\u{201c}{}\u{201d} is not a number", s.trim()))
+        }
+        CellValue::Bool(_) => Err("a TRUE/FALSE value is not a number".into()),
+        CellValue::DateTime(_) => Err("a date is not a number".into()),
+        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+    }
+}
+
+/// Parses numbers as accountants type them: `12.5`, `12,5`, `1 234,50`,
+/// `1,234.50`, `€ 12,50`, `12.50 €`, `-3`, `(3.00)`, `15%` (= 0.15).
+pub fn parse_decimal_text(raw: &str) -> Option<Decimal> {
+    let mut s: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '€' | '$' | '£' | '\u{a0}' | '\u{202f}' | ' ' | '\''))
+        .collect();
+    for code in ["EUR", "USD", "GBP"] {
+        if let Some(rest) = s.strip_prefix(code).or_else(|| s.strip_suffix(code)) {
+            s = rest.to_string();
+        }
+    }
+    let mut negative = false;
+    if s.starts_with('(') && s.ends_with(')') && s.len() > 2 {
+        negative = true;
+        s = s[1..s.len() - 1].to_string();
+    }
+    let percent = s.ends_with('%');
+    if percent {
+        s.pop();
+    }
+    if let Some(rest) = s.strip_prefix('-') {
+        negative = !negative;
+        s = rest.to_string();
+    } else if let Some(rest) = s.strip_prefix('+') {
+        s = rest.to_string();
+    }
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+        return None;
+    }
+    let normalised = normalise_separators(&s)?;
+    let mut d = Decimal::from_str(&normalised).ok()?;
+    if percent {
+        d /= Decimal::from(100);
+    }
+    if negative {
+        d = -d;
+    }
+    Some(d)
+}
+
+/// Decides which of `.` and `,` is the decimal separator and removes the other.
+fn normalise_separators(s: &str) -> Option<String> {
+    let last_dot = s.rfind('.');
+    let last_comma = s.rfind(',');
+    let decimal_sep = match (last_dot, last_comma) {
+        (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
+        (None, None) => None,
+        (Some(_), None) => {
+            // `1.234.567` has several dots: they group thousands.
+            if s.matches('.').count() > 1 {
+                None
+            } else {
+                Some('.')
+            }
+        }
+        (None, Some(_)) => {
+            // `1,234` is ambiguous; with exactly three digits after a single
+            // comma and no leading zero it reads as thousands (1,234 = 1234).
+            let count = s.matches(',').count();
+            let after = s.len() - s.rfind(',')? - 1;
+            if count > 1 || (after == 3 && !s.starts_with("0,") && !s.starts_with(',')) {
+                None
+            } else {
+                Some(',')
+            }
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '.' | ',' if Some(c) == decimal_sep => out.push('.'),
+            '.' | ',' => {}
+            d => out.push(d),
+        }
+    }
+    if out.is_empty() || out == "." {
+        return None;
+    }
+    Some(out)
+}
+
+/// Day/month order of a text date column (SPEC §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayOrder {
+    DayFirst,
+    MonthFirst,
+}
+
+/// What a text date like `03/04/2026` allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateEvidence {
+    /// No day/month ambiguity in the text (ISO, or not a slash date).
+    None,
+    /// First number > 12: only day-first reads it.
+    DayFirstOnly,
+    /// Second number > 12: only month-first reads it.
+    MonthFirstOnly,
+    /// Both readings are valid.
+    Ambiguous,
+}
+
+/// Looks at a text date to learn what it says about the column's day order.
+pub fn date_evidence(raw: &str) -> DateEvidence {
+    let t = raw.trim();
+    let date_part = t.split([' ', 'T']).next().unwrap_or("");
+    let parts: Vec<&str> = date_part.split(['/', '.', '-']).collect();
+    if parts.len() != 3 || parts[0].len() == 4 {
+        return DateEvidence::None;
+    }
+    let (Ok(a), Ok(b)) = (parts[0].parse::<u32>(), parts[1].parse::<u32>()) else {
+        return DateEvidence::None;
+    };
+    match (a > 12, b > 12) {
+        (true, false) => DateEvidence::DayFirstOnly,
+        (false, true) => DateEvidence::MonthFirstOnly,
+        (false, false) => DateEvidence::Ambiguous,
+        (true, true) => DateEvidence::None,
+    }
+}
+
+/// A date/time from a date cell, an Excel serial number or text.
+pub fn to_datetime(v: &CellValue, order: DayOrder) -> Result<Option<NaiveDateTime>, ConvError> {
+    match v {
+        CellValue::Empty => Ok(None),
+        CellValue::DateTime(dt) => Ok(Some(*dt)),
+        CellValue::Number(_) | CellValue::Int(_) => {
+            let serial = match v {
+                CellValue::Number(f) => *f,
+                CellValue::Int(i) => *i as f64,
+                _ => unreachable!("matched above"),
+            };
+            excel_serial_to_datetime(serial)
+                .map(Some)
+                .ok_or_else(|| format!("{serial} is not a date"))
+        }
+        CellValue::Text(s) => {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            parse_date_text(s, order)
+                .map(Some)
+                .ok_or_else(|| format!("\u{201c}{}\u{201d} is not a date", s.trim()))
+        }
+        CellValue::Bool(_) => Err("a TRUE/FALSE value is not a date".into()),
+        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+    }
+}
+
+pub fn to_date(v: &CellValue, order: DayOrder) -> Result<Option<NaiveDate>, ConvError> {
+    to_datetime(v, order).map(|o| o.map(|dt| dt.date()))
+}
+
+/// Excel 1900-system serial (a plain number in a date column) to a date-time.
+pub fn excel_serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Serial 60 is the phantom 1900-02-29; from 61 on, day 0 is 1899-12-30.
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(NaiveTime::MIN);
+    let serial = if serial < 61.0 { serial + 1.0 } else { serial };
+    let millis = (serial * 86_400_000.0).round() as i64;
+    epoch.checked_add_signed(chrono::Duration::milliseconds(millis))
+}
+
+/// ISO `2026-05-31[ 14:05[:09]]`, `31/05/2026`, `31.05.2026` (day order as given).
+pub fn parse_date_text(raw: &str, order: DayOrder) -> Option<NaiveDateTime> {
+    let t = raw.trim();
+    let (date_part, time_part) = match t.find([' ', 'T']) {
+        Some(i) => (&t[..i], Some(t[i + 1..].trim())),
+        None => (t, None),
+    };
+    let parts: Vec<&str> = date_part.split(['/', '.', '-']).collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let (y, m, d) = if parts[0].len() == 4 {
+        (nums[0] as i32, nums[1], nums[2])
+    } else {
+        let year = match parts[2].len() {
+            4 => nums[2] as i32,
+            2 => 2000 + nums[2] as i32,
+            _ => return None,
+        };
+        match order {
+            DayOrder::DayFirst => (year, nums[1], nums[0]),
+            DayOrder::MonthFirst => (year, nums[0], nums[1]),
+        }
+    };
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let time = match time_part {
+        None | Some("") => NaiveTime::MIN,
+        Some(tp) => NaiveTime::parse_from_str(tp, "%H:%M:%S")
+            .or_else(|_| NaiveTime::parse_from_str(tp, "%H:%M"))
+            .or_else(|_| NaiveTime::parse_from_str(tp, "%H:%M:%S%.f"))
+            .ok()?,
+    };
+    Some(date.and_time(time))
+}
+
+/// `(0, 0)` → `A1`.
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn numbers_as_accountants_write_them() {
+        for (text, want) in [
+            ("12.5", "12.5"),
+            ("12,5", "12.5"),
+            ("1 234,50", "1234.50"),
+            ("1,234.50", "1234.50"),
+            ("€ 12,50", "12.50"),
+            ("12.50 €", "12.50"),
+            ("15%", "0.15"),
+            ("-3", "-3"),
+            ("(3.00)", "-3.00"),
+            ("1.234.567", "1234567"),
+            ("1,234", "1234"),
+            ("0,125", "0.125"),
+        ] {
+            assert_eq!(parse_decimal_text(text), Some(dec(want)), "{text}");
+        }
+        for bad in ["abc", "12a", "", "1.2.3,4,5x", "--"] {
+            assert_eq!(parse_decimal_text(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn float_cells_keep_the_typed_value() {
+        assert_eq!(to_decimal(&CellValue::Number(2.55)).unwrap(), Some(dec("2.55")));
+        assert_eq!(to_decimal(&CellValue::Number(0.1 + 0.2)).unwrap(), Some(dec("0.30000000000000004")));
+        assert!(to_decimal(&CellValue::Error("#DIV/0!".into())).unwrap_err().contains("#DIV/0!"));
+    }
+
+    #[test]
+    fn identifiers_are_text() {
+        assert_eq!(to_id(&CellValue::Number(17850.0)).unwrap().as_deref(), Some("17850"));
+        assert_eq!(to_id(&CellValue::Text(" 17850.0 ".into())).unwrap().as_deref(), Some("17850"));
+        assert_eq!(to_id(&CellValue::Text("85123A".into())).unwrap().as_deref(), Some("85123A"));
+        assert_eq!(to_id(&CellValue::Text("1.0.0".into())).unwrap().as_deref(), Some("1.0.0"));
+        assert_eq!(to_id(&CellValue::Text("   ".into())).unwrap(), None);
+    }
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let at = |s: &str| parse_date_text(s, DayOrder::DayFirst).unwrap();
+        assert_eq!(at("2026-05-31").date(), d(2026, 5, 31));
+        assert_eq!(at("2026-05-31 14:05").time(), NaiveTime::from_hms_opt(14, 5, 0).unwrap());
+        assert_eq!(at("2026-05-31 14:05:09").time(), NaiveTime::from_hms_opt(14, 5, 9).unwrap());
+        assert_eq!(at("31/05/2026").date(), d(2026, 5, 31));
+        assert_eq!(at("31.05.2026").date(), d(2026, 5, 31));
+        assert_eq!(at("03/04/2026").date(), d(2026, 4, 3));
+        assert_eq!(parse_date_text("03/04/2026", DayOrder::MonthFirst).unwrap().date(), d(2026, 3, 4));
+        assert_eq!(parse_date_text("31/02/2026", DayOrder::DayFirst), None);
+        assert_eq!(date_evidence("31/05/2026"), DateEvidence::DayFirstOnly);
+        assert_eq!(date_evidence("05/31/2026"), DateEvidence::MonthFirstOnly);
+        assert_eq!(date_evidence("03/04/2026"), DateEvidence::Ambiguous);
+        assert_eq!(date_evidence("2026-04-03"), DateEvidence::None);
+        // 44197 is 2021-01-01 in the 1900 system (calamine's date.xlsx).
+        assert_eq!(excel_serial_to_datetime(44197.0).unwrap().date(), d(2021, 1, 1));
+    }
+
+    #[test]
+    fn a1_addresses() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(8, 3), "D9");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+    }
+}

@@ -1,0 +1,56 @@
+//! Typed errors. Each one displays as a single sentence a shop owner can act on.
+
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("{file} cannot be imported: {reason}.")]
+    Unreadable { file: String, reason: String },
+
+    #[error("{path} was not found.")]
+    NotFound { path: String },
+
+    #[error("The store at {path} cannot be opened: {reason}.")]
+    StoreOpen { path: String, reason: String },
+
+    #[error("The store reported an error: {0}.")]
+    Store(String),
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("Could not write {path}: {reason}.")]
+    Write { path: String, reason: String },
+}
+
+impl CoreError {
+    pub fn from_io(path: &Path, e: std::io::Error) -> CoreError {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => CoreError::NotFound { path: path.display().to_string() },
+            _ => CoreError::Unreadable {
+                file: crate::workbook::display_name(path),
+                reason: format!("it cannot be read ({e})"),
+            },
+        }
+    }
+
+    /// Stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Unreadable { .. } => "unreadable_file",
+            CoreError::NotFound { .. } => "not_found",
+            CoreError::StoreOpen { .. } => "store_open",
+            CoreError::Store(_) => "store",
+            CoreError::Usage(_) => "usage",
+            CoreError::Write { .. } => "write",
+        }
+    }
+}
+
+impl From<duckdb::Error> for CoreError {
+    fn from(e: duckdb::Error) -> Self {
+        CoreError::Store(e.to_string().trim_end_matches('.').to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, CoreError>;

@@ -1,0 +1,77 @@
+//! Import history and undo (SPEC §3).
+
+use crate::error::{CoreError, Result};
+use crate::store::Store;
+use duckdb::params;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRecord {
+    pub import_id: i64,
+    pub imported_at: String,
+    pub files: serde_json::Value,
+    pub counts: serde_json::Value,
+    pub errors: i64,
+    pub warnings: i64,
+    pub rejected: i64,
+    pub undone: bool,
+}
+
+pub fn history(store: &Store) -> Result<Vec<ImportRecord>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT import_id, strftime(imported_at, '%Y-%m-%d %H:%M:%S'), files, counts, errors, warnings, rejected,
+                undone_at IS NOT NULL
+         FROM imports ORDER BY import_id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ImportRecord {
+            import_id: r.get(0)?,
+            imported_at: r.get(1)?,
+            files: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+            counts: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            errors: r.get(4)?,
+            warnings: r.get(5)?,
+            rejected: r.get(6)?,
+            undone: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+/// Removes an import's invoices and restores the master data it replaced.
+/// Imports are undone newest first, so that no later import depends on it.
+pub fn undo(store: &Store, import_id: i64) -> Result<()> {
+    let conn = store.conn();
+    let state: Option<(bool, i64)> = conn
+        .query_row(
+            "SELECT undone_at IS NOT NULL,
+                    (SELECT coalesce(max(import_id), 0) FROM imports WHERE undone_at IS NULL)
+             FROM imports WHERE import_id = ?",
+            params![import_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map(Some)
+        .or_else(|e| match e {
+            duckdb::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })?;
+    match state {
+        None => return Err(CoreError::Usage(format!("There is no import #{import_id}."))),
+        Some((true, _)) => return Err(CoreError::Usage(format!("Import #{import_id} was already undone."))),
+        Some((false, latest)) if latest != import_id => {
+            return Err(CoreError::Usage(format!(
+                "Import #{import_id} cannot be undone before the later import #{latest}; undo that one first."
+            )))
+        }
+        _ => {}
+    }
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    match conn.execute_batch(&include_str!("sql/undo.sql").replace("$import_id", &import_id.to_string())) {
+        Ok(()) => conn.execute_batch("COMMIT; CHECKPOINT")?,
+        Err(e) => {
+            conn.execute_batch("ROLLBACK")?;
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,621 @@
+//! Import: read workbooks → validate → write the store in one transaction.
+//!
+//! Rows are streamed from each sheet, converted to typed values in Rust and
+//! appended to temporary staging tables; every cross-row rule (duplicate keys,
+//! unknown products, invoice conflicts, totals) is then checked set-wise in SQL
+//! (`sql/import_checks.sql`), so memory stays bounded whatever the file size.
+//! Nothing touches the store's tables until every check has passed.
+
+use crate::cells::{self, CellValue, DateEvidence, DayOrder};
+use crate::error::{CoreError, Result};
+use crate::layout::{self, HeaderMap, SheetKind};
+use crate::store::Store;
+use crate::workbook::{display_name, Row, Workbook};
+use chrono::{NaiveDate, NaiveDateTime};
+use duckdb::types::ToSqlOutput;
+use duckdb::{params, ToSql};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Rows before which a header must be found (title rows above it are skipped).
+const HEADER_SEARCH_ROWS: u32 = 30;
+/// Problems kept in a report per severity; the rest are counted.
+const MAX_REPORTED_PROBLEMS: usize = 10_000;
+/// Progress is reported every this many rows.
+const PROGRESS_EVERY: u64 = 5_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+    /// Write the rejected rows, with their problems beside them, to this workbook.
+    pub errors_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Reading,
+    Validating,
+    Writing,
+    Refreshing,
+    Done,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub file: String,
+    pub rows: u64,
+    pub total_estimate: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct TableCounts {
+    pub products: Counts,
+    pub stock: Counts,
+    pub clients: Counts,
+    pub invoices: Counts,
+    pub lines: Counts,
+}
+
+/// One problem, located to the cell (SPEC §3).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Written to the store.
+    Imported,
+    /// Everything was already in the store; nothing written.
+    NothingToChange,
+    /// Errors blocked the import; nothing written.
+    Rejected,
+    /// A dry run: nothing written by design.
+    DryRun,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub import_id: Option<i64>,
+    pub files: Vec<String>,
+    pub counts: TableCounts,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub error_count: u64,
+    pub warning_count: u64,
+    pub outcome: Outcome,
+}
+
+/// A typed value bound for a staging column.
+#[derive(Debug, Clone)]
+enum Val {
+    Int(i64),
+    Bool(bool),
+    Str(Option<String>),
+    Dec(Option<Decimal>),
+    Date(Option<NaiveDate>),
+    Ts(Option<NaiveDateTime>),
+}
+
+impl ToSql for Val {
+    fn to_sql(&self) -> duckdb::Result<ToSqlOutput<'_>> {
+        match self {
+            Val::Int(v) => v.to_sql(),
+            Val::Bool(v) => v.to_sql(),
+            Val::Str(v) => v.to_sql(),
+            Val::Dec(v) => v.to_sql(),
+            Val::Date(v) => v.to_sql(),
+            Val::Ts(v) => v.to_sql(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldType {
+    Id,
+    Text,
+    Decimal,
+    Rate,
+    Date,
+    DateTime,
+}
+
+/// The staged columns of each sheet kind and how to read them.
+fn staged_fields(kind: SheetKind) -> &'static [(&'static str, FieldType)] {
+    use FieldType::*;
+    match kind {
+        SheetKind::Products => &[
+            ("product_id", Id),
+            ("name", Text),
+            ("category", Text),
+            ("buy_price", Decimal),
+            ("sell_price", Decimal),
+            ("min_margin_threshold", Rate),
+        ],
+        SheetKind::Stock => &[
+            ("stock_id", Id),
+            ("product_id", Id),
+            ("quantity", Decimal),
+            ("batch_no", Id),
+            ("expiry_date", Date),
+            ("last_movement", Date),
+        ],
+        SheetKind::Clients => &[("client_id", Id), ("name", Text), ("total_revenue_generated", Decimal)],
+        SheetKind::Invoices => &[
+            ("invoice_id", Id),
+            ("client_id", Id),
+            ("timestamp", DateTime),
+            ("total_amount", Decimal),
+            ("product_id", Id),
+            ("qty", Decimal),
+            ("unit_price", Decimal),
+            ("description", Text),
+        ],
+        SheetKind::InvoiceLines => {
+            &[("invoice_id", Id), ("product_id", Id), ("qty", Decimal), ("unit_price", Decimal)]
+        }
+    }
+}
+
+fn staging_table(kind: SheetKind) -> &'static str {
+    match kind {
+        SheetKind::Products => "stg_products",
+        SheetKind::Stock => "stg_stock",
+        SheetKind::Clients => "stg_clients",
+        SheetKind::Invoices => "stg_invoices",
+        SheetKind::InvoiceLines => "stg_lines",
+    }
+}
+
+/// Where staged rows came from: one entry per (file, sheet).
+pub(crate) struct Source {
+    pub path: PathBuf,
+    pub sheet: String,
+    pub header: HeaderMap,
+}
+
+struct Importer<'a> {
+    store: &'a Store,
+    sources: Vec<Source>,
+    progress: &'a mut dyn FnMut(Progress),
+    rows_read: u64,
+}
+
+/// Imports `paths` as one import (SPEC §3).
+pub fn import_files(
+    store: &Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    if paths.is_empty() {
+        return Err(CoreError::Usage("No file to import was given.".into()));
+    }
+    let conn = store.conn();
+    conn.execute_batch(include_str!("sql/import_staging.sql"))?;
+    let mut importer = Importer { store, sources: Vec::new(), progress, rows_read: 0 };
+    let mut file_meta = Vec::new();
+    for path in paths {
+        file_meta.push(importer.stage_file(path)?);
+    }
+    importer.report(Phase::Validating, "");
+    let report = importer.validate_and_write(&file_meta, options);
+    conn.execute_batch(include_str!("sql/import_cleanup.sql"))?;
+    let report = report?;
+    importer.report(Phase::Done, "");
+    Ok(report)
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FileMeta {
+    name: String,
+    sha256: String,
+    bytes: u64,
+}
+
+impl Importer<'_> {
+    fn report(&mut self, phase: Phase, file: &str) {
+        (self.progress)(Progress { phase, file: file.to_string(), rows: self.rows_read, total_estimate: None });
+    }
+
+    fn stage_file(&mut self, path: &Path) -> Result<FileMeta> {
+        let name = display_name(path);
+        let meta = std::fs::metadata(path).map_err(|e| CoreError::from_io(path, e))?;
+        if meta.is_dir() {
+            return Err(CoreError::Unreadable { file: name, reason: "it is a folder, not a file".into() });
+        }
+        let sha256 = sha256_file(path)?;
+        self.report(Phase::Reading, &name);
+        let mut book = Workbook::open(path)?;
+        let mut recognised = 0;
+        for sheet in book.sheet_names() {
+            if self.stage_sheet(&mut book, path, &name, &sheet)? {
+                recognised += 1;
+            }
+        }
+        if recognised == 0 {
+            return Err(CoreError::Unreadable {
+                file: name,
+                reason: "no sheet looks like Products, Stock, Clients, Invoices or InvoiceLines \
+                         (no header row with their required columns was found)"
+                    .into(),
+            });
+        }
+        Ok(FileMeta { name, sha256, bytes: meta.len() })
+    }
+
+    /// Stages one sheet; returns false when it is not one of ours.
+    fn stage_sheet(&mut self, book: &mut Workbook, path: &Path, file: &str, sheet: &str) -> Result<bool> {
+        let mut orders: HashMap<&'static str, DayOrder> = HashMap::new();
+        // Text dates decide day/month order per column over the whole column: a
+        // first pass reads day-first; if a column proves month-first, read again.
+        for attempt in 0..2 {
+            let src = self.sources.len() as i32;
+            let outcome = self.stage_sheet_pass(book, file, sheet, src, &orders)?;
+            let Some((header, evidence)) = outcome else { return Ok(false) };
+            let month_first: Vec<&'static str> = evidence
+                .iter()
+                .filter(|(_, e)| e.month_first > 0 && e.day_first == 0)
+                .map(|(c, _)| *c)
+                .collect();
+            if attempt == 0 && !month_first.is_empty() {
+                self.unstage(src)?;
+                for c in month_first {
+                    orders.insert(c, DayOrder::MonthFirst);
+                }
+                continue;
+            }
+            for (column, e) in &evidence {
+                if e.ambiguous > 0 && e.day_first == 0 && e.month_first == 0 {
+                    let col = header.index_of(column).unwrap_or(0);
+                    self.add_problem(src, header.row, column, "", &format!(
+                        "every date in column {} could be read day-first or month-first; they were read day-first (31/12/2026 style)",
+                        cells::column_letters(col)
+                    ), "warning")?;
+                }
+            }
+            for (col, text) in &header.unknown {
+                self.add_problem(src, header.row, text, text, &format!(
+                    "the column \u{201c}{text}\u{201d} ({}) is not one Comptoir knows; it was ignored",
+                    cells::column_letters(*col)
+                ), "warning")?;
+            }
+            let carries_lines = header.kind == SheetKind::Invoices
+                && header.index_of("product_id").is_some()
+                && header.index_of("qty").is_some();
+            let conn = self.store.conn();
+            conn.execute("INSERT INTO stg_sources VALUES (?, ?, ?, ?)", params![src, file, sheet, carries_lines])?;
+            let named = header.columns.iter().map(|(c, n)| (*c, n.to_string()));
+            for (col, name) in named.chain(header.unknown.iter().cloned()) {
+                conn.execute(
+                    "INSERT INTO stg_columns VALUES (?, ?, ?, ?)",
+                    params![src, name, cells::column_letters(col), col],
+                )?;
+            }
+            self.sources.push(Source { path: path.to_path_buf(), sheet: sheet.to_string(), header });
+            return Ok(true);
+        }
+        unreachable!("the second pass always returns")
+    }
+
+    fn unstage(&self, src: i32) -> Result<()> {
+        let conn = self.store.conn();
+        for kind in SheetKind::ALL {
+            conn.execute(&format!("DELETE FROM {} WHERE src = ?", staging_table(kind)), params![src])?;
+        }
+        conn.execute("DELETE FROM stg_problems WHERE src = ?", params![src])?;
+        Ok(())
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn stage_sheet_pass(
+        &mut self,
+        book: &mut Workbook,
+        file: &str,
+        sheet: &str,
+        src: i32,
+        orders: &HashMap<&'static str, DayOrder>,
+    ) -> Result<Option<(HeaderMap, HashMap<&'static str, Evidence>)>> {
+        let conn = self.store.conn();
+        let named_kind = SheetKind::from_sheet_name(sheet);
+        let mut header: Option<HeaderMap> = None;
+        let mut evidence: HashMap<&'static str, Evidence> = HashMap::new();
+        let mut appender: Option<duckdb::Appender<'_>> = None;
+        let mut problems: Vec<(u32, &'static str, String, String)> = Vec::new();
+        let mut not_ours = false;
+        let progress = &mut *self.progress;
+        let rows_read = &mut self.rows_read;
+        book.for_each_row(sheet, &mut |row: Row| {
+            let Some(h) = &header else {
+                if row.index >= HEADER_SEARCH_ROWS {
+                    not_ours = true;
+                    return Err(CoreError::Usage(String::new())); // stop reading this sheet
+                }
+                let texts = row.texts();
+                header = match named_kind {
+                    Some(k) => layout::header_for(k, row.index, &texts),
+                    None => layout::guess_header(row.index, &texts),
+                };
+                if let Some(h) = &header {
+                    let table = staging_table(h.kind);
+                    appender = Some(conn.appender_to_catalog_and_db(table, "temp", "main")?);
+                }
+                return Ok(());
+            };
+            let fields = staged_fields(h.kind);
+            let mut values: Vec<Val> = Vec::with_capacity(fields.len() + 3);
+            let mut ok = true;
+            for (name, ty) in fields {
+                let cell = h.index_of(name).map(|c| row.get(c)).unwrap_or(&CellValue::Empty);
+                if let (CellValue::Text(t), FieldType::Date | FieldType::DateTime) = (cell, ty) {
+                    evidence.entry(name).or_default().add(cells::date_evidence(t));
+                }
+                let order = orders.get(name).copied().unwrap_or(DayOrder::DayFirst);
+                match convert(cell, *ty, order) {
+                    Ok(v) => {
+                        if is_null(&v) && is_required(h.kind, name) {
+                            ok = false;
+                            problems.push((row.index, name, String::new(), format!("{name} is required")));
+                        }
+                        values.push(v);
+                    }
+                    Err(msg) => {
+                        ok = false;
+                        problems.push((row.index, name, cell.display(), msg));
+                        values.push(null_of(*ty));
+                    }
+                }
+            }
+            let mut all = vec![Val::Int(src.into()), Val::Int(row.index.into()), Val::Bool(ok)];
+            all.extend(values);
+            appender
+                .as_mut()
+                .expect("an appender exists once the header is found")
+                .append_row(duckdb::appender_params_from_iter(all))?;
+            *rows_read += 1;
+            if *rows_read % PROGRESS_EVERY == 0 {
+                progress(Progress { phase: Phase::Reading, file: file.to_string(), rows: *rows_read, total_estimate: None });
+            }
+            Ok(())
+        })
+        .or_else(|e| if not_ours { Ok(()) } else { Err(e) })?;
+        if let Some(mut a) = appender {
+            a.flush()?;
+        }
+        let Some(header) = header else { return Ok(None) };
+        for (row, column, value, message) in problems {
+            self.add_problem(src, row, column, &value, &message, "error")?;
+        }
+        Ok(Some((header, evidence)))
+    }
+
+    fn add_problem(&self, src: i32, row: u32, column: &str, value: &str, message: &str, severity: &str) -> Result<()> {
+        self.store.conn().execute(
+            "INSERT INTO stg_problems VALUES (?, ?, ?, ?, ?, ?)",
+            params![src, row, column, value, message, severity],
+        )?;
+        Ok(())
+    }
+
+    fn validate_and_write(&mut self, files: &[FileMeta], options: &ImportOptions) -> Result<ImportReport> {
+        let conn = self.store.conn();
+        conn.execute_batch(include_str!("sql/import_checks.sql"))?;
+        let counts = self.read_counts()?;
+        let (errors, error_count) = self.read_problems("error")?;
+        let (warnings, warning_count) = self.read_problems("warning")?;
+        if let Some(out) = &options.errors_out {
+            crate::errors_out::write(self.store.conn(), &self.sources, out)?;
+        }
+        let mut report = ImportReport {
+            import_id: None,
+            files: files.iter().map(|f| f.name.clone()).collect(),
+            counts,
+            errors,
+            warnings,
+            error_count,
+            warning_count,
+            outcome: Outcome::DryRun,
+        };
+        if options.dry_run {
+            return Ok(report);
+        }
+        if error_count > 0 && !options.skip_invalid {
+            report.outcome = Outcome::Rejected;
+            return Ok(report);
+        }
+        let c = &report.counts;
+        let tables = [&c.products, &c.stock, &c.clients, &c.invoices, &c.lines];
+        let changes: u64 = tables.iter().map(|t| t.new + t.updated).sum();
+        let rejected: u64 = tables.iter().map(|t| t.rejected).sum();
+        if changes == 0 {
+            report.outcome = if error_count > 0 { Outcome::Rejected } else { Outcome::NothingToChange };
+            return Ok(report);
+        }
+        self.report(Phase::Writing, "");
+        let import_id: i64 =
+            conn.query_row("SELECT coalesce(max(import_id), 0) + 1 FROM imports", [], |r| r.get(0))?;
+        let files_json = serde_json::to_string(files).expect("file list serialises");
+        let counts_json = serde_json::to_string(&report.counts).expect("counts serialise");
+        conn.execute_batch("BEGIN TRANSACTION")?;
+        let written = conn
+            .execute_batch(&include_str!("sql/import_write.sql").replace("$import_id", &import_id.to_string()))
+            .and_then(|_| {
+                conn.execute(
+                    "INSERT INTO imports VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+                    params![
+                        import_id,
+                        files_json,
+                        report.files.join(", "),
+                        counts_json,
+                        error_count as i64,
+                        warning_count as i64,
+                        rejected as i64
+                    ],
+                )
+            });
+        match written {
+            Ok(_) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                conn.execute_batch("ROLLBACK")?;
+                return Err(e.into());
+            }
+        }
+        // Fold the WAL into the file now, while no schema change is pending.
+        conn.execute_batch("CHECKPOINT")?;
+        report.import_id = Some(import_id);
+        report.outcome = Outcome::Imported;
+        Ok(report)
+    }
+
+    fn read_counts(&self) -> Result<TableCounts> {
+        let mut counts = TableCounts::default();
+        let mut stmt = self.store.conn().prepare("SELECT tbl, new, updated, unchanged, rejected FROM import_counts")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+        })?;
+        for row in rows {
+            let (tbl, new, updated, unchanged, rejected) = row?;
+            let c = Counts { new: new as u64, updated: updated as u64, unchanged: unchanged as u64, rejected: rejected as u64 };
+            match tbl.as_str() {
+                "products" => counts.products = c,
+                "stock" => counts.stock = c,
+                "clients" => counts.clients = c,
+                "invoices" => counts.invoices = c,
+                "lines" => counts.lines = c,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
+
+    fn read_problems(&self, severity: &str) -> Result<(Vec<Problem>, u64)> {
+        let conn = self.store.conn();
+        let total: i64 =
+            conn.query_row("SELECT count(*) FROM stg_problems WHERE severity = ?", params![severity], |r| r.get(0))?;
+        let mut stmt = conn.prepare(
+            "SELECT o.file, o.sheet, coalesce(c.letter, 'row ') || (p.row_no + 1), p.col, p.val, p.message
+             FROM stg_problems p
+             JOIN stg_sources o USING (src)
+             LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col
+             WHERE p.severity = ?
+             ORDER BY p.src, p.row_no, c.idx NULLS FIRST
+             LIMIT ?",
+        )?;
+        let rows = stmt.query_map(params![severity, MAX_REPORTED_PROBLEMS as i64], |r| {
+            Ok(Problem {
+                file: r.get(0)?,
+                sheet: r.get(1)?,
+                cell: r.get(2)?,
+                column: r.get(3)?,
+                value: r.get(4)?,
+                message: r.get(5)?,
+            })
+        })?;
+        Ok((rows.collect::<duckdb::Result<Vec<_>>>()?, total as u64))
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Evidence {
+    day_first: u64,
+    month_first: u64,
+    ambiguous: u64,
+}
+
+impl Evidence {
+    fn add(&mut self, e: DateEvidence) {
+        match e {
+            DateEvidence::DayFirstOnly => self.day_first += 1,
+            DateEvidence::MonthFirstOnly => self.month_first += 1,
+            DateEvidence::Ambiguous => self.ambiguous += 1,
+            DateEvidence::None => {}
+        }
+    }
+}
+
+fn is_required(kind: SheetKind, column: &str) -> bool {
+    kind.columns().iter().any(|c| c.name == column && c.required)
+}
+
+fn is_null(v: &Val) -> bool {
+    match v {
+        Val::Int(_) | Val::Bool(_) => false,
+        Val::Str(x) => x.is_none(),
+        Val::Dec(x) => x.is_none(),
+        Val::Date(x) => x.is_none(),
+        Val::Ts(x) => x.is_none(),
+    }
+}
+
+fn null_of(ty: FieldType) -> Val {
+    match ty {
+        FieldType::Id | FieldType::Text => Val::Str(None),
+        FieldType::Decimal | FieldType::Rate => Val::Dec(None),
+        FieldType::Date => Val::Date(None),
+        FieldType::DateTime => Val::Ts(None),
+    }
+}
+
+/// Amounts and quantities beyond this are typing accidents, and beyond the store's columns.
+const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
+
+fn checked_decimal(cell: &CellValue) -> std::result::Result<Option<Decimal>, String> {
+    let d = cells::to_decimal(cell)?;
+    match d {
+        Some(v) if v.abs() >= Decimal::from(MAX_MAGNITUDE) => Err(format!("{v} is too large")),
+        other => Ok(other),
+    }
+}
+
+fn convert(cell: &CellValue, ty: FieldType, order: DayOrder) -> std::result::Result<Val, String> {
+    Ok(match ty {
+        FieldType::Id => Val::Str(cells::to_id(cell)?),
+        FieldType::Text => Val::Str(cells::to_text(cell)?),
+        FieldType::Decimal => Val::Dec(checked_decimal(cell)?),
+        // A margin typed as 15 means 15 %; as 0.15 or 15% it already is a rate.
+        FieldType::Rate => Val::Dec(checked_decimal(cell)?.map(|d| {
+            if d.abs() > Decimal::ONE {
+                d / Decimal::from(100)
+            } else {
+                d
+            }
+        })),
+        FieldType::Date => Val::Date(cells::to_date(cell, order)?),
+        FieldType::DateTime => Val::Ts(cells::to_datetime(cell, order)?),
+    })
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| CoreError::from_io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| CoreError::from_io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}

@@ -1,0 +1,19 @@
+//! Comptoir's core: import, store, analytics, charts. Knows nothing of Tauri.
+//!
+//! Data flows one way: `workbook` reads → `import` validates and writes the
+//! `store` in one transaction → `analytics` reads the SQL views → `charts`.
+
+pub mod analytics;
+pub mod cells;
+pub mod charts;
+pub mod error;
+pub mod errors_out;
+pub mod generate;
+pub mod history;
+pub mod import;
+pub mod layout;
+pub mod preflight;
+pub mod service;
+pub mod settings;
+pub mod store;
+pub mod workbook;

@@ -1,0 +1,211 @@
+//! `comptoir`: the headless face of the same core the desktop app uses (SPEC §5).
+
+use clap::{Parser, Subcommand};
+use comptoir_core::analytics::{self, Period};
+use comptoir_core::error::CoreError;
+use comptoir_core::import::{self, ImportOptions, ImportReport, Outcome, Progress};
+use comptoir_core::store::{default_db_path, Store};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "comptoir", version, about = "Turns a store's workbooks into live answers.")]
+struct Cli {
+    /// The store (DuckDB file). Default: $COMPTOIR_DB, else the OS data directory.
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import workbooks or CSV files as one import.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Validate and count, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and set the invalid ones aside.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write the rejected rows, with their problems, to this Excel workbook.
+        #[arg(long, value_name = "FILE.xlsx")]
+        errors_out: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Analytics for a period.
+    Report {
+        /// Report date (YYYY-MM-DD); default: the latest invoice's date.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// week, month, all, or FROM..TO.
+        #[arg(long, default_value = "month")]
+        window: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The imports so far, newest first.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo an import: its invoices go, the master data it replaced comes back.
+    Undo { import_id: i64 },
+    /// Show all settings, one, or change one.
+    Settings { key: Option<String>, value: Option<String> },
+    /// Write a synthetic workbook like the sample.
+    Generate {
+        #[arg(long, default_value_t = comptoir_core::generate::DEFAULT_LINES)]
+        lines: usize,
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open_store(db: Option<PathBuf>) -> Result<Store, CoreError> {
+    Store::open(&db.unwrap_or_else(default_db_path))
+}
+
+fn run(cli: Cli) -> Result<u8, CoreError> {
+    match cli.command {
+        Command::Import { files, dry_run, skip_invalid, errors_out, json } => {
+            let store = open_store(cli.db)?;
+            let show_progress = !json && std::io::stderr().is_terminal();
+            let mut on_progress = |p: Progress| {
+                if show_progress {
+                    eprint!("\r{:<10} {:>10} rows  {}\x1b[K", format!("{:?}", p.phase).to_lowercase(), p.rows, p.file);
+                    let _ = std::io::stderr().flush();
+                }
+            };
+            let report = import::import_files(&store, &files, &ImportOptions { dry_run, skip_invalid, errors_out }, &mut on_progress)?;
+            if show_progress {
+                eprint!("\r\x1b[K");
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+            } else {
+                print_import(&report);
+            }
+            Ok(match report.outcome {
+                Outcome::Rejected => 1,
+                _ => 0,
+            })
+        }
+        Command::Report { as_of, window, json } => {
+            let as_of = as_of
+                .map(|s| {
+                    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                        .map_err(|_| CoreError::Usage(format!("The date \u{201c}{s}\u{201d} is not of the form YYYY-MM-DD.")))
+                })
+                .transpose()?;
+            let period = Period::parse(&window)?;
+            let store = open_store(cli.db)?;
+            let report = analytics::report(&store, as_of, period)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+            } else {
+                println!("As of {} — window {} … {}", report.as_of, report.window.from, report.window.to);
+                println!("\nTop products by profit");
+                println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", "#", "product", "name", "qty", "revenue", "profit");
+                for w in &report.winners {
+                    println!(
+                        "{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}",
+                        w.rank, w.product_id, w.name.chars().take(34).collect::<String>(), w.quantity, w.revenue, w.profit
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::History { json } => {
+            let store = open_store(cli.db)?;
+            let records = comptoir_core::history::history(&store)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&records).expect("history serialises"));
+            } else if records.is_empty() {
+                println!("No import yet.");
+            } else {
+                for r in records {
+                    let names: Vec<&str> = r.files.as_array().into_iter().flatten().filter_map(|f| f["name"].as_str()).collect();
+                    let lines = &r.counts["lines"];
+                    println!(
+                        "#{:<4} {}  {}  lines new {} unchanged {}  rejected rows {}{}",
+                        r.import_id, r.imported_at, names.join(", "), lines["new"], lines["unchanged"], r.rejected,
+                        if r.undone { "  (undone)" } else { "" }
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::Undo { import_id } => {
+            let store = open_store(cli.db)?;
+            comptoir_core::history::undo(&store, import_id)?;
+            println!("Import #{import_id} was undone.");
+            Ok(0)
+        }
+        Command::Settings { key, value } => {
+            let store = open_store(cli.db)?;
+            match (key, value) {
+                (None, _) => {
+                    for (k, v) in comptoir_core::settings::list(&store)? {
+                        println!("{k} = {v}");
+                    }
+                }
+                (Some(k), None) => println!("{}", comptoir_core::settings::get(&store, &k)?),
+                (Some(k), Some(v)) => {
+                    comptoir_core::settings::set(&store, &k, &v)?;
+                    println!("{k} = {}", comptoir_core::settings::get(&store, &k)?);
+                }
+            }
+            Ok(0)
+        }
+        Command::Generate { lines, out } => {
+            comptoir_core::generate::generate(lines, &out)?;
+            println!("Wrote {} ({lines} invoice lines).", out.display());
+            Ok(0)
+        }
+    }
+}
+
+fn print_import(report: &ImportReport) {
+    let verdict = match report.outcome {
+        Outcome::Imported => format!("Imported as import #{}.", report.import_id.unwrap_or_default()),
+        Outcome::NothingToChange => "Nothing to change: everything in these files is already in the store.".into(),
+        Outcome::Rejected => format!("Not imported: {} error(s) must be fixed first (or use --skip-invalid).", report.error_count),
+        Outcome::DryRun => "Dry run: nothing was written.".into(),
+    };
+    println!("{verdict}");
+    println!("{:<10} {:>8} {:>8} {:>10} {:>9}", "", "new", "updated", "unchanged", "rejected");
+    let c = &report.counts;
+    for (name, t) in [("products", &c.products), ("stock", &c.stock), ("clients", &c.clients), ("invoices", &c.invoices), ("lines", &c.lines)] {
+        println!("{name:<10} {:>8} {:>8} {:>10} {:>9}", t.new, t.updated, t.unchanged, t.rejected);
+    }
+    for (label, list, total) in [("Error", &report.errors, report.error_count), ("Warning", &report.warnings, report.warning_count)] {
+        for p in list.iter().take(50) {
+            println!("{label}: {} {}!{} ({}): {}", p.file, p.sheet, p.cell, p.column, p.message);
+        }
+        if total > 50 {
+            println!("… and {} more {}s (see --json).", total - 50, label.to_lowercase());
+        }
+    }
+}

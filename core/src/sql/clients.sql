@@ -1,0 +1,26 @@
+-- Clients (apply_client_reduction, SPEC §4): lifetime revenue = opening
+-- revenue (total_revenue_generated, default 0) + revenue of all the client's
+-- invoices up to as_of. Gold ≥ gold_min, Silver ≥ silver_min, else Standard;
+-- eligible_promo when strictly above promo_threshold; to_next_tier = next
+-- tier's minimum − lifetime revenue (NULL for Gold).
+CREATE OR REPLACE TEMP MACRO client_tiers(as_of) AS TABLE
+WITH bought AS (
+    SELECT i.client_id, sum(l.qty * l.unit_price) AS revenue
+    FROM invoices i JOIN invoice_lines l USING (invoice_id)
+    WHERE i.client_id IS NOT NULL AND CAST(i.ts AS DATE) <= as_of
+    GROUP BY i.client_id
+), lifetime AS (
+    SELECT c.client_id, c.name,
+           coalesce(c.total_revenue_generated, 0) + coalesce(b.revenue, 0) AS lifetime_revenue
+    FROM clients c LEFT JOIN bought b USING (client_id)
+)
+SELECT client_id, name, lifetime_revenue,
+       CASE WHEN lifetime_revenue >= setting_num('gold_min') THEN 'Gold'
+            WHEN lifetime_revenue >= setting_num('silver_min') THEN 'Silver'
+            ELSE 'Standard' END AS tier,
+       lifetime_revenue > setting_num('promo_threshold') AS eligible_promo,
+       CASE WHEN lifetime_revenue >= setting_num('gold_min') THEN NULL
+            WHEN lifetime_revenue >= setting_num('silver_min') THEN setting_num('gold_min') - lifetime_revenue
+            ELSE setting_num('silver_min') - lifetime_revenue END AS to_next_tier
+FROM lifetime
+ORDER BY lifetime_revenue DESC, client_id;

@@ -1,0 +1,308 @@
+-- Cross-row validation of staged rows (SPEC §3), then the final rows to write
+-- and their counts. Runs on temporary tables only; writes nothing to the store.
+-- Each check adds to stg_problems; rows with an error get ok = false.
+
+-- ── Products ────────────────────────────────────────────────────────────────
+INSERT INTO stg_problems
+SELECT src, row_no, 'product_id', product_id,
+       'product ' || product_id || ' is listed twice in this import (first on ' || first_sheet
+           || ' row ' || (first_row + 1) || ')', 'error'
+FROM (SELECT s.src, s.row_no, s.product_id,
+             row_number() OVER w AS n, first_value(s.row_no) OVER w AS first_row,
+             first_value(o.sheet) OVER w AS first_sheet
+      FROM stg_products s JOIN stg_sources o USING (src)
+      WHERE s.product_id IS NOT NULL
+      WINDOW w AS (PARTITION BY s.product_id ORDER BY s.src, s.row_no))
+WHERE n > 1;
+
+INSERT INTO stg_problems
+SELECT src, row_no, 'sell_price', money(sell_price),
+       'the sell price ' || money(sell_price) || ' is below the buy price ' || money(buy_price), 'warning'
+FROM stg_products WHERE ok AND sell_price < buy_price;
+
+UPDATE stg_products s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+
+-- Products sold in a flat sales export but known nowhere else are created from
+-- it: name = their most frequent description, no cost (SPEC §2.2).
+CREATE OR REPLACE TEMP TABLE known_products AS
+SELECT product_id, sell_price, false AS derived, NULL::VARCHAR AS name FROM stg_products WHERE ok
+UNION ALL
+SELECT product_id, sell_price, false, NULL FROM products
+WHERE product_id NOT IN (SELECT product_id FROM stg_products WHERE ok);
+
+INSERT INTO known_products
+SELECT i.product_id, NULL, true,
+       coalesce(mode(nullif(trim(i.description), '')), i.product_id)
+FROM stg_invoices i JOIN stg_sources o USING (src)
+WHERE o.carries_lines AND i.product_id IS NOT NULL
+  AND i.product_id NOT IN (SELECT product_id FROM known_products)
+GROUP BY i.product_id;
+
+-- ── Stock ───────────────────────────────────────────────────────────────────
+INSERT INTO stg_problems
+SELECT src, row_no, 'batch_no', '',
+       'this stock row has neither a stock_id nor a batch_no, so it cannot be told apart from the others', 'error'
+FROM stg_stock WHERE ok AND stock_id IS NULL AND batch_no IS NULL;
+
+INSERT INTO stg_problems
+SELECT src, row_no, CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, stock_key,
+       'stock batch ' || stock_key || ' is listed twice in this import (first on ' || first_sheet
+           || ' row ' || (first_row + 1) || ')', 'error'
+FROM (SELECT s.src, s.row_no, s.stock_id,
+             coalesce(s.stock_id, s.product_id || '#' || s.batch_no) AS stock_key,
+             row_number() OVER w AS n, first_value(s.row_no) OVER w AS first_row,
+             first_value(o.sheet) OVER w AS first_sheet
+      FROM stg_stock s JOIN stg_sources o USING (src)
+      WHERE coalesce(s.stock_id, s.product_id || '#' || s.batch_no) IS NOT NULL
+      WINDOW w AS (PARTITION BY coalesce(s.stock_id, s.product_id || '#' || s.batch_no) ORDER BY s.src, s.row_no))
+WHERE n > 1;
+
+INSERT INTO stg_problems
+SELECT src, row_no, 'product_id', product_id,
+       'product ' || product_id || ' is neither in the Products sheet nor in the store', 'error'
+FROM stg_stock
+WHERE ok AND product_id IS NOT NULL
+  AND product_id NOT IN (SELECT product_id FROM known_products WHERE NOT derived);
+
+UPDATE stg_stock s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+
+-- ── Clients ─────────────────────────────────────────────────────────────────
+INSERT INTO stg_problems
+SELECT src, row_no, 'client_id', client_id,
+       'client ' || client_id || ' is listed twice in this import (first on ' || first_sheet
+           || ' row ' || (first_row + 1) || ')', 'error'
+FROM (SELECT s.src, s.row_no, s.client_id,
+             row_number() OVER w AS n, first_value(s.row_no) OVER w AS first_row,
+             first_value(o.sheet) OVER w AS first_sheet
+      FROM stg_clients s JOIN stg_sources o USING (src)
+      WHERE s.client_id IS NOT NULL
+      WINDOW w AS (PARTITION BY s.client_id ORDER BY s.src, s.row_no))
+WHERE n > 1;
+
+UPDATE stg_clients s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+
+CREATE OR REPLACE TEMP TABLE known_clients AS
+SELECT client_id, false AS derived FROM stg_clients WHERE ok
+UNION ALL
+SELECT client_id, false FROM clients WHERE client_id NOT IN (SELECT client_id FROM stg_clients WHERE ok);
+
+-- Customers of a flat sales export are created from it (name = their number).
+INSERT INTO known_clients
+SELECT DISTINCT i.client_id, true
+FROM stg_invoices i JOIN stg_sources o USING (src)
+WHERE o.carries_lines AND i.client_id IS NOT NULL
+  AND i.client_id NOT IN (SELECT client_id FROM known_clients);
+
+-- ── Invoices ────────────────────────────────────────────────────────────────
+-- The head of an invoice: its row in an Invoices sheet, or the first of its
+-- rows in a sheet that carries one row per line.
+CREATE OR REPLACE TEMP VIEW stg_heads AS
+SELECT i.*, o.carries_lines, o.sheet
+FROM stg_invoices i JOIN stg_sources o USING (src)
+WHERE i.invoice_id IS NOT NULL
+QUALIFY NOT o.carries_lines OR row_number() OVER (PARTITION BY i.src, i.invoice_id ORDER BY i.row_no) = 1;
+
+INSERT INTO stg_problems
+SELECT src, row_no, 'invoice_id', invoice_id,
+       'invoice ' || invoice_id || ' is listed twice in this import (first on ' || first_sheet
+           || ' row ' || (first_row + 1) || ')', 'error'
+FROM (SELECT src, row_no, invoice_id,
+             row_number() OVER w AS n, first_value(row_no) OVER w AS first_row,
+             first_value(sheet) OVER w AS first_sheet
+      FROM stg_heads
+      WINDOW w AS (PARTITION BY invoice_id ORDER BY src, row_no))
+WHERE n > 1;
+
+-- In a sheet with one row per line, every row of an invoice names the same customer.
+INSERT INTO stg_problems
+SELECT i.src, i.row_no, 'client_id', coalesce(i.client_id, ''),
+       'invoice ' || i.invoice_id || ' names another customer on an earlier row (' || coalesce(h.client_id, 'walk-in') || ')', 'error'
+FROM stg_invoices i JOIN stg_heads h ON h.src = i.src AND h.invoice_id = i.invoice_id
+WHERE h.carries_lines AND i.row_no <> h.row_no AND i.client_id IS DISTINCT FROM h.client_id;
+
+INSERT INTO stg_problems
+SELECT src, row_no, 'client_id', client_id,
+       'client ' || client_id || ' is neither in the Clients sheet nor in the store', 'error'
+FROM stg_invoices
+WHERE ok AND client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM known_clients);
+
+-- Lines carried by an Invoices sheet (one row per line) join the other lines.
+INSERT INTO stg_lines
+SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price
+FROM stg_invoices i JOIN stg_sources o USING (src)
+WHERE o.carries_lines;
+
+INSERT INTO stg_problems
+SELECT src, row_no, 'product_id', '', 'product_id is required on a line', 'error'
+FROM stg_lines WHERE ok AND product_id IS NULL
+UNION ALL
+SELECT src, row_no, 'qty', '', 'qty is required on a line', 'error'
+FROM stg_lines WHERE ok AND qty IS NULL;
+
+UPDATE stg_invoices s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+
+-- ── Lines ───────────────────────────────────────────────────────────────────
+INSERT INTO stg_problems
+SELECT l.src, l.row_no, 'invoice_id', l.invoice_id,
+       'invoice ' || l.invoice_id || ' is not in the Invoices sheet of this import', 'error'
+FROM stg_lines l
+WHERE l.ok AND l.invoice_id IS NOT NULL AND l.invoice_id NOT IN (SELECT invoice_id FROM stg_heads);
+
+INSERT INTO stg_problems
+SELECT l.src, l.row_no, 'product_id', l.product_id,
+       'product ' || l.product_id || ' is neither in the Products sheet nor in the store', 'error'
+FROM stg_lines l
+WHERE l.ok AND l.product_id IS NOT NULL AND l.product_id NOT IN (SELECT product_id FROM known_products);
+
+INSERT INTO stg_problems
+SELECT l.src, l.row_no, 'unit_price', '',
+       'the line has no unit price and product ' || l.product_id || ' has no sell price', 'error'
+FROM stg_lines l JOIN known_products k USING (product_id)
+WHERE l.ok AND l.unit_price IS NULL AND k.sell_price IS NULL;
+
+UPDATE stg_lines s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+
+INSERT INTO stg_problems
+SELECT h.src, h.row_no, 'invoice_id', h.invoice_id, 'invoice ' || h.invoice_id || ' has no lines', 'error'
+FROM stg_heads h
+WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM stg_lines WHERE invoice_id IS NOT NULL);
+
+UPDATE stg_invoices s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+
+-- An invoice is taken whole or not at all: one bad line rejects it, and a
+-- rejected invoice rejects its lines.
+CREATE OR REPLACE TEMP TABLE bad_invoices AS
+SELECT DISTINCT invoice_id FROM stg_lines WHERE NOT ok AND invoice_id IS NOT NULL
+UNION
+SELECT DISTINCT invoice_id FROM stg_invoices WHERE NOT ok AND invoice_id IS NOT NULL;
+
+-- Content of each acceptable invoice: header and lines (unit price resolved).
+CREATE OR REPLACE TEMP TABLE fin_lines AS
+SELECT l.invoice_id,
+       row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.src, l.row_no)::INTEGER AS line_no,
+       l.product_id, l.qty,
+       coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
+FROM stg_lines l JOIN known_products k USING (product_id)
+WHERE l.ok AND l.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+
+CREATE OR REPLACE TEMP TABLE inv_content AS
+SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no,
+       c.lines_total,
+       md5(concat_ws('|', coalesce(h.client_id, ''), strftime(h.ts, '%Y-%m-%d %H:%M:%S'),
+                     coalesce(h.total_amount::VARCHAR, ''), c.body)) AS content_hash
+FROM stg_heads h
+JOIN (SELECT invoice_id, sum(qty * unit_price) AS lines_total,
+             string_agg(product_id || ':' || qty::VARCHAR || ':' || unit_price::VARCHAR, ';'
+                        ORDER BY product_id, qty, unit_price) AS body
+      FROM fin_lines GROUP BY invoice_id) c USING (invoice_id)
+WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+
+-- Re-importing an invoice is fine only with the same content.
+INSERT INTO stg_problems
+SELECT c.src, c.row_no, 'invoice_id', c.invoice_id,
+       'invoice ' || c.invoice_id || ' is already in the store with different content (import #'
+           || s.import_id || ', ' || coalesce(m.file_names, '?') || ')', 'error'
+FROM inv_content c
+JOIN invoices s USING (invoice_id)
+LEFT JOIN imports m ON m.import_id = s.import_id
+WHERE s.content_hash <> c.content_hash;
+
+INSERT INTO bad_invoices
+SELECT c.invoice_id FROM inv_content c JOIN invoices s USING (invoice_id) WHERE s.content_hash <> c.content_hash;
+UPDATE stg_invoices s SET ok = false
+FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
+UPDATE stg_lines SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FROM bad_invoices);
+DELETE FROM fin_lines WHERE invoice_id IN (SELECT invoice_id FROM bad_invoices);
+
+INSERT INTO stg_problems
+SELECT src, row_no, 'total_amount', money(total_amount),
+       'the invoice total ' || money(total_amount) || ' differs from the sum of its lines ' || money(lines_total), 'warning'
+FROM inv_content
+WHERE total_amount IS NOT NULL AND abs(total_amount - lines_total) > 0.01
+  AND invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+
+-- ── What would be written ───────────────────────────────────────────────────
+CREATE OR REPLACE TEMP TABLE fin_invoices AS
+SELECT c.invoice_id, c.client_id, c.ts, c.total_amount, c.content_hash,
+       CASE WHEN s.invoice_id IS NULL THEN 'new' ELSE 'unchanged' END AS change
+FROM inv_content c LEFT JOIN invoices s USING (invoice_id)
+WHERE c.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+
+-- Master data: an empty cell keeps what the store has (blank = no change).
+CREATE OR REPLACE TEMP TABLE fin_products AS
+SELECT s.product_id, s.name,
+       coalesce(s.category, p.category) AS category,
+       coalesce(s.buy_price, p.buy_price) AS buy_price,
+       coalesce(s.sell_price, p.sell_price) AS sell_price,
+       coalesce(s.min_margin_threshold, p.min_margin_threshold) AS min_margin_threshold,
+       s.from_sales,
+       CASE WHEN p.product_id IS NULL THEN 'new'
+            WHEN p.name IS DISTINCT FROM s.name
+              OR p.category IS DISTINCT FROM coalesce(s.category, p.category)
+              OR p.buy_price IS DISTINCT FROM coalesce(s.buy_price, p.buy_price)
+              OR p.sell_price IS DISTINCT FROM coalesce(s.sell_price, p.sell_price)
+              OR p.min_margin_threshold IS DISTINCT FROM coalesce(s.min_margin_threshold, p.min_margin_threshold)
+            THEN 'updated' ELSE 'unchanged' END AS change
+FROM (SELECT product_id, name, category, buy_price, sell_price, min_margin_threshold, false AS from_sales
+      FROM stg_products WHERE ok
+      UNION ALL
+      SELECT product_id, name, NULL, NULL, NULL, NULL, true FROM known_products
+      WHERE derived AND product_id IN (SELECT product_id FROM fin_lines)) s
+LEFT JOIN products p USING (product_id);
+
+CREATE OR REPLACE TEMP TABLE fin_stock AS
+SELECT s.stock_key AS stock_id, s.product_id, s.quantity, s.batch_no,
+       coalesce(s.expiry_date, p.expiry_date) AS expiry_date,
+       coalesce(s.last_movement, p.last_movement) AS last_movement,
+       CASE WHEN p.stock_id IS NULL THEN 'new'
+            WHEN p.product_id IS DISTINCT FROM s.product_id
+              OR p.quantity IS DISTINCT FROM s.quantity
+              OR p.batch_no IS DISTINCT FROM coalesce(s.batch_no, p.batch_no)
+              OR p.expiry_date IS DISTINCT FROM coalesce(s.expiry_date, p.expiry_date)
+              OR p.last_movement IS DISTINCT FROM coalesce(s.last_movement, p.last_movement)
+            THEN 'updated' ELSE 'unchanged' END AS change
+FROM (SELECT *, coalesce(stock_id, product_id || '#' || batch_no) AS stock_key FROM stg_stock WHERE ok) s
+LEFT JOIN stock p ON p.stock_id = s.stock_key;
+
+CREATE OR REPLACE TEMP TABLE fin_clients AS
+SELECT s.client_id, s.name,
+       coalesce(s.total_revenue_generated, p.total_revenue_generated) AS total_revenue_generated,
+       CASE WHEN p.client_id IS NULL THEN 'new'
+            WHEN p.name IS DISTINCT FROM s.name
+              OR p.total_revenue_generated IS DISTINCT FROM coalesce(s.total_revenue_generated, p.total_revenue_generated)
+            THEN 'updated' ELSE 'unchanged' END AS change
+FROM (SELECT client_id, name, total_revenue_generated FROM stg_clients WHERE ok
+      UNION ALL
+      SELECT client_id, client_id, NULL FROM known_clients
+      WHERE derived AND client_id IN (SELECT client_id FROM fin_invoices)) s
+LEFT JOIN clients p USING (client_id);
+
+CREATE OR REPLACE TEMP TABLE import_counts AS
+SELECT 'products' AS tbl,
+       count(*) FILTER (WHERE change = 'new') AS new,
+       count(*) FILTER (WHERE change = 'updated') AS updated,
+       count(*) FILTER (WHERE change = 'unchanged') AS unchanged,
+       (SELECT count(*) FROM stg_products WHERE NOT ok) AS rejected
+FROM fin_products
+UNION ALL
+SELECT 'stock', count(*) FILTER (WHERE change = 'new'), count(*) FILTER (WHERE change = 'updated'),
+       count(*) FILTER (WHERE change = 'unchanged'), (SELECT count(*) FROM stg_stock WHERE NOT ok)
+FROM fin_stock
+UNION ALL
+SELECT 'clients', count(*) FILTER (WHERE change = 'new'), count(*) FILTER (WHERE change = 'updated'),
+       count(*) FILTER (WHERE change = 'unchanged'), (SELECT count(*) FROM stg_clients WHERE NOT ok)
+FROM fin_clients
+UNION ALL
+SELECT 'invoices', count(*) FILTER (WHERE change = 'new'), 0,
+       count(*) FILTER (WHERE change = 'unchanged'), (SELECT count(*) FROM bad_invoices)
+FROM fin_invoices
+UNION ALL
+SELECT 'lines', count(*) FILTER (WHERE f.change = 'new'), 0,
+       count(*) FILTER (WHERE f.change = 'unchanged'), (SELECT count(*) FROM stg_lines WHERE NOT ok)
+FROM fin_lines l JOIN fin_invoices f USING (invoice_id);

@@ -1,0 +1,23 @@
+-- Staging tables for one import (temporary: never in the store file or its WAL).
+-- src = index of the (file, sheet) a row came from, row_no = its 0-based row.
+CREATE OR REPLACE TEMP TABLE stg_sources (src INTEGER, file VARCHAR, sheet VARCHAR, carries_lines BOOLEAN);
+CREATE OR REPLACE TEMP TABLE stg_columns (src INTEGER, name VARCHAR, letter VARCHAR, idx INTEGER);
+CREATE OR REPLACE TEMP TABLE stg_problems (src INTEGER, row_no INTEGER, col VARCHAR, val VARCHAR, message VARCHAR, severity VARCHAR);
+CREATE OR REPLACE TEMP TABLE stg_products (
+    src INTEGER, row_no INTEGER, ok BOOLEAN,
+    product_id VARCHAR, name VARCHAR, category VARCHAR,
+    buy_price DECIMAL(18, 4), sell_price DECIMAL(18, 4), min_margin_threshold DECIMAL(9, 4));
+CREATE OR REPLACE TEMP TABLE stg_stock (
+    src INTEGER, row_no INTEGER, ok BOOLEAN,
+    stock_id VARCHAR, product_id VARCHAR, quantity DECIMAL(18, 3), batch_no VARCHAR,
+    expiry_date DATE, last_movement DATE);
+CREATE OR REPLACE TEMP TABLE stg_clients (
+    src INTEGER, row_no INTEGER, ok BOOLEAN,
+    client_id VARCHAR, name VARCHAR, total_revenue_generated DECIMAL(18, 2));
+CREATE OR REPLACE TEMP TABLE stg_invoices (
+    src INTEGER, row_no INTEGER, ok BOOLEAN,
+    invoice_id VARCHAR, client_id VARCHAR, ts TIMESTAMP, total_amount DECIMAL(18, 2),
+    product_id VARCHAR, qty DECIMAL(18, 3), unit_price DECIMAL(18, 4), description VARCHAR);
+CREATE OR REPLACE TEMP TABLE stg_lines (
+    src INTEGER, row_no INTEGER, ok BOOLEAN,
+    invoice_id VARCHAR, product_id VARCHAR, qty DECIMAL(18, 3), unit_price DECIMAL(18, 4));

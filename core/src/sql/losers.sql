@@ -1,0 +1,24 @@
+-- Losers (SPEC §4): products whose margin rate (sell − buy) / sell is below
+-- their min_margin_threshold (default setting min_margin), plus products whose
+-- profit in the window is negative. A product may carry both reasons.
+CREATE OR REPLACE TEMP MACRO losers(d_from, d_to) AS TABLE
+WITH sold AS (
+    SELECT product_id, sum(qty) AS quantity, sum(revenue) AS revenue, sum(profit) AS profit
+    FROM line_economics(d_from, d_to)
+    GROUP BY product_id
+), rated AS (
+    SELECT p.product_id, p.name, p.buy_price, p.sell_price,
+           CASE WHEN p.sell_price > 0 AND p.buy_price IS NOT NULL
+                THEN (p.sell_price - p.buy_price) / p.sell_price END AS margin_rate,
+           coalesce(p.min_margin_threshold, setting_num('min_margin')) AS min_margin_threshold,
+           s.quantity, s.revenue, s.profit
+    FROM products p LEFT JOIN sold s USING (product_id)
+)
+SELECT product_id, name, buy_price, sell_price, margin_rate, min_margin_threshold,
+       coalesce(quantity, 0) AS quantity, coalesce(revenue, 0) AS revenue, coalesce(profit, 0) AS profit,
+       list_filter(['margin_below_threshold', 'negative_profit'],
+                   r -> (r = 'margin_below_threshold' AND coalesce(margin_rate < min_margin_threshold, false))
+                     OR (r = 'negative_profit' AND coalesce(profit < 0, false))) AS reasons
+FROM rated
+WHERE coalesce(margin_rate < min_margin_threshold, false) OR coalesce(profit < 0, false)
+ORDER BY coalesce(profit, 0) ASC, margin_rate ASC NULLS LAST, product_id;

@@ -1,0 +1,74 @@
+-- Loss risk (detect_loss_products, SPEC §4), stock rows with quantity > 0.
+-- Reasons: expired (expiry < as_of), expiring (as_of ≤ expiry < as_of + 7),
+-- no_movement (last movement < as_of − 30, or never: last movement = the later
+-- of the row's last_movement and the product's latest sale, both ≤ as_of).
+-- Forecast: the product's batches are sold earliest expiry first from as_of at
+-- daily rate = units sold in the 30 days up to as_of ÷ 30; leftover = units of
+-- a batch not sold by its expiry (an expired batch: all of it).
+CREATE OR REPLACE TEMP MACRO loss_risk(as_of) AS TABLE
+WITH RECURSIVE
+last_sale AS (
+    SELECT l.product_id, max(CAST(i.ts AS DATE)) AS last_sold
+    FROM invoice_lines l JOIN invoices i USING (invoice_id)
+    WHERE CAST(i.ts AS DATE) <= as_of AND l.qty > 0
+    GROUP BY l.product_id
+),
+rate AS (
+    SELECT product_id, greatest(sum(qty), 0) AS units_30
+    FROM line_economics(as_of - 29, as_of)
+    GROUP BY product_id
+),
+batches AS (
+    SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, p.name, p.buy_price,
+           CASE WHEN s.last_movement <= as_of THEN s.last_movement END AS own_movement,
+           ls.last_sold,
+           coalesce(r.units_30, 0) AS units_30,
+           date_diff('day', as_of, s.expiry_date) AS days_left,
+           row_number() OVER (PARTITION BY s.product_id
+                              ORDER BY s.expiry_date ASC NULLS LAST, s.stock_id) AS k
+    FROM stock s
+    LEFT JOIN products p USING (product_id)
+    LEFT JOIN last_sale ls USING (product_id)
+    LEFT JOIN rate r USING (product_id)
+    WHERE s.quantity > 0
+),
+-- start = day (from as_of) on which sales begin to draw on batch k: when batch
+-- k−1 is sold out or expires, whichever comes first (never before the previous start).
+fefo(product_id, k, start_day) AS (
+    SELECT product_id, k, 0::DOUBLE FROM batches WHERE k = 1
+    UNION ALL
+    SELECT b.product_id, b.k,
+           CASE WHEN prev.units_30 = 0 THEN f.start_day
+                ELSE greatest(f.start_day,
+                              least(f.start_day + prev.quantity * 30.0 / prev.units_30,
+                                    coalesce(prev.days_left, 1e18)))
+           END
+    FROM fefo f
+    JOIN batches prev ON prev.product_id = f.product_id AND prev.k = f.k
+    JOIN batches b ON b.product_id = f.product_id AND b.k = f.k + 1
+),
+forecast AS (
+    SELECT b.*,
+           CASE WHEN b.expiry_date IS NULL THEN NULL
+                WHEN b.days_left < 0 THEN b.quantity
+                ELSE b.quantity - least(b.quantity::DOUBLE,
+                        greatest(0, b.days_left - f.start_day) * b.units_30 / 30.0)
+           END AS leftover,
+           CASE WHEN b.own_movement IS NULL THEN b.last_sold
+                WHEN b.last_sold IS NULL THEN b.own_movement
+                ELSE greatest(b.own_movement, b.last_sold) END AS last_movement
+    FROM batches b JOIN fefo f USING (product_id, k)
+)
+SELECT stock_id, product_id, coalesce(name, product_id) AS name,
+       list_filter(['expired', 'expiring', 'no_movement'],
+           r -> (r = 'expired' AND coalesce(expiry_date < as_of, false))
+             OR (r = 'expiring' AND coalesce(expiry_date >= as_of AND expiry_date < as_of + CAST(setting_num('expiring_days') AS INTEGER), false))
+             OR (r = 'no_movement' AND (last_movement IS NULL OR last_movement < as_of - CAST(setting_num('no_movement_days') AS INTEGER)))) AS reasons,
+       quantity, expiry_date, last_movement, days_left,
+       quantity * buy_price AS value_at_risk,
+       CAST(round(leftover, 2) AS DECIMAL(18, 2)) AS forecast_leftover,
+       CAST(round(CAST(leftover AS DECIMAL(38, 6)) * buy_price, 2) AS DECIMAL(18, 2)) AS forecast_leftover_value
+FROM forecast
+WHERE coalesce(expiry_date < as_of + CAST(setting_num('expiring_days') AS INTEGER), false)
+   OR last_movement IS NULL OR last_movement < as_of - CAST(setting_num('no_movement_days') AS INTEGER)
+ORDER BY value_at_risk DESC NULLS LAST, stock_id;

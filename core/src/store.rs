@@ -1,0 +1,134 @@
+//! The hot store: one DuckDB file, schema versioned and migrated on open.
+
+use crate::error::{CoreError, Result};
+use duckdb::{params, Connection};
+use std::path::{Path, PathBuf};
+
+/// Schema changes happen here only, at open, never inside an import.
+const MIGRATIONS: &[&str] = &[include_str!("sql/schema_v1.sql")];
+
+/// Analytics views: table macros, re-created (as temporary objects) on every open.
+pub const VIEWS: &[(&str, &str)] = &[
+    ("macros", include_str!("sql/macros.sql")),
+    ("settings", include_str!("sql/settings.sql")),
+    ("line_economics", include_str!("sql/line_economics.sql")),
+    ("winners", include_str!("sql/winners.sql")),
+    ("losers", include_str!("sql/losers.sql")),
+    ("loss_risk", include_str!("sql/loss_risk.sql")),
+    ("clients", include_str!("sql/clients.sql")),
+    ("kpis", include_str!("sql/kpis.sql")),
+    ("stock_ageing", include_str!("sql/stock_ageing.sql")),
+    ("data_quality", include_str!("sql/data_quality.sql")),
+];
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::StoreOpen {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| CoreError::StoreOpen {
+            path: path.display().to_string(),
+            reason: describe_open_error(&e.to_string()),
+        })?;
+        Self::init(conn, path.to_path_buf())
+    }
+
+    /// A throw-away store in memory (tests, dry runs of tools).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn init(conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")?;
+        let current: i64 =
+            conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            conn.execute_batch("BEGIN TRANSACTION")?;
+            let applied = conn
+                .execute_batch(sql)
+                .and_then(|_| conn.execute("INSERT INTO schema_version VALUES (?)", params![version]));
+            match applied {
+                Ok(_) => conn.execute_batch("COMMIT")?,
+                Err(e) => {
+                    conn.execute_batch("ROLLBACK")?;
+                    return Err(e.into());
+                }
+            }
+        }
+        for (_, sql) in VIEWS {
+            conn.execute_batch(sql)?;
+        }
+        Ok(Store { conn, path })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn has_data(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM invoices)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+}
+
+/// DuckDB's lock message names the other process; say it plainly.
+fn describe_open_error(msg: &str) -> String {
+    if let Some(pos) = msg.find("PID ") {
+        let pid: String = msg[pos + 4..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        return format!("the store is in use by another Comptoir (pid {pid})");
+    }
+    msg.trim_end_matches('.').to_string()
+}
+
+/// `--db`, else `$COMPTOIR_DB`, else the OS data directory (shared with the desktop app).
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("COMPTOIR_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("comptoir").join("comptoir.duckdb")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_created_once_and_reopened() {
+        let dir = std::env::temp_dir().join(format!("comptoir-store-test-{}", std::process::id()));
+        let path = dir.join("s.duckdb");
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let s = Store::open(&path).unwrap();
+            assert!(!s.has_data().unwrap());
+        }
+        let s = Store::open(&path).unwrap();
+        let versions: i64 = s.conn().query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(versions, MIGRATIONS.len() as i64);
+        drop(s);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn lock_message_names_the_other_process() {
+        let msg = "IO Error: Could not set lock on file \"x\": Conflicting lock is held in /usr/bin/comptoir (PID 4242) by user root.";
+        assert_eq!(describe_open_error(msg), "the store is in use by another Comptoir (pid 4242)");
+    }
+}

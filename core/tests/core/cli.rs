@@ -1,0 +1,93 @@
+//! The `comptoir` binary as a user runs it: exit codes, JSON, one-sentence errors.
+
+use crate::support::*;
+use std::process::{Command, Output};
+
+fn comptoir(db: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("COMPTOIR_DB")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// One readable sentence, no panic, no backtrace.
+fn assert_one_sentence(o: &Output) {
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "stderr: {err}");
+    assert!(err.trim_end().ends_with('.'), "stderr: {err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "stderr: {err}");
+}
+
+#[test]
+fn import_then_month_report_gives_ten_winners_sorted_by_profit() {
+    let dir = TempDir::new("cli-report");
+    let db = dir.join("s.duckdb");
+    let sample = sample_path();
+    let out = comptoir(&db, &["import", sample.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["counts"]["lines"]["new"], 20_000);
+    assert_eq!(json["errors"].as_array().unwrap().len(), 0);
+    assert!(json["import_id"].as_i64().unwrap() >= 1);
+
+    let out = comptoir(&db, &["report", "--window", "month", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["as_of"], "2026-05-31");
+    assert_eq!(json["window"], serde_json::json!({"from": "2026-05-02", "to": "2026-05-31"}));
+    let winners = json["winners"].as_array().unwrap();
+    assert_eq!(winners.len(), 10);
+    let profits: Vec<f64> = winners.iter().map(|w| w["profit"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(profits.windows(2).all(|p| p[0] >= p[1]), "{profits:?}");
+    // Money is a string with exactly two decimals.
+    for w in winners {
+        let p = w["revenue"].as_str().unwrap();
+        assert_eq!(p.split('.').nth(1).map(str::len), Some(2), "{p}");
+    }
+}
+
+#[test]
+fn a_missing_file_is_one_sentence_and_exit_2() {
+    let dir = TempDir::new("cli-missing");
+    let out = comptoir(&dir.join("s.duckdb"), &["import", "/no/such/book.xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("/no/such/book.xlsx was not found"));
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_one_sentence_and_exit_2() {
+    let dir = TempDir::new("cli-notbook");
+    let fake = dir.join("notes.xlsx");
+    std::fs::write(&fake, "these are my notes, not a workbook").unwrap();
+    let out = comptoir(&dir.join("s.duckdb"), &["import", fake.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("notes.xlsx cannot be imported: it is not a valid .xlsx file"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_password_protected_workbook_says_so() {
+    let dir = TempDir::new("cli-password");
+    let book = dataset("spreadsheet-edge-cases").join("pass_protected.xlsx");
+    let out = comptoir(&dir.join("s.duckdb"), &["import", book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("password protected"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bad_window_is_a_usage_error() {
+    let dir = TempDir::new("cli-window");
+    let out = comptoir(&dir.join("s.duckdb"), &["report", "--window", "fortnight"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("fortnight"));
+}

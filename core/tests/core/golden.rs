@@ -1,0 +1,359 @@
+//! Golden test of every analytics view on a tiny hand-made workbook (11 lines).
+//! Every expected number below is worked out by hand in the comments, and the
+//! data sits on each boundary SPEC §4 states.
+//!
+//! as_of = 2026-03-31 (the latest invoice); month = 03-02 … 03-31; previous
+//! month = 01-31 … 03-01.
+//!
+//! Products (buy / sell / min margin):
+//!   A 1.00/2.00   B 2.00/3.00   C 5.00/4.50 (below cost)   D —/6.00 (no cost)
+//!   E 3.00/4.00 min 30 %   F 1.00/2.00   G 1.00/3.00   H 2.00/4.00
+//!   J 2.50/4.00 (never sold)   K 1.50/2.50 (never sold)
+//! Invoices:
+//!   I1 03-31 K1: A 2×2.00, B 2×3.00                      = 10.00
+//!   I2 03-30 K2: F 4×2.00, A 4×3.00                      = 20.00
+//!   I3 03-29 walk-in: D 1×(empty → 6.00), C 2×4.50, G 2×3.00 = 21.00
+//!   I4 03-28 K5: A −1×2.00 (a return), E 1×4.00, H 1×4.00 =  6.00
+//!   I5 02-15 K5: B 10×3.00                               = 30.00
+
+use crate::support::*;
+use chrono::NaiveDate;
+use comptoir_core::analytics::{self, Period};
+use comptoir_core::import::Outcome;
+use comptoir_core::store::Store;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn golden_workbook(path: &std::path::Path) {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let products: &[(&str, &str, Option<f64>, f64, Option<f64>)] = &[
+        ("A", "Apple", Some(1.0), 2.0, None),
+        ("B", "Bread", Some(2.0), 3.0, None),
+        ("C", "Cheese", Some(5.0), 4.5, None),
+        ("D", "Dates", None, 6.0, None),
+        ("E", "Eggs", Some(3.0), 4.0, Some(0.30)),
+        ("F", "Flour", Some(1.0), 2.0, None),
+        ("G", "Grapes", Some(1.0), 3.0, None),
+        ("H", "Honey", Some(2.0), 4.0, None),
+        ("J", "Jam", Some(2.5), 4.0, None),
+        ("K", "Kale", Some(1.5), 2.5, None),
+    ];
+    let s = book.add_worksheet().set_name("Products").unwrap();
+    for (c, h) in ["product_id", "name", "buy_price", "sell_price", "min_margin_threshold"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (id, name, buy, sell, min)) in products.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write(r, 0, *id).unwrap();
+        s.write(r, 1, *name).unwrap();
+        if let Some(b) = buy {
+            s.write(r, 2, *b).unwrap();
+        }
+        s.write(r, 3, *sell).unwrap();
+        if let Some(m) = min {
+            s.write(r, 4, *m).unwrap();
+        }
+    }
+    // stock_id, product, qty, expiry, last_movement
+    let stock: &[(&str, &str, f64, Option<&str>, Option<&str>)] = &[
+        ("S1", "A", 10.0, Some("2026-03-30"), Some("2026-03-31")), // expired
+        ("S2", "A", 5.0, Some("2026-04-07"), Some("2026-03-25")),  // expiry = as_of + 7: not expiring
+        ("S3", "B", 8.0, Some("2026-04-06"), Some("2026-03-20")),  // as_of + 6: expiring
+        ("S4", "J", 4.0, None, Some("2026-03-01")),                // exactly as_of − 30: not dead
+        ("S5", "J", 2.0, None, Some("2026-02-28")),                // as_of − 31: no movement
+        ("S6", "J", 0.0, Some("2026-03-01"), None),                // quantity 0: never at risk
+        ("S7", "K", 6.0, None, None),                              // never sold, no movement
+        ("S8", "G", 1.0, Some("2026-04-03"), None),                // FEFO: sold first
+        ("S9", "G", 2.0, Some("2026-04-06"), None),                // FEFO: sold after S8 expires
+    ];
+    let s = book.add_worksheet().set_name("Stock").unwrap();
+    for (c, h) in ["stock_id", "product_id", "quantity", "expiry_date", "last_movement"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (id, p, q, exp, last)) in stock.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write(r, 0, *id).unwrap();
+        s.write(r, 1, *p).unwrap();
+        s.write(r, 2, *q).unwrap();
+        if let Some(e) = exp {
+            s.write_datetime_with_format(r, 3, d(e), &date).unwrap();
+        }
+        if let Some(l) = last {
+            s.write_datetime_with_format(r, 4, d(l), &date).unwrap();
+        }
+    }
+    let clients: &[(&str, &str, Option<f64>)] = &[
+        ("K1", "Silver Exact", Some(4990.0)),
+        ("K2", "Promo Exact", Some(9980.0)),
+        ("K3", "Just Over", Some(10000.01)),
+        ("K4", "Gold Member", Some(20000.0)),
+        ("K5", "Standard Shopper", None),
+    ];
+    let s = book.add_worksheet().set_name("Clients").unwrap();
+    for (c, h) in ["client_id", "name", "total_revenue_generated"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (id, name, opening)) in clients.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write(r, 0, *id).unwrap();
+        s.write(r, 1, *name).unwrap();
+        if let Some(o) = opening {
+            s.write(r, 2, *o).unwrap();
+        }
+    }
+    let invoices: &[(&str, Option<&str>, &str, f64)] = &[
+        ("I1", Some("K1"), "2026-03-31 10:00", 10.0),
+        ("I2", Some("K2"), "2026-03-30 11:00", 20.0),
+        ("I3", None, "2026-03-29 12:00", 21.0),
+        ("I4", Some("K5"), "2026-03-28 09:30", 6.0),
+        ("I5", Some("K5"), "2026-02-15 16:45", 30.0),
+    ];
+    let s = book.add_worksheet().set_name("Invoices").unwrap();
+    for (c, h) in ["invoice_id", "client_id", "timestamp", "total_amount"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (id, client, ts, total)) in invoices.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write(r, 0, *id).unwrap();
+        if let Some(c) = client {
+            s.write(r, 1, *c).unwrap();
+        }
+        s.write(r, 2, *ts).unwrap(); // ISO text, as a till export writes it
+        s.write(r, 3, *total).unwrap();
+    }
+    let lines: &[(&str, &str, f64, Option<f64>)] = &[
+        ("I1", "A", 2.0, Some(2.0)),
+        ("I1", "B", 2.0, Some(3.0)),
+        ("I2", "F", 4.0, Some(2.0)),
+        ("I2", "A", 4.0, Some(3.0)),
+        ("I3", "D", 1.0, None),
+        ("I3", "C", 2.0, Some(4.5)),
+        ("I3", "G", 2.0, Some(3.0)),
+        ("I4", "A", -1.0, Some(2.0)),
+        ("I4", "E", 1.0, Some(4.0)),
+        ("I4", "H", 1.0, Some(4.0)),
+        ("I5", "B", 10.0, Some(3.0)),
+    ];
+    let s = book.add_worksheet().set_name("InvoiceLines").unwrap();
+    for (c, h) in ["invoice_id", "product_id", "qty", "unit_price"].iter().enumerate() {
+        s.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (inv, p, q, price)) in lines.iter().enumerate() {
+        let r = i as u32 + 1;
+        s.write(r, 0, *inv).unwrap();
+        s.write(r, 1, *p).unwrap();
+        s.write(r, 2, *q).unwrap();
+        if let Some(pr) = price {
+            s.write(r, 3, *pr).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn golden_store(dir: &TempDir) -> Store {
+    let book = dir.join("golden.xlsx");
+    golden_workbook(&book);
+    let store = Store::open(&dir.join("golden.duckdb")).unwrap();
+    let r = import(&store, &[book]);
+    assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
+    assert_eq!(r.counts.lines.new, 11);
+    // C sells below its cost: the importer warns on its sell price cell.
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert_eq!(r.warnings[0].cell, "D4");
+    store
+}
+
+#[test]
+fn winners_rank_by_profit_then_revenue_then_id() {
+    let dir = TempDir::new("golden-winners");
+    let store = golden_store(&dir);
+    let report = analytics::report(&store, None, Period::Month).unwrap();
+    assert_eq!(report.as_of, d("2026-03-31"));
+    assert_eq!((report.window.from, report.window.to), (d("2026-03-02"), d("2026-03-31")));
+    let got: Vec<(i64, &str, &str, &str, &str)> = report
+        .winners
+        .iter()
+        .map(|w| (w.rank, w.product_id.as_str(), w.quantity.as_str(), w.revenue.as_str(), w.profit.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // A: 2×(2−1) + 4×(3−1) − 1×(2−1) = 9 on 4 + 12 − 2 = 14 of revenue, 5 units (a return)
+            (1, "A", "5", "14.00", "9.00"),
+            // F and G tie on profit 4: F's revenue 8 beats G's 6
+            (2, "F", "4", "8.00", "4.00"),
+            (3, "G", "2", "6.00", "4.00"),
+            // B and H tie on 2: B's revenue 6 beats H's 4
+            (4, "B", "2", "6.00", "2.00"),
+            (5, "H", "1", "4.00", "2.00"),
+            (6, "E", "1", "4.00", "1.00"),
+            // C sells below cost: 2 × (4.50 − 5.00)
+            (7, "C", "2", "9.00", "-1.00"),
+            // D has no cost: it cannot rank.
+        ]
+    );
+    let feb = analytics::report(&store, None, Period::parse("2026-02-01..2026-02-28").unwrap()).unwrap();
+    let got: Vec<(&str, &str)> = feb.winners.iter().map(|w| (w.product_id.as_str(), w.profit.as_str())).collect();
+    assert_eq!(got, [("B", "10.00")]);
+}
+
+#[test]
+fn kpis_of_the_window_and_the_previous_one() {
+    let dir = TempDir::new("golden-kpis");
+    let store = golden_store(&dir);
+    let k = analytics::report(&store, None, Period::Month).unwrap().kpis;
+    let c = &k.current;
+    assert_eq!(c.revenue, "57.00"); // 10 + 20 + 21 + 6
+    assert_eq!(c.profit, "21.00"); // 9 + 4 + 4 + 2 + 2 + 1 − 1 (D has no cost)
+    assert_eq!(c.margin_rate.as_deref(), Some("0.4118")); // 21 / (57 − 6 of D)
+    assert_eq!(c.invoices, 4);
+    assert_eq!(c.average_basket.as_deref(), Some("14.25")); // 57 / 4
+    assert_eq!(c.units_sold, "18"); // 5+2+2+1+1+4+2+1
+    // Σ qty × buy of rows in stock: 10+5+16+10+5+9+1+2
+    assert_eq!(c.stock_value, "58.00");
+    // S3 16 + S1 10 + S7 9 + S5 5 + S9 2 + S8 1
+    assert_eq!(c.value_at_risk, "43.00");
+    let p = &k.previous;
+    assert_eq!(p.revenue, "30.00");
+    assert_eq!(p.profit, "10.00");
+    assert_eq!(p.margin_rate.as_deref(), Some("0.3333"));
+    assert_eq!(p.invoices, 1);
+    assert_eq!(p.average_basket.as_deref(), Some("30.00"));
+    assert_eq!(p.units_sold, "10");
+    // As of 03-01 nothing but B had sold: A's S1 10 + S2 5, K's S7 9, G's S8 1 + S9 2 had not moved.
+    assert_eq!(p.value_at_risk, "27.00");
+}
+
+#[test]
+fn losers_by_margin_and_by_negative_profit() {
+    let dir = TempDir::new("golden-losers");
+    let store = golden_store(&dir);
+    let losers = analytics::report(&store, None, Period::Month).unwrap().losers;
+    let got: Vec<(&str, Vec<&str>, Option<&str>, &str)> = losers
+        .iter()
+        .map(|l| {
+            (
+                l.product_id.as_str(),
+                l.reasons.iter().map(String::as_str).collect(),
+                l.margin_rate.as_deref(),
+                l.profit.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // (4.50 − 5.00) / 4.50 = −0.1111 < 0 (default threshold), and −1.00 of profit
+            ("C", vec!["margin_below_threshold", "negative_profit"], Some("-0.1111"), "-1.00"),
+            // (4 − 3) / 4 = 0.25 < its own 0.30
+            ("E", vec!["margin_below_threshold"], Some("0.2500"), "1.00"),
+        ]
+    );
+}
+
+#[test]
+fn loss_risk_reasons_boundaries_and_fefo_forecast() {
+    let dir = TempDir::new("golden-risk");
+    let store = golden_store(&dir);
+    let risk = analytics::report(&store, None, Period::Month).unwrap().loss_risk;
+    let got: Vec<(&str, Vec<&str>, &str, Option<&str>, Option<&str>)> = risk
+        .iter()
+        .map(|r| {
+            (
+                r.stock_id.as_str(),
+                r.reasons.iter().map(String::as_str).collect(),
+                r.value_at_risk.as_deref().unwrap(),
+                r.forecast_leftover.as_deref(),
+                r.forecast_leftover_value.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // B sold 2 units in the 30 days → 2/30 a day; 6 days left → 0.4 sold, 7.6 left × 2.00
+            ("S3", vec!["expiring"], "16.00", Some("7.60"), Some("15.20")),
+            // expired yesterday: all 10 are lost
+            ("S1", vec!["expired"], "10.00", Some("10.00"), Some("10.00")),
+            // never sold, no last movement; no expiry, so no forecast
+            ("S7", vec!["no_movement"], "9.00", None, None),
+            // last movement 31 days ago
+            ("S5", vec!["no_movement"], "5.00", None, None),
+            // G sells 2/30 a day. S8 (3 days left) first: 0.2 sold, 0.8 lost; it expires on
+            // day 3, then S9 (6 days left) sells for 3 days: 0.2 sold, 1.8 lost.
+            ("S9", vec!["expiring"], "2.00", Some("1.80"), Some("1.80")),
+            ("S8", vec!["expiring"], "1.00", Some("0.80"), Some("0.80")),
+        ]
+    );
+    // S2 (expiry exactly as_of + 7), S4 (last movement exactly as_of − 30) and S6
+    // (quantity 0) are not at risk.
+    let s1 = risk.iter().find(|r| r.stock_id == "S1").unwrap();
+    assert_eq!(s1.last_movement, Some(d("2026-03-31")));
+    assert_eq!(s1.days_left, Some(-1));
+}
+
+#[test]
+fn client_tiers_promo_and_distance_to_next_tier() {
+    let dir = TempDir::new("golden-clients");
+    let store = golden_store(&dir);
+    let clients = analytics::report(&store, None, Period::Month).unwrap().clients;
+    let got: Vec<(&str, &str, &str, bool, Option<&str>)> = clients
+        .iter()
+        .map(|c| (c.client_id.as_str(), c.lifetime_revenue.as_str(), c.tier.as_str(), c.eligible_promo, c.to_next_tier.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("K4", "20000.00", "Gold", true, None),
+            // just over 10,000: eligible
+            ("K3", "10000.01", "Silver", true, Some("9999.99")),
+            // 9,980 + I2's 20 = exactly 10,000: not eligible
+            ("K2", "10000.00", "Silver", false, Some("10000.00")),
+            // 4,990 + I1's 10 = exactly 5,000: Silver
+            ("K1", "5000.00", "Silver", false, Some("15000.00")),
+            // no opening revenue: I4's 6 + I5's 30
+            ("K5", "36.00", "Standard", false, Some("4964.00")),
+        ]
+    );
+}
+
+#[test]
+fn stock_ageing_and_data_quality() {
+    let dir = TempDir::new("golden-ageing");
+    let store = golden_store(&dir);
+    let report = analytics::report(&store, None, Period::Month).unwrap();
+    let got: Vec<(&str, &str, &str, i64)> =
+        report.stock_ageing.iter().map(|b| (b.bucket.as_str(), b.units.as_str(), b.value.as_str(), b.batches)).collect();
+    assert_eq!(
+        got,
+        [
+            // S1, S2, S3 (sold today), S4 (30 days), S8, S9 (G sold 2 days ago)
+            ("0-30", "30", "44.00", 6),
+            ("31-60", "2", "5.00", 1), // S5
+            ("61-90", "0", "0.00", 0),
+            ("90+", "6", "9.00", 1), // S7 never moved
+        ]
+    );
+    let q = &report.data_quality;
+    assert_eq!(q.lines_without_cost, 1); // D on I3
+    assert_eq!(q.revenue_without_cost, "6.00");
+    assert_eq!(q.rejected_rows_last_import, 0);
+    assert_eq!(q.products_unknown_to_products_sheet, 0);
+    assert_eq!(q.products_without_cost, 1);
+}
+
+#[test]
+fn settings_move_the_thresholds() {
+    let dir = TempDir::new("golden-settings");
+    let store = golden_store(&dir);
+    store.conn().execute_batch("INSERT INTO settings VALUES ('promo_threshold', '9999.99'), ('silver_min', '10000.01')").unwrap();
+    let clients = analytics::report(&store, None, Period::Month).unwrap().clients;
+    let k2 = clients.iter().find(|c| c.client_id == "K2").unwrap();
+    assert!(k2.eligible_promo);
+    assert_eq!(k2.tier, "Standard");
+    assert_eq!(k2.to_next_tier.as_deref(), Some("0.01"));
+}

@@ -1,0 +1,78 @@
+//! Files that must be refused with a clear sentence, never a crash or a hang.
+
+use crate::support::*;
+use comptoir_core::store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+
+fn refusal(path: &std::path::Path) -> String {
+    let store = Store::open_in_memory().unwrap();
+    let err = comptoir_core::import::import_files(&store, &[path.to_path_buf()], &Default::default(), &mut |_| {})
+        .err()
+        .unwrap_or_else(|| panic!("{} was accepted", path.display()));
+    err.to_string()
+}
+
+fn zip_with(path: &PathBuf, entries: &[(&str, &[u8])]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn absurd_shared_string_count_is_refused_before_calamine() {
+    // calamine 0.38 reserves uniqueCount strings up front and aborts the process.
+    let dir = TempDir::new("sst");
+    let path = dir.join("sst.xlsx");
+    let sst = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#;
+    zip_with(&path, &[("xl/sharedStrings.xml", sst)]);
+    let msg = refusal(&path);
+    assert!(msg.contains("declares 1000000000000 shared strings"), "{msg}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_from_its_directory() {
+    let dir = TempDir::new("bomb");
+    let path = dir.join("bomb.xlsx");
+    let zeros = vec![b' '; 80 << 20];
+    zip_with(&path, &[("xl/worksheets/sheet1.xml", &zeros)]);
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
+    let msg = refusal(&path);
+    assert!(msg.contains("ZIP bomb"), "{msg}");
+}
+
+#[test]
+fn truncated_empty_fake_and_folder_files_are_refused() {
+    let dir = TempDir::new("broken");
+    let sample = std::fs::read(sample_path()).unwrap();
+    let truncated = dir.join("truncated.xlsx");
+    std::fs::write(&truncated, &sample[..sample.len() / 2]).unwrap();
+    assert!(refusal(&truncated).contains("truncated.xlsx cannot be imported: it is damaged"), "{}", refusal(&truncated));
+
+    let empty = dir.join("empty.xlsx");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(refusal(&empty), "empty.xlsx cannot be imported: the file is empty.");
+
+    let pdf = dir.join("report.ods");
+    std::fs::write(&pdf, b"%PDF-1.7\n1 0 obj\n").unwrap();
+    assert!(refusal(&pdf).contains("report.ods cannot be imported: it is not a valid .ods file"));
+
+    let folder = dir.join("folder.xlsx");
+    std::fs::create_dir_all(&folder).unwrap();
+    assert_eq!(refusal(&folder), "folder.xlsx cannot be imported: it is a folder, not a file.");
+
+    let nul = dir.join("nul.csv");
+    std::fs::write(&nul, b"InvoiceNo,StockCode\n\x00\x00\x00").unwrap();
+    assert!(refusal(&nul).contains("binary data"));
+}
+
+#[test]
+fn a_workbook_with_no_known_sheet_says_what_it_looked_for() {
+    let msg = refusal(&dataset("spreadsheet-edge-cases").join("merge_cells.xlsx"));
+    assert!(msg.contains("no sheet looks like Products, Stock, Clients, Invoices or InvoiceLines"), "{msg}");
+}

@@ -1,0 +1,221 @@
+//! SPEC §3 import rules on small files written by the tests themselves.
+
+use crate::support::*;
+use calamine::{open_workbook_auto, Data, Reader};
+use comptoir_core::history;
+use comptoir_core::import::{import_files, ImportOptions, ImportReport, Outcome};
+use comptoir_core::store::Store;
+
+fn write(dir: &TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(store: &Store, files: &[std::path::PathBuf], options: ImportOptions) -> ImportReport {
+    import_files(store, files, &options, &mut |_| {}).unwrap()
+}
+
+fn scalar(store: &Store, sql: &str) -> String {
+    store.conn().query_row(&format!("SELECT ({sql})::VARCHAR"), [], |r| r.get::<_, Option<String>>(0)).unwrap().unwrap_or_default()
+}
+
+const PRODUCTS: &str = "product_id,name,buy_price,sell_price\nT1,Thé vert,2.50,4.90\nC1,Café,5.00,8.00\n";
+const INVOICES: &str = "invoice_id,client_id,timestamp,total_amount\nF1,,2026-05-30 10:00,9.80\nF2,,2026-05-31 11:00,8.00\n";
+const LINES: &str = "invoice_id,product_id,qty,unit_price\nF1,T1,2,4.90\nF2,C1,1,\n";
+
+#[test]
+fn french_headers_below_title_rows_in_any_order() {
+    let dir = TempDir::new("fr");
+    let f = write(
+        &dir,
+        "produits.csv",
+        "Catalogue printemps 2026;;;;\n;;;;\nLibellé;Référence;Prix d'achat;PV;Couleur\nThé vert;T1;2,50;4,90;vert\n",
+    );
+    let store = Store::open_in_memory().unwrap();
+    let r = run(&store, &[f], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Imported);
+    assert_eq!(r.counts.products.new, 1);
+    assert_eq!(r.warnings.len(), 1);
+    assert_eq!((r.warnings[0].cell.as_str(), r.warnings[0].value.as_str()), ("E3", "Couleur"));
+    assert_eq!(scalar(&store, "SELECT buy_price FROM products WHERE product_id = 'T1'"), "2.5000");
+    assert_eq!(scalar(&store, "SELECT name FROM products WHERE product_id = 'T1'"), "Thé vert");
+}
+
+#[test]
+fn any_error_blocks_the_whole_import_and_names_its_cell() {
+    let dir = TempDir::new("block");
+    let f = write(&dir, "products.csv", "product_id,name,buy_price\nT1,Thé,2.50\nC1,Café,abc\nT1,Thé bis,1\n");
+    let store = Store::open_in_memory().unwrap();
+    let r = run(&store, &[f], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Rejected);
+    let errors: Vec<(&str, &str, &str)> = r.errors.iter().map(|e| (e.cell.as_str(), e.column.as_str(), e.message.as_str())).collect();
+    assert_eq!(
+        errors,
+        [
+            ("C3", "buy_price", "\u{201c}abc\u{201d} is not a number"),
+            ("A4", "product_id", "product T1 is listed twice in this import (first on products row 2)"),
+        ]
+    );
+    assert_eq!(r.counts.products.rejected, 2);
+    assert_eq!(scalar(&store, "SELECT count(*) FROM products"), "0");
+    assert_eq!(scalar(&store, "SELECT count(*) FROM imports"), "0");
+}
+
+#[test]
+fn dry_run_counts_and_writes_nothing() {
+    let dir = TempDir::new("dry");
+    let files = [write(&dir, "products.csv", PRODUCTS), write(&dir, "invoices.csv", INVOICES), write(&dir, "lines.csv", LINES)];
+    let store = Store::open_in_memory().unwrap();
+    let r = run(&store, &files, ImportOptions { dry_run: true, ..Default::default() });
+    assert_eq!(r.outcome, Outcome::DryRun);
+    assert_eq!((r.counts.products.new, r.counts.invoices.new, r.counts.lines.new), (2, 2, 2));
+    assert_eq!(scalar(&store, "SELECT count(*) FROM products"), "0");
+    // …and the real import then says the same.
+    let r = run(&store, &files, ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Imported);
+    assert_eq!((r.counts.products.new, r.counts.invoices.new, r.counts.lines.new), (2, 2, 2));
+    // An empty unit price is the product's sell price.
+    assert_eq!(scalar(&store, "SELECT unit_price FROM invoice_lines WHERE invoice_id = 'F2'"), "8.0000");
+}
+
+#[test]
+fn same_invoice_with_other_content_is_an_error_naming_the_earlier_import() {
+    let dir = TempDir::new("conflict");
+    let store = Store::open_in_memory().unwrap();
+    let files = [write(&dir, "products.csv", PRODUCTS), write(&dir, "invoices.csv", INVOICES), write(&dir, "lines.csv", LINES)];
+    assert_eq!(run(&store, &files, ImportOptions::default()).outcome, Outcome::Imported);
+    let changed = write(&dir, "lines2.csv", "invoice_id,product_id,qty,unit_price\nF1,T1,3,4.90\nF2,C1,1,\n");
+    let inv = write(&dir, "invoices2.csv", INVOICES);
+    std::fs::rename(&changed, dir.join("lines.csv")).unwrap();
+    let r = run(&store, &[inv, dir.join("lines.csv")], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(r.errors[0].message, "invoice F1 is already in the store with different content (import #1, products.csv, invoices.csv, lines.csv)");
+    assert_eq!(r.errors[0].cell, "A2");
+    // F2 is unchanged; F1 is rejected with its line.
+    assert_eq!((r.counts.invoices.unchanged, r.counts.invoices.rejected), (1, 1));
+    assert_eq!((r.counts.lines.unchanged, r.counts.lines.rejected), (1, 1));
+}
+
+#[test]
+fn skip_invalid_sets_rows_aside_with_their_invoice_and_writes_the_errors_workbook() {
+    let dir = TempDir::new("skip");
+    let store = Store::open_in_memory().unwrap();
+    let invoices = write(&dir, "invoices.csv", "invoice_id,client_id,timestamp,total_amount\nF1,,2026-05-30 10:00,9.80\nF2,,31/02/2026,=1+1\n");
+    let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty,unit_price\nF1,T1,2,4.90\nF2,C1,1,\nF2,T1,1,4.90\n");
+    let files = [write(&dir, "products.csv", PRODUCTS), invoices, lines];
+    let out = dir.join("problems.xlsx");
+    let r = run(&store, &files, ImportOptions { skip_invalid: true, errors_out: Some(out.clone()), ..Default::default() });
+    assert_eq!(r.outcome, Outcome::Imported);
+    assert_eq!((r.counts.invoices.new, r.counts.invoices.rejected), (1, 1));
+    assert_eq!((r.counts.lines.new, r.counts.lines.rejected), (1, 2));
+    let cells: Vec<&str> = r.errors.iter().map(|e| e.cell.as_str()).collect();
+    assert_eq!(cells, ["C3", "D3"]);
+    assert_eq!(scalar(&store, "SELECT string_agg(invoice_id, ',') FROM invoices"), "F1");
+    assert_eq!(scalar(&store, "SELECT rejected FROM imports"), "3");
+
+    // The errors workbook: each rejected row as it was, its problems beside it.
+    let mut book = open_workbook_auto(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["invoices", "lines"]);
+    let inv = book.worksheet_range("invoices").unwrap();
+    assert_eq!(inv.get_value((0, 4)), Some(&Data::String("Problems".into())));
+    assert_eq!(inv.get_value((1, 0)), Some(&Data::String("F2".into())));
+    // A formula typed into a cell comes back neutralised, never as a formula.
+    assert_eq!(inv.get_value((1, 3)), Some(&Data::String("'=1+1".into())));
+    let problems = inv.get_value((1, 4)).unwrap().to_string();
+    assert!(problems.contains("C3: \u{201c}31/02/2026\u{201d} is not a date"), "{problems}");
+    let lin = book.worksheet_range("lines").unwrap();
+    assert_eq!(lin.height(), 3);
+    assert_eq!(lin.get_value((1, 4)), Some(&Data::String("set aside with its invoice, which has an error elsewhere".into())));
+}
+
+#[test]
+fn reimport_is_unchanged_and_undo_restores_the_previous_version() {
+    let dir = TempDir::new("undo");
+    let store = Store::open_in_memory().unwrap();
+    let v1 = write(&dir, "products.csv", PRODUCTS);
+    assert_eq!(run(&store, &[v1.clone()], ImportOptions::default()).outcome, Outcome::Imported);
+    let again = run(&store, &[v1], ImportOptions::default());
+    assert_eq!(again.outcome, Outcome::NothingToChange);
+    assert_eq!(again.counts.products.unchanged, 2);
+
+    let v2 = write(&dir, "products_v2.csv", "product_id,name,buy_price\nT1,Thé vert,3.10\nE1,Eau,0.20\n");
+    std::fs::rename(&v2, dir.join("produits.csv")).unwrap();
+    let r = run(&store, &[dir.join("produits.csv")], ImportOptions::default());
+    assert_eq!((r.counts.products.new, r.counts.products.updated), (1, 1));
+    assert_eq!(scalar(&store, "SELECT buy_price FROM products WHERE product_id = 'T1'"), "3.1000");
+    // A blank cell keeps what the store has: T1's sell price survives.
+    assert_eq!(scalar(&store, "SELECT sell_price FROM products WHERE product_id = 'T1'"), "4.9000");
+
+    assert!(history::undo(&store, 1).unwrap_err().to_string().contains("undo that one first"));
+    history::undo(&store, 2).unwrap();
+    assert_eq!(scalar(&store, "SELECT buy_price FROM products WHERE product_id = 'T1'"), "2.5000");
+    assert_eq!(scalar(&store, "SELECT count(*) FROM products"), "2");
+    assert!(history::undo(&store, 2).unwrap_err().to_string().contains("already undone"));
+    history::undo(&store, 1).unwrap();
+    assert_eq!(scalar(&store, "SELECT count(*) FROM products"), "0");
+    let h = history::history(&store).unwrap();
+    assert_eq!(h.len(), 2);
+    assert!(h.iter().all(|r| r.undone));
+}
+
+#[test]
+fn text_dates_decide_day_or_month_first_per_column() {
+    let dir = TempDir::new("dates");
+    let store = Store::open_in_memory().unwrap();
+    let p = write(&dir, "products.csv", PRODUCTS);
+    // 05/13/2026 can only be month-first: the whole column is read month-first.
+    let inv = write(&dir, "invoices.csv", "invoice_id,timestamp\nF1,05/13/2026\nF2,05/04/2026\n");
+    let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty\nF1,T1,1\nF2,T1,1\n");
+    let r = run(&store, &[p.clone(), inv, lines.clone()], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
+    assert_eq!(scalar(&store, "SELECT CAST(ts AS DATE) FROM invoices WHERE invoice_id = 'F2'"), "2026-05-04");
+
+    // Only ambiguous dates: day-first, with a warning on the column.
+    let store = Store::open_in_memory().unwrap();
+    let inv = write(&dir, "invoices.csv", "invoice_id,timestamp\nF1,03/04/2026\nF2,05/04/2026\n");
+    let r = run(&store, &[p, inv, lines], ImportOptions::default());
+    assert_eq!(scalar(&store, "SELECT CAST(ts AS DATE) FROM invoices WHERE invoice_id = 'F1'"), "2026-04-03");
+    assert_eq!(r.warnings.len(), 1);
+    assert!(r.warnings[0].message.contains("read day-first"), "{:?}", r.warnings);
+    assert_eq!(r.warnings[0].cell, "B1");
+}
+
+#[test]
+fn warnings_do_not_block_totals_and_prices() {
+    let dir = TempDir::new("warn");
+    let store = Store::open_in_memory().unwrap();
+    let p = write(&dir, "products.csv", "product_id,name,buy_price,sell_price\nT1,Thé,5.00,4.00\n");
+    let inv = write(&dir, "invoices.csv", "invoice_id,timestamp,total_amount\nF1,2026-05-30,9.00\n");
+    let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty\nF1,T1,2\n");
+    let r = run(&store, &[p, inv, lines], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Imported);
+    let w: Vec<(&str, &str)> = r.warnings.iter().map(|w| (w.cell.as_str(), w.message.as_str())).collect();
+    assert_eq!(
+        w,
+        [
+            ("D2", "the sell price 4.00 is below the buy price 5.00"),
+            ("C2", "the invoice total 9.00 differs from the sum of its lines 8.00"),
+        ]
+    );
+}
+
+#[test]
+fn lines_for_unknown_products_are_errors() {
+    let dir = TempDir::new("unknown");
+    let store = Store::open_in_memory().unwrap();
+    let inv = write(&dir, "invoices.csv", "invoice_id,timestamp\nF1,2026-05-30\n");
+    let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty\nF1,ZZ,2\nF9,T1,1\n");
+    let r = run(&store, &[inv, lines], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Rejected);
+    let msgs: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "product ZZ is neither in the Products sheet nor in the store",
+            "invoice F9 is not in the Invoices sheet of this import",
+            "product T1 is neither in the Products sheet nor in the store",
+        ]
+    );
+}

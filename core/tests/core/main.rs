@@ -1,0 +1,10 @@
+//! One integration-test binary for the core (one link on a 2-core machine).
+
+mod cli;
+mod edge_cases;
+mod golden;
+mod hostile;
+mod import_rules;
+mod online_retail;
+mod sample;
+mod support;

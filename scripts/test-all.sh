@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: Rust (core + shell), UI unit tests, and the
+# end-to-end test driving the real window under Xvfb.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+start=$(date +%s)
+"$REPO_ROOT/scripts/setup.sh" --test
+"$REPO_ROOT/scripts/build.sh"
+
+echo "==> Rust tests"
+(cd "$REPO_ROOT" && cargo test "${CARGO_FLAGS[@]}")
+
+echo "==> UI unit tests"
+(cd "$REPO_ROOT/ui" && npm test --silent)
+
+echo "==> end-to-end test (tauri-driver + WebKitWebDriver under Xvfb)"
+"$REPO_ROOT/scripts/e2e.sh"
+
+echo "==> all tests passed in $(( ($(date +%s) - start) / 60 )) min"
