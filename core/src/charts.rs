@@ -28,35 +28,35 @@ pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
         let n = winners.len();
         let names: Vec<String> = winners.iter().map(|w| shorten(&w.name, 28)).collect();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+            // Segment i holds rank n − i, so rank 1 is drawn at the top.
             let mut chart = ChartBuilder::on(&root)
                 .margin(8)
                 .x_label_area_size(28)
-                .y_label_area_size(190)
-                .build_cartesian_2d(min * 1.05..max * 1.08, 0.0..n as f64)?;
+                .y_label_area_size(200)
+                .build_cartesian_2d(min * 1.05..max * 1.08, (0..n).into_segmented())?;
             chart
                 .configure_mesh()
                 .disable_y_mesh()
-                .x_labels(6)
+                .x_labels(5)
                 .y_labels(n)
                 .light_line_style(RGBAColor(0x88, 0x88, 0x88, 0.15))
                 .bold_line_style(RGBAColor(0x88, 0x88, 0x88, 0.3))
                 .axis_style(LABEL)
-                .label_style(("sans-serif", 13).into_font().color(&LABEL))
+                .label_style(("sans-serif", 15).into_font().color(&LABEL))
                 .x_label_formatter(&|v| format_amount(*v))
-                .y_label_formatter(&|y| {
-                    // Labels sit at bar centres: y = n - rank + 0.5.
-                    let slot = (n as f64 - *y).floor() as usize;
-                    if (y.fract() - 0.5).abs() < 1e-6 && slot < n {
-                        names[slot].clone()
-                    } else {
-                        String::new()
-                    }
+                .y_label_formatter(&|y| match y {
+                    SegmentValue::CenterOf(i) if *i < n => names[n - 1 - *i].clone(),
+                    _ => String::new(),
                 })
                 .draw()?;
-            chart.draw_series(profits.iter().enumerate().map(|(i, p)| {
-                let top = (n - i) as f64 - 0.15;
-                let bottom = (n - i - 1) as f64 + 0.15;
-                Rectangle::new([(0.0, bottom), (*p, top)], BAR_FILL.filled())
+            chart.draw_series(profits.iter().enumerate().map(|(rank, p)| {
+                let slot = n - 1 - rank;
+                let mut bar = Rectangle::new(
+                    [(0.0, SegmentValue::Exact(slot)), (*p, SegmentValue::Exact(slot + 1))],
+                    BAR_FILL.filled(),
+                );
+                bar.set_margin(4, 4, 0, 0);
+                bar
             }))?;
             root.present()?;
             Ok(())

@@ -49,7 +49,10 @@ impl CoreError {
 
 impl From<duckdb::Error> for CoreError {
     fn from(e: duckdb::Error) -> Self {
-        CoreError::Store(e.to_string().trim_end_matches('.').to_string())
+        // DuckDB messages can span lines (hints); the first line is the sentence.
+        let text = e.to_string();
+        let first = text.lines().next().unwrap_or_default().trim_end_matches('.');
+        CoreError::Store(first.to_string())
     }
 }
 

@@ -114,7 +114,7 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
     let bold = Format::new().set_bold();
 
     let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(END_DATE.0, END_DATE.1 as u8, END_DATE.2 as u8).map_err(&err)?;
+    let created = ExcelDateTime::from_ymd(END_DATE.0 as u16, END_DATE.1 as u8, END_DATE.2 as u8).map_err(&err)?;
     book.set_properties(&DocProperties::new().set_title("Comptoir sample store").set_creation_datetime(&created));
 
     // Products
@@ -144,7 +144,7 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
     header(&mut sheet, &["stock_id", "product_id", "quantity", "batch_no", "expiry_date", "last_movement"], &bold)?;
     let mut r = 1u32;
     for (i, p) in products.iter().enumerate() {
-        let batches = 2 + (i % 3) as i64 + i64::from(i % 7 == 0);
+        let batches = 2 + i64::from(i % 3 == 0) + i64::from(i % 4 == 0);
         for b in 0..batches {
             let qty = if rng.chance(6) { 0 } else { rng.range(1, 120) };
             sheet.write_string(r, 0, format!("S{r:04}")).map_err(&err)?;
@@ -194,13 +194,17 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
     sheet.set_column_width(1, 28).map_err(&err)?;
     book.push_worksheet(sheet);
 
-    // Invoices and their lines, in time order.
-    let mut inv = Worksheet::new_with_constant_memory();
+    // Invoices and their lines, in time order. Both sheets are written row by
+    // row to temporary files (constant memory), so a million lines stay small.
+    const INVOICES: usize = 3;
+    const LINES: usize = 4;
+    let inv = book.add_worksheet_with_constant_memory().map_err(&err)?;
     inv.set_name("Invoices").map_err(&err)?;
-    header(&mut inv, &["invoice_id", "client_id", "timestamp", "total_amount"], &bold)?;
-    let mut lin = Worksheet::new_with_constant_memory();
+    header(inv, &["invoice_id", "client_id", "timestamp", "total_amount"], &bold)?;
+    let lin = book.add_worksheet_with_constant_memory().map_err(&err)?;
     lin.set_name("InvoiceLines").map_err(&err)?;
-    header(&mut lin, &["invoice_id", "product_id", "qty", "unit_price"], &bold)?;
+    header(lin, &["invoice_id", "product_id", "qty", "unit_price"], &bold)?;
+    let mut invoice_rows = Vec::new();
     let total_pop: u64 = products.iter().map(|p| p.popularity).sum();
     let start = end - Duration::days(DAYS - 1);
     let invoice_count = (lines as f64 / 3.5).ceil().max(1.0) as usize;
@@ -223,6 +227,7 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
         };
         let n_lines = (rng.range(1, 6) as usize).min(lines - written);
         let mut total = 0i64;
+        let lin = book.worksheet_from_index(LINES).map_err(&err)?;
         for _ in 0..n_lines {
             let mut pick = rng.next() % total_pop;
             let p = products
@@ -253,16 +258,18 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
             line_row += 1;
         }
         written += n_lines;
+        invoice_rows.push((id, client, ts, total));
+    }
+    let inv = book.worksheet_from_index(INVOICES).map_err(&err)?;
+    for (k, (id, client, ts, total)) in invoice_rows.iter().enumerate() {
         let r = k as u32 + 1;
-        inv.write_string(r, 0, &id).map_err(&err)?;
-        if let Some(c) = &client {
+        inv.write_string(r, 0, id).map_err(&err)?;
+        if let Some(c) = client {
             inv.write_string(r, 1, c).map_err(&err)?;
         }
         inv.write_datetime_with_format(r, 2, ts, &ts_fmt).map_err(&err)?;
-        inv.write_number_with_format(r, 3, total as f64 / 100.0, &money_fmt).map_err(&err)?;
+        inv.write_number_with_format(r, 3, *total as f64 / 100.0, &money_fmt).map_err(&err)?;
     }
-    book.push_worksheet(inv);
-    book.push_worksheet(lin);
     book.save(out).map_err(&err)?;
     Ok(())
 }

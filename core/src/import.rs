@@ -461,7 +461,8 @@ impl Importer<'_> {
             .execute_batch(&include_str!("sql/import_write.sql").replace("$import_id", &import_id.to_string()))
             .and_then(|_| {
                 conn.execute(
-                    "INSERT INTO imports VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)
+                     VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
                     params![
                         import_id,
                         files_json,

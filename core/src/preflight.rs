@@ -31,16 +31,17 @@ pub fn check_zip(path: &Path, file_name: &str) -> Result<(), CoreError> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| refuse(format!("it is damaged ({e})")))?;
         let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         if size > MAX_ENTRY_BYTES || (size > RATIO_CHECK_FROM && size / packed > MAX_RATIO) {
             return Err(refuse(format!(
                 "its part {} would inflate to {} MB from {} KB (a ZIP bomb, not a workbook)",
-                entry.name(),
+                name,
                 size >> 20,
                 packed >> 10
             )));
         }
         total += size;
-        if entry.name().eq_ignore_ascii_case("xl/sharedStrings.xml") {
+        if name.eq_ignore_ascii_case("xl/sharedStrings.xml") {
             shared_strings = Some((i, size));
         }
     }

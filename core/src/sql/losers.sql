@@ -17,7 +17,7 @@ WITH sold AS (
 SELECT product_id, name, buy_price, sell_price, margin_rate, min_margin_threshold,
        coalesce(quantity, 0) AS quantity, coalesce(revenue, 0) AS revenue, coalesce(profit, 0) AS profit,
        list_filter(['margin_below_threshold', 'negative_profit'],
-                   r -> (r = 'margin_below_threshold' AND coalesce(margin_rate < min_margin_threshold, false))
+                   lambda r: (r = 'margin_below_threshold' AND coalesce(margin_rate < min_margin_threshold, false))
                      OR (r = 'negative_profit' AND coalesce(profit < 0, false))) AS reasons
 FROM rated
 WHERE coalesce(margin_rate < min_margin_threshold, false) OR coalesce(profit < 0, false)

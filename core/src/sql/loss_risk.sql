@@ -56,19 +56,21 @@ forecast AS (
            END AS leftover,
            CASE WHEN b.own_movement IS NULL THEN b.last_sold
                 WHEN b.last_sold IS NULL THEN b.own_movement
-                ELSE greatest(b.own_movement, b.last_sold) END AS last_movement
+                ELSE greatest(b.own_movement, b.last_sold) END AS last_movement,
+           as_of + CAST(setting_num('expiring_days') AS INTEGER) AS expiring_before,
+           as_of - CAST(setting_num('no_movement_days') AS INTEGER) AS moved_since
     FROM batches b JOIN fefo f USING (product_id, k)
 )
 SELECT stock_id, product_id, coalesce(name, product_id) AS name,
        list_filter(['expired', 'expiring', 'no_movement'],
-           r -> (r = 'expired' AND coalesce(expiry_date < as_of, false))
-             OR (r = 'expiring' AND coalesce(expiry_date >= as_of AND expiry_date < as_of + CAST(setting_num('expiring_days') AS INTEGER), false))
-             OR (r = 'no_movement' AND (last_movement IS NULL OR last_movement < as_of - CAST(setting_num('no_movement_days') AS INTEGER)))) AS reasons,
+           lambda r: (r = 'expired' AND coalesce(expiry_date < as_of, false))
+             OR (r = 'expiring' AND coalesce(expiry_date >= as_of AND expiry_date < expiring_before, false))
+             OR (r = 'no_movement' AND (last_movement IS NULL OR last_movement < moved_since))) AS reasons,
        quantity, expiry_date, last_movement, days_left,
        quantity * buy_price AS value_at_risk,
        CAST(round(leftover, 2) AS DECIMAL(18, 2)) AS forecast_leftover,
        CAST(round(CAST(leftover AS DECIMAL(38, 6)) * buy_price, 2) AS DECIMAL(18, 2)) AS forecast_leftover_value
 FROM forecast
-WHERE coalesce(expiry_date < as_of + CAST(setting_num('expiring_days') AS INTEGER), false)
-   OR last_movement IS NULL OR last_movement < as_of - CAST(setting_num('no_movement_days') AS INTEGER)
+WHERE coalesce(expiry_date < expiring_before, false)
+   OR last_movement IS NULL OR last_movement < moved_since
 ORDER BY value_at_risk DESC NULLS LAST, stock_id;
