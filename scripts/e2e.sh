@@ -16,4 +16,4 @@ export E2E_ARTIFACTS="$artifacts"
 export E2E_EXPECTED_FIRST="$(grep -oP 'EXPECTED_TOP_WINNER: &str = "\K[^"]+' "$REPO_ROOT/core/tests/core/sample.rs")"
 
 trap 'rm -rf "$work"' EXIT
-dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$REPO_ROOT/scripts/e2e-under-x.sh"
+dbus-run-session -- xvfb-run -a -s "-screen 0 1200x800x24" "$REPO_ROOT/scripts/e2e-under-x.sh"

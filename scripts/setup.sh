@@ -8,7 +8,7 @@ source "$(dirname "$0")/env.sh"
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
           libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth dbus-x11)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(webkit2gtk-driver)
+  packages+=(webkit2gtk-driver imagemagick)
 fi
 missing=()
 for p in "${packages[@]}"; do
