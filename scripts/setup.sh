@@ -25,7 +25,11 @@ command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.
 command -v npm >/dev/null || { echo "Node.js 20+ and npm are required" >&2; exit 2; }
 
 echo "==> UI dependencies (npm ci)"
-(cd "$REPO_ROOT/ui" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# The lock pins every version. Where the registry serves no other platforms'
+# optional packages (rollup's, esbuild's), npm writes a lock that `npm ci`
+# calls out of sync; `npm install` then installs the same pinned versions.
+(cd "$REPO_ROOT/ui" && { npm ci --ignore-scripts --no-audit --no-fund --loglevel=silent 2>/dev/null \
+  || npm install --ignore-scripts --no-audit --no-fund --loglevel=error; })
 
 if [[ "${1:-}" == "--test" ]] && ! command -v tauri-driver >/dev/null; then
   echo "==> installing tauri-driver"
