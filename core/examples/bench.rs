@@ -66,6 +66,7 @@ fn synth(db: &Path, lines: u64) {
          COMMIT; CHECKPOINT;"
     );
     store.conn().execute_batch(&sql).expect("synthetic data loads");
+    store.rebuild_sales_aggregates().expect("aggregates build");
 }
 
 fn main() {

@@ -210,11 +210,10 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
     let invoice_count = (lines as f64 / 3.5).ceil().max(1.0) as usize;
     let mut written = 0usize;
     let mut line_row = 1u32;
-    for k in 0..invoice_count {
-        if written >= lines {
-            break;
-        }
-        let day = start + Duration::days((k as i64 * DAYS) / invoice_count as i64);
+    let mut k = 0usize;
+    while written < lines {
+        // Spread over the period; invoices beyond the estimate fall on the last day.
+        let day = start + Duration::days(((k as i64 * DAYS) / invoice_count as i64).min(DAYS - 1));
         let time = NaiveTime::from_hms_opt(8 + (rng.next() % 12) as u32, (rng.next() % 60) as u32, 0).expect("valid time");
         let ts = NaiveDateTime::new(day, time);
         let id = format!("F{:07}", k + 1);
@@ -259,6 +258,7 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
         }
         written += n_lines;
         invoice_rows.push((id, client, ts, total));
+        k += 1;
     }
     let inv = book.worksheet_from_index(INVOICES).map_err(&err)?;
     for (k, (id, client, ts, total)) in invoice_rows.iter().enumerate() {

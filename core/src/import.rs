@@ -459,6 +459,7 @@ impl Importer<'_> {
         conn.execute_batch("BEGIN TRANSACTION")?;
         let written = conn
             .execute_batch(&include_str!("sql/import_write.sql").replace("$import_id", &import_id.to_string()))
+            .and_then(|_| crate::store::add_sales_aggregates(conn, &format!("i.import_id = {import_id}")))
             .and_then(|_| {
                 conn.execute(
                     "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)

@@ -12,6 +12,7 @@ pub const VIEWS: &[(&str, &str)] = &[
     ("macros", include_str!("sql/macros.sql")),
     ("settings", include_str!("sql/settings.sql")),
     ("line_economics", include_str!("sql/line_economics.sql")),
+    ("product_sales", include_str!("sql/product_sales.sql")),
     ("winners", include_str!("sql/winners.sql")),
     ("losers", include_str!("sql/losers.sql")),
     ("loss_risk", include_str!("sql/loss_risk.sql")),
@@ -86,6 +87,27 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(n > 0)
+    }
+}
+
+/// Adds the sales of the invoices matching `condition` (SQL over invoices `i`)
+/// to the aggregates the analytics read.
+pub fn add_sales_aggregates(conn: &Connection, condition: &str) -> duckdb::Result<()> {
+    conn.execute_batch(&include_str!("sql/sales_aggregates.sql").replace("$where", condition))
+}
+
+impl Store {
+    /// Recomputes the sales aggregates from the invoices, in one transaction.
+    pub fn rebuild_sales_aggregates(&self) -> Result<()> {
+        self.conn.execute_batch("BEGIN TRANSACTION; DELETE FROM sales_product_day; DELETE FROM sales_client_day;")?;
+        match add_sales_aggregates(&self.conn, "true") {
+            Ok(()) => self.conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK")?;
+                return Err(e.into());
+            }
+        }
+        Ok(())
     }
 }
 

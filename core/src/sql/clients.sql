@@ -5,10 +5,10 @@
 -- tier's minimum − lifetime revenue (NULL for Gold).
 CREATE OR REPLACE TEMP MACRO client_tiers(as_of) AS TABLE
 WITH bought AS (
-    SELECT i.client_id, sum(l.qty * l.unit_price) AS revenue
-    FROM invoices i JOIN invoice_lines l USING (invoice_id)
-    WHERE i.client_id IS NOT NULL AND CAST(i.ts AS DATE) <= as_of
-    GROUP BY i.client_id
+    SELECT client_id, sum(revenue) AS revenue
+    FROM sales_client_day
+    WHERE client_id IS NOT NULL AND sale_date <= as_of
+    GROUP BY client_id
 ), lifetime AS (
     SELECT c.client_id, c.name,
            coalesce(c.total_revenue_generated, 0) + coalesce(b.revenue, 0) AS lifetime_revenue

@@ -41,3 +41,4 @@ SELECT $import_id, p.severity, o.file, o.sheet, coalesce(c.letter, '') || (p.row
 FROM stg_problems p
 JOIN stg_sources o USING (src)
 LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col;
+

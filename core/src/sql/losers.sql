@@ -3,9 +3,7 @@
 -- profit in the window is negative. A product may carry both reasons.
 CREATE OR REPLACE TEMP MACRO losers(d_from, d_to) AS TABLE
 WITH sold AS (
-    SELECT product_id, sum(qty) AS quantity, sum(revenue) AS revenue, sum(profit) AS profit
-    FROM line_economics(d_from, d_to)
-    GROUP BY product_id
+    SELECT product_id, qty AS quantity, revenue, profit FROM product_sales(d_from, d_to)
 ), rated AS (
     SELECT p.product_id, p.name, p.buy_price, p.sell_price,
            CASE WHEN p.sell_price > 0 AND p.buy_price IS NOT NULL

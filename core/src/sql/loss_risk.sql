@@ -7,17 +7,8 @@
 -- a batch not sold by its expiry (an expired batch: all of it).
 CREATE OR REPLACE TEMP MACRO loss_risk(as_of) AS TABLE
 WITH RECURSIVE
-last_sale AS (
-    SELECT l.product_id, max(CAST(i.ts AS DATE)) AS last_sold
-    FROM invoice_lines l JOIN invoices i USING (invoice_id)
-    WHERE CAST(i.ts AS DATE) <= as_of AND l.qty > 0
-    GROUP BY l.product_id
-),
-rate AS (
-    SELECT product_id, greatest(sum(qty), 0) AS units_30
-    FROM line_economics(as_of - 29, as_of)
-    GROUP BY product_id
-),
+last_sale AS (SELECT * FROM last_sales(as_of)),
+rate AS (SELECT product_id, greatest(qty, 0) AS units_30 FROM product_sales(as_of - 29, as_of)),
 batches AS (
     SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, p.name, p.buy_price,
            CASE WHEN s.last_movement <= as_of THEN s.last_movement END AS own_movement,

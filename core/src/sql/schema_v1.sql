@@ -73,3 +73,23 @@ CREATE TABLE settings (
     key   VARCHAR NOT NULL,
     value VARCHAR NOT NULL
 );
+-- Sales aggregates the analytics read, kept by each import inside its
+-- transaction (rows carry the import that added them; undo deletes them).
+-- Cost and profit are not stored: they use the product's buy price at report
+-- time, so a later Products file that supplies costs applies to past sales.
+CREATE TABLE sales_product_day (
+    import_id  BIGINT NOT NULL,
+    sale_date  DATE NOT NULL,
+    product_id VARCHAR NOT NULL,
+    qty        DECIMAL(38, 3) NOT NULL,
+    revenue    DECIMAL(38, 7) NOT NULL,
+    lines      BIGINT NOT NULL,
+    sold       BOOLEAN NOT NULL      -- at least one line with qty > 0 (a sale, not a return)
+);
+CREATE TABLE sales_client_day (
+    import_id  BIGINT NOT NULL,
+    sale_date  DATE NOT NULL,
+    client_id  VARCHAR,              -- NULL = walk-in customers
+    revenue    DECIMAL(38, 7) NOT NULL,
+    invoices   BIGINT NOT NULL
+);

@@ -2,12 +2,7 @@
 -- (the later of the row's last_movement and the product's latest sale, ≤ as_of).
 -- Never moved counts as 90+.
 CREATE OR REPLACE TEMP MACRO stock_ageing(as_of) AS TABLE
-WITH last_sale AS (
-    SELECT l.product_id, max(CAST(i.ts AS DATE)) AS last_sold
-    FROM invoice_lines l JOIN invoices i USING (invoice_id)
-    WHERE CAST(i.ts AS DATE) <= as_of AND l.qty > 0
-    GROUP BY l.product_id
-), aged AS (
+WITH last_sale AS (SELECT * FROM last_sales(as_of)), aged AS (
     SELECT s.quantity, s.quantity * p.buy_price AS value,
            date_diff('day',
                CASE WHEN s.last_movement > as_of OR s.last_movement IS NULL THEN ls.last_sold

@@ -12,3 +12,5 @@ DELETE FROM clients WHERE import_id = $import_id;
 INSERT INTO clients SELECT * EXCLUDE (replaced_by) FROM clients_prev WHERE replaced_by = $import_id;
 DELETE FROM clients_prev WHERE replaced_by = $import_id;
 UPDATE imports SET undone_at = now()::TIMESTAMP WHERE import_id = $import_id;
+DELETE FROM sales_product_day WHERE import_id = $import_id;
+DELETE FROM sales_client_day WHERE import_id = $import_id;

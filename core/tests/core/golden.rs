@@ -357,3 +357,51 @@ fn settings_move_the_thresholds() {
     assert_eq!(k2.tier, "Standard");
     assert_eq!(k2.to_next_tier.as_deref(), Some("0.01"));
 }
+
+#[test]
+fn line_economics_and_the_sales_aggregates_agree() {
+    let dir = TempDir::new("golden-lines");
+    let store = golden_store(&dir);
+    let conn = store.conn();
+    let line = |sql: &str| -> (Option<String>, Option<String>, Option<String>) {
+        conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap()
+    };
+    // I4's return of one A at 2.00 (cost 1.00): all three go down.
+    assert_eq!(
+        line("SELECT money(revenue), money(cost), money(profit) FROM line_economics(DATE '2026-03-28', DATE '2026-03-28') WHERE product_id = 'A'"),
+        (Some("-2.00".into()), Some("-1.00".into()), Some("-1.00".into()))
+    );
+    // D has no cost: revenue only.
+    assert_eq!(
+        line("SELECT money(revenue), money(cost), money(profit) FROM line_economics(DATE '2026-03-29', DATE '2026-03-29') WHERE product_id = 'D'"),
+        (Some("6.00".into()), None, None)
+    );
+    // Line by line and through the aggregates, the month says the same.
+    assert_eq!(
+        line("SELECT money(sum(revenue)), money(sum(profit)), sum(qty)::VARCHAR FROM line_economics(DATE '2026-03-02', DATE '2026-03-31')"),
+        line("SELECT money(sum(revenue)), money(sum(profit)), sum(qty)::VARCHAR FROM product_sales(DATE '2026-03-02', DATE '2026-03-31')")
+    );
+    // What the import maintained equals a rebuild from the invoices.
+    let snapshot = || -> String {
+        conn.query_row(
+            "SELECT string_agg(concat_ws('/', import_id, sale_date, product_id, qty, revenue, lines, sold), ';'
+                               ORDER BY sale_date, product_id)
+             || '|' || (SELECT string_agg(concat_ws('/', import_id, sale_date, client_id, revenue, invoices), ';'
+                                          ORDER BY sale_date, client_id) FROM sales_client_day)
+             FROM sales_product_day",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let maintained = snapshot();
+    store.rebuild_sales_aggregates().unwrap();
+    assert_eq!(snapshot(), maintained);
+    assert!(maintained.contains("1/2026-03-28/A/-1.000/-2.0000000/1/false"), "{maintained}");
+    // Undo removes the import's aggregates with its invoices.
+    comptoir_core::history::undo(&store, 1).unwrap();
+    let left: i64 = conn
+        .query_row("SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}
