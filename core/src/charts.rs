@@ -42,7 +42,7 @@ pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
                 .light_line_style(RGBAColor(0x88, 0x88, 0x88, 0.15))
                 .bold_line_style(RGBAColor(0x88, 0x88, 0x88, 0.3))
                 .axis_style(LABEL)
-                .label_style(("sans-serif", 15).into_font().color(&LABEL))
+                .label_style(("sans-serif", 16).into_font().color(&LABEL))
                 .x_label_formatter(&|v| format_amount(*v))
                 .y_label_formatter(&|y| match y {
                     SegmentValue::CenterOf(i) if *i < n => names[n - 1 - *i].clone(),

@@ -125,7 +125,7 @@ impl Service {
                 from: Some(report.window.from.to_string()),
                 to: Some(report.window.to.to_string()),
             },
-            winners_chart_svg: charts::winners_svg(&report.winners, 560, 360),
+            winners_chart_svg: charts::winners_svg(&report.winners, 480, 340),
             winners: report.winners,
         })
     }

@@ -63,9 +63,14 @@ root.replaceChildren(
 );
 select(0);
 
+let started = false;
+
 function refreshInfo(): void {
   appInfo().then(
     (info) => {
+      // A store that already holds sales opens on its dashboard; an empty one on the import screen.
+      if (!started && info.has_data) select(tabs.findIndex((t) => t.id === 'admin'));
+      started = true;
       version.textContent = `v${info.version}`;
       version.title = `Database: ${info.db_path}`;
       accountant.setHasData(info.has_data);
