@@ -140,35 +140,25 @@ impl Workbook {
                 return read_delimited(path, *delimiter, encoding, &fail, on_row);
             }
         };
+        // xlsx and xlsb have cell readers of different types with the same shape.
+        macro_rules! stream_cells {
+            ($book:expr) => {{
+                let mut reader = $book
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| fail(format!("sheet {sheet} cannot be read ({e})")))?;
+                let mut grouper = RowGrouper::default();
+                while let Some(cell) =
+                    reader.next_cell().map_err(|e| fail(format!("sheet {sheet} is damaged ({e})")))?
+                {
+                    let (r, c) = cell.get_position();
+                    grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
+                }
+                grouper.finish(on_row)
+            }};
+        }
         match sheets.as_mut() {
-            Sheets::Xlsx(xlsx) => {
-                let mut reader = xlsx
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| fail(format!("sheet {sheet} cannot be read ({e})")))?;
-                let mut grouper = RowGrouper::default();
-                while let Some(cell) = reader
-                    .next_cell()
-                    .map_err(|e| fail(format!("sheet {sheet} is damaged ({e})")))?
-                {
-                    let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
-                }
-                grouper.finish(on_row)
-            }
-            Sheets::Xlsb(xlsb) => {
-                let mut reader = xlsb
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| fail(format!("sheet {sheet} cannot be read ({e})")))?;
-                let mut grouper = RowGrouper::default();
-                while let Some(cell) = reader
-                    .next_cell()
-                    .map_err(|e| fail(format!("sheet {sheet} is damaged ({e})")))?
-                {
-                    let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
-                }
-                grouper.finish(on_row)
-            }
+            Sheets::Xlsx(xlsx) => stream_cells!(xlsx),
+            Sheets::Xlsb(xlsb) => stream_cells!(xlsb),
             other => {
                 let range = other
                     .worksheet_range(sheet)

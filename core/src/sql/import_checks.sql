@@ -2,19 +2,35 @@
 -- and their counts. Runs on temporary tables only; writes nothing to the store.
 -- Each check adds to stg_problems; rows with an error get ok = false.
 
--- ── Products ────────────────────────────────────────────────────────────────
+-- The head of an invoice: its row in an Invoices sheet, or the first of its
+-- rows in a sheet that carries one row per line.
+CREATE OR REPLACE TEMP VIEW stg_heads AS
+SELECT i.*, o.carries_lines, o.sheet
+FROM stg_invoices i JOIN stg_sources o USING (src)
+WHERE i.invoice_id IS NOT NULL
+QUALIFY NOT o.carries_lines OR row_number() OVER (PARTITION BY i.src, i.invoice_id ORDER BY i.row_no) = 1;
+
+-- A key listed twice in this import: every later occurrence is an error.
 INSERT INTO stg_problems
-SELECT src, row_no, 'product_id', product_id,
-       'product ' || product_id || ' is listed twice in this import (first on ' || first_sheet
+SELECT src, row_no, col, key,
+       what || ' ' || key || ' is listed twice in this import (first on ' || first_sheet
            || ' row ' || (first_row + 1) || ')', 'error'
-FROM (SELECT s.src, s.row_no, s.product_id,
-             row_number() OVER w AS n, first_value(s.row_no) OVER w AS first_row,
+FROM (SELECT k.*, row_number() OVER w AS n, first_value(k.row_no) OVER w AS first_row,
              first_value(o.sheet) OVER w AS first_sheet
-      FROM stg_products s JOIN stg_sources o USING (src)
-      WHERE s.product_id IS NOT NULL
-      WINDOW w AS (PARTITION BY s.product_id ORDER BY s.src, s.row_no))
+      FROM (SELECT 'product' AS what, 'product_id' AS col, src, row_no, product_id AS key FROM stg_products
+            UNION ALL
+            SELECT 'stock batch', CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, src, row_no,
+                   coalesce(stock_id, product_id || '#' || batch_no) FROM stg_stock
+            UNION ALL
+            SELECT 'client', 'client_id', src, row_no, client_id FROM stg_clients
+            UNION ALL
+            SELECT 'invoice', 'invoice_id', src, row_no, invoice_id FROM stg_heads) AS k
+      JOIN stg_sources o USING (src)
+      WHERE k.key IS NOT NULL
+      WINDOW w AS (PARTITION BY k.what, k.key ORDER BY k.src, k.row_no))
 WHERE n > 1;
 
+-- ── Products ────────────────────────────────────────────────────────────────
 INSERT INTO stg_problems
 SELECT src, row_no, 'sell_price', money(sell_price),
        'the sell price ' || money(sell_price) || ' is below the buy price ' || money(buy_price), 'warning'
@@ -45,18 +61,6 @@ SELECT src, row_no, 'batch_no', '',
        'this stock row has neither a stock_id nor a batch_no, so it cannot be told apart from the others', 'error'
 FROM stg_stock WHERE ok AND stock_id IS NULL AND batch_no IS NULL;
 
-INSERT INTO stg_problems
-SELECT src, row_no, CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, stock_key,
-       'stock batch ' || stock_key || ' is listed twice in this import (first on ' || first_sheet
-           || ' row ' || (first_row + 1) || ')', 'error'
-FROM (SELECT s.src, s.row_no, s.stock_id,
-             coalesce(s.stock_id, s.product_id || '#' || s.batch_no) AS stock_key,
-             row_number() OVER w AS n, first_value(s.row_no) OVER w AS first_row,
-             first_value(o.sheet) OVER w AS first_sheet
-      FROM stg_stock s JOIN stg_sources o USING (src)
-      WHERE coalesce(s.stock_id, s.product_id || '#' || s.batch_no) IS NOT NULL
-      WINDOW w AS (PARTITION BY coalesce(s.stock_id, s.product_id || '#' || s.batch_no) ORDER BY s.src, s.row_no))
-WHERE n > 1;
 
 INSERT INTO stg_problems
 SELECT src, row_no, 'product_id', product_id,
@@ -69,17 +73,6 @@ UPDATE stg_stock s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
 -- ── Clients ─────────────────────────────────────────────────────────────────
-INSERT INTO stg_problems
-SELECT src, row_no, 'client_id', client_id,
-       'client ' || client_id || ' is listed twice in this import (first on ' || first_sheet
-           || ' row ' || (first_row + 1) || ')', 'error'
-FROM (SELECT s.src, s.row_no, s.client_id,
-             row_number() OVER w AS n, first_value(s.row_no) OVER w AS first_row,
-             first_value(o.sheet) OVER w AS first_sheet
-      FROM stg_clients s JOIN stg_sources o USING (src)
-      WHERE s.client_id IS NOT NULL
-      WINDOW w AS (PARTITION BY s.client_id ORDER BY s.src, s.row_no))
-WHERE n > 1;
 
 UPDATE stg_clients s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
@@ -97,24 +90,7 @@ WHERE o.carries_lines AND i.client_id IS NOT NULL
   AND i.client_id NOT IN (SELECT client_id FROM known_clients);
 
 -- ── Invoices ────────────────────────────────────────────────────────────────
--- The head of an invoice: its row in an Invoices sheet, or the first of its
--- rows in a sheet that carries one row per line.
-CREATE OR REPLACE TEMP VIEW stg_heads AS
-SELECT i.*, o.carries_lines, o.sheet
-FROM stg_invoices i JOIN stg_sources o USING (src)
-WHERE i.invoice_id IS NOT NULL
-QUALIFY NOT o.carries_lines OR row_number() OVER (PARTITION BY i.src, i.invoice_id ORDER BY i.row_no) = 1;
 
-INSERT INTO stg_problems
-SELECT src, row_no, 'invoice_id', invoice_id,
-       'invoice ' || invoice_id || ' is listed twice in this import (first on ' || first_sheet
-           || ' row ' || (first_row + 1) || ')', 'error'
-FROM (SELECT src, row_no, invoice_id,
-             row_number() OVER w AS n, first_value(row_no) OVER w AS first_row,
-             first_value(sheet) OVER w AS first_sheet
-      FROM stg_heads
-      WINDOW w AS (PARTITION BY invoice_id ORDER BY src, row_no))
-WHERE n > 1;
 
 -- In a sheet with one row per line, every row of an invoice names the same customer.
 INSERT INTO stg_problems
