@@ -75,13 +75,36 @@ fn main() {
     let started = Instant::now();
     let (mode, rows) = match args.first().map(String::as_str) {
         Some("read") => ("read", read(&arg(1))),
+        // Comptoir's own row reader, without staging: where reading time goes.
+        Some("rows") => {
+            let mut book = comptoir_core::workbook::Workbook::open(&arg(1)).expect("workbook opens");
+            let mut rows = 0u64;
+            for name in book.sheet_names() {
+                book.for_each_row(&name, &mut |r| {
+                    std::hint::black_box(r);
+                    rows += 1;
+                    Ok(())
+                })
+                .expect("rows read");
+            }
+            ("rows", rows)
+        }
         Some("import") => {
             let db = arg(2);
             let _ = std::fs::remove_file(&db);
             let _ = std::fs::remove_file(db.with_extension("duckdb.wal"));
             let store = Store::open(&db).expect("store opens");
             let started = Instant::now();
-            let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |_| {}).expect("import runs");
+            let mut phases: Vec<(String, f64)> = Vec::new();
+            let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |p| {
+                let name = format!("{:?}", p.phase).to_lowercase();
+                if phases.last().map(|(n, _)| n != &name).unwrap_or(true) {
+                    phases.push((name, started.elapsed().as_secs_f64()));
+                }
+            })
+            .expect("import runs");
+            let marks: Vec<String> = phases.iter().map(|(n, t)| format!("{n}@{t:.2}s")).collect();
+            eprintln!("phases: {}", marks.join(" "));
             assert_eq!(report.error_count, 0, "{:?}", report.errors.first());
             let secs = started.elapsed().as_secs_f64();
             let lines = report.counts.lines.new;

@@ -177,7 +177,7 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
         let name = if i % 9 == 4 {
             BUSINESSES[i / 9 % BUSINESSES.len()].to_string()
         } else {
-            format!("{} {}", FIRST_NAMES[(i * 7) % FIRST_NAMES.len()], LAST_NAMES[(i * 11 + i / 25) % LAST_NAMES.len()])
+            format!("{} {}", FIRST_NAMES[(i * 7 + i / 25) % FIRST_NAMES.len()], LAST_NAMES[(i * 11 + i / 9) % LAST_NAMES.len()])
         };
         let opening = match i % 25 {
             0 => rng.range(19_500_00, 26_000_00),

@@ -125,15 +125,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
             } else {
-                println!("As of {} — window {} … {}", report.as_of, report.window.from, report.window.to);
-                println!("\nTop products by profit");
-                println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", "#", "product", "name", "qty", "revenue", "profit");
-                for w in &report.winners {
-                    println!(
-                        "{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}",
-                        w.rank, w.product_id, w.name.chars().take(34).collect::<String>(), w.quantity, w.revenue, w.profit
-                    );
-                }
+                print_report(&report);
             }
             Ok(0)
         }
@@ -208,4 +200,56 @@ fn print_import(report: &ImportReport) {
             println!("… and {} more {}s (see --json).", total - 50, label.to_lowercase());
         }
     }
+}
+
+fn print_report(r: &analytics::Report) {
+    let (c, p) = (&r.kpis.current, &r.kpis.previous);
+    println!("As of {} — window {} … {}\n", r.as_of, r.window.from, r.window.to);
+    println!("{:<16} {:>14} {:>14}", "", "this period", "previous");
+    let rows: [(&str, String, String); 8] = [
+        ("revenue", c.revenue.clone(), p.revenue.clone()),
+        ("profit", c.profit.clone(), p.profit.clone()),
+        ("margin rate", c.margin_rate.clone().unwrap_or_default(), p.margin_rate.clone().unwrap_or_default()),
+        ("invoices", c.invoices.to_string(), p.invoices.to_string()),
+        ("average basket", c.average_basket.clone().unwrap_or_default(), p.average_basket.clone().unwrap_or_default()),
+        ("units sold", c.units_sold.clone(), p.units_sold.clone()),
+        ("stock value", c.stock_value.clone(), p.stock_value.clone()),
+        ("value at risk", c.value_at_risk.clone(), p.value_at_risk.clone()),
+    ];
+    for (label, now, before) in rows {
+        println!("{label:<16} {now:>14} {before:>14}");
+    }
+    println!("\nTop products by profit");
+    println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", "#", "product", "name", "qty", "revenue", "profit");
+    for w in &r.winners {
+        println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", w.rank, w.product_id, clip(&w.name, 34), w.quantity, w.revenue, w.profit);
+    }
+    println!("\nLosers: {}", r.losers.len());
+    for l in r.losers.iter().take(10) {
+        println!("      {:<10} {:<34} {:>12}  {}", l.product_id, clip(&l.name, 34), l.profit, l.reasons.join(", "));
+    }
+    println!("\nStock at risk: {} batches", r.loss_risk.len());
+    println!("      {:<8} {:<30} {:>8} {:>11} {:>11}  reasons", "stock", "name", "qty", "at risk", "lost (est.)");
+    for s in r.loss_risk.iter().take(10) {
+        println!(
+            "      {:<8} {:<30} {:>8} {:>11} {:>11}  {}",
+            s.stock_id, clip(&s.name, 30), s.quantity, s.value_at_risk.as_deref().unwrap_or("-"),
+            s.forecast_leftover_value.as_deref().unwrap_or("-"), s.reasons.join(", ")
+        );
+    }
+    let tiers = |t: &str| r.clients.iter().filter(|c| c.tier == t).count();
+    let promo = r.clients.iter().filter(|c| c.eligible_promo).count();
+    println!("\nClients: {} Gold, {} Silver, {} Standard; {promo} eligible for the promotion", tiers("Gold"), tiers("Silver"), tiers("Standard"));
+    for c in r.clients.iter().take(5) {
+        println!("      {:<8} {:<30} {:>12}  {}", c.client_id, clip(&c.name, 30), c.lifetime_revenue, c.tier);
+    }
+    let q = &r.data_quality;
+    println!(
+        "\nData quality: {} lines without cost ({} of revenue), {} products known only from sales, {} rows set aside by the last import",
+        q.lines_without_cost, q.revenue_without_cost, q.products_unknown_to_products_sheet, q.rejected_rows_last_import
+    );
+}
+
+fn clip(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
 }

@@ -91,3 +91,51 @@ fn a_bad_window_is_a_usage_error() {
     assert_one_sentence(&out);
     assert!(stderr(&out).contains("fortnight"));
 }
+
+#[test]
+fn report_json_has_every_field_of_the_spec() {
+    let dir = TempDir::new("cli-fields");
+    let db = dir.join("s.duckdb");
+    let sample = sample_path();
+    assert_eq!(comptoir(&db, &["import", sample.to_str().unwrap()]).status.code(), Some(0));
+    let out = comptoir(&db, &["report", "--as-of", "2026-05-31", "--window", "2026-05-01..2026-05-31", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let has = |v: &serde_json::Value, fields: &[&str]| {
+        for f in fields {
+            assert!(v.get(*f).is_some(), "missing {f} in {v}");
+        }
+    };
+    has(&j, &["as_of", "window", "kpis", "winners", "losers", "loss_risk", "clients", "data_quality"]);
+    assert_eq!(j["window"], serde_json::json!({"from": "2026-05-01", "to": "2026-05-31"}));
+    let kpi_fields = ["revenue", "profit", "margin_rate", "invoices", "average_basket", "units_sold", "stock_value", "value_at_risk"];
+    has(&j["kpis"]["current"], &kpi_fields);
+    has(&j["kpis"]["previous"], &kpi_fields);
+    assert_eq!(keys(&j["winners"][0]), ["name", "product_id", "profit", "quantity", "rank", "revenue"]);
+    let risk = &j["loss_risk"][0];
+    has(risk, &["stock_id", "product_id", "name", "reasons", "quantity", "expiry_date", "last_movement", "value_at_risk", "forecast_leftover", "forecast_leftover_value"]);
+    assert!(risk["reasons"].is_array());
+    assert_eq!(keys(&j["clients"][0]), ["client_id", "eligible_promo", "lifetime_revenue", "name", "tier", "to_next_tier"]);
+    // Money: strings with two decimals; clients sorted by lifetime revenue.
+    let money = |v: &serde_json::Value| {
+        let s = v.as_str().unwrap_or_else(|| panic!("{v} is not a string"));
+        assert_eq!(s.split('.').nth(1).map(str::len), Some(2), "{s}");
+    };
+    money(&j["kpis"]["current"]["revenue"]);
+    money(&j["kpis"]["current"]["stock_value"]);
+    money(&risk["value_at_risk"]);
+    let lifetimes: Vec<f64> = j["clients"].as_array().unwrap().iter().map(|c| { money(&c["lifetime_revenue"]); c["lifetime_revenue"].as_str().unwrap().parse().unwrap() }).collect();
+    assert!(lifetimes.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(lifetimes.len(), 250);
+
+    // Without --json: a readable summary.
+    let out = comptoir(&db, &["report", "--window", "week"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("As of 2026-05-31 — window 2026-05-25 … 2026-05-31"), "{text}");
+    assert!(text.contains("Top products by profit") && text.contains("Stock at risk:") && text.contains("eligible for the promotion"));
+}
