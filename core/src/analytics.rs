@@ -2,6 +2,8 @@
 //! in `sql/` (one table macro per view).
 
 use crate::error::{CoreError, Result};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::str::FromStr;
 use crate::store::Store;
 use chrono::{Duration, NaiveDate};
 use duckdb::params;
@@ -58,7 +60,7 @@ impl Period {
             Period::Week => (as_of - Duration::days(6), as_of),
             Period::Month => (as_of - Duration::days(29), as_of),
             Period::All => (earliest.min(as_of), as_of),
-            Period::Custom(a, b) => (*a, (*b).min(as_of)),
+            Period::Custom(a, b) => (*a, *b),
         }
     }
 }
@@ -188,21 +190,26 @@ fn earliest_sale(store: &Store, fallback: NaiveDate) -> Result<NaiveDate> {
     Ok(first.unwrap_or(fallback))
 }
 
-/// as_of and window bounds for a period.
-pub fn resolve_window(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<(NaiveDate, Window)> {
+/// as_of, the window (never past as_of: what is dated after it is ignored)
+/// and the previous window (the same length as the window asked for, just before it).
+pub fn resolve_window(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<(NaiveDate, Window, Window)> {
     let as_of = match as_of {
         Some(d) => d,
         None => default_as_of(store)?,
     };
-    let (from, to) = period.bounds(as_of, earliest_sale(store, as_of)?);
-    Ok((as_of, Window { from, to }))
+    let (from, asked_to) = period.bounds(as_of, earliest_sale(store, as_of)?);
+    if from > as_of {
+        return Err(CoreError::Usage(format!("The window starts on {from}, after the report date {as_of}.")));
+    }
+    let days = (asked_to - from).num_days() + 1;
+    let previous = Window { from: from - Duration::days(days), to: from - Duration::days(1) };
+    Ok((as_of, Window { from, to: asked_to.min(as_of) }, previous))
 }
 
 pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<Report> {
-    let (as_of, window) = resolve_window(store, as_of, period)?;
+    let (as_of, window, previous) = resolve_window(store, as_of, period)?;
     let (from, to) = (window.from, window.to);
-    let days = (to - from).num_days() + 1;
-    let (prev_from, prev_to) = (from - Duration::days(days), from - Duration::days(1));
+    let (prev_from, prev_to) = (previous.from, previous.to);
     Ok(Report {
         as_of,
         kpis: KpiPair { current: kpis(store, from, to)?, previous: kpis(store, prev_from, prev_to)? },
@@ -216,25 +223,46 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     })
 }
 
+/// Ratios are divided here, in exact decimals: DuckDB divides DECIMALs as
+/// binary floats, which would break money's exactness (10.05 / 2 → 5.02).
 pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Kpis> {
-    Ok(store.conn().query_row(
-        "SELECT money(revenue), money(profit), round(margin_rate, 4)::DECIMAL(9, 4)::VARCHAR, invoices,
-                money(average_basket), units_sold::VARCHAR, money(stock_value), money(value_at_risk)
+    let (revenue, profit, costed_revenue, invoices, units, stock_value, value_at_risk): (
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+    ) = store.conn().query_row(
+        "SELECT revenue::VARCHAR, profit::VARCHAR, costed_revenue::VARCHAR, invoices, units_sold::VARCHAR,
+                money(stock_value), money(value_at_risk)
          FROM kpis(?::DATE, ?::DATE)",
         params![from, to],
-        |r| {
-            Ok(Kpis {
-                revenue: r.get(0)?,
-                profit: r.get(1)?,
-                margin_rate: r.get(2)?,
-                invoices: r.get(3)?,
-                average_basket: r.get(4)?,
-                units_sold: trim_decimal(&r.get::<_, String>(5)?),
-                stock_value: r.get(6)?,
-                value_at_risk: r.get(7)?,
-            })
-        },
-    )?)
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+    )?;
+    let exact = |s: &str| Decimal::from_str(s).map_err(|e| CoreError::Store(format!("{s} is not a decimal ({e})")));
+    let (revenue, profit, costed_revenue) = (exact(&revenue)?, exact(&profit)?, exact(&costed_revenue)?);
+    let ratio = |num: Decimal, den: Decimal, dp: u32| {
+        (!den.is_zero()).then(|| fixed((num / den).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero), dp))
+    };
+    Ok(Kpis {
+        revenue: fixed(revenue.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero), 2),
+        profit: fixed(profit.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero), 2),
+        margin_rate: ratio(profit, costed_revenue, 4),
+        invoices,
+        average_basket: ratio(revenue, Decimal::from(invoices), 2),
+        units_sold: trim_decimal(&units),
+        stock_value,
+        value_at_risk,
+    })
+}
+
+/// A decimal with exactly `dp` decimals: 14.2 → "14.20".
+fn fixed(d: Decimal, dp: u32) -> String {
+    let mut d = d;
+    d.rescale(dp);
+    d.to_string()
 }
 
 pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser>> {
@@ -387,6 +415,8 @@ mod tests {
         assert_eq!(Period::Month.bounds(as_of, first), (d("2026-05-02"), as_of));
         assert_eq!(Period::All.bounds(as_of, first), (first, as_of));
         assert_eq!(Period::parse("2026-05-01..2026-05-10").unwrap().bounds(as_of, first), (d("2026-05-01"), d("2026-05-10")));
+        assert_eq!(fixed(Decimal::new(142, 1), 2), "14.20");
+        assert_eq!(fixed(Decimal::new(-5, 0), 2), "-5.00");
         assert!(Period::parse("2026-05-10..2026-05-01").is_err());
         assert!(Period::parse("year").is_err());
     }

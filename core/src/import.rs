@@ -515,7 +515,7 @@ impl Importer<'_> {
         let total: i64 =
             conn.query_row("SELECT count(*) FROM stg_problems WHERE severity = ?", params![severity], |r| r.get(0))?;
         let mut stmt = conn.prepare(
-            "SELECT o.file, o.sheet, coalesce(c.letter, 'row ') || (p.row_no + 1), p.col, p.val, p.message
+            "SELECT o.file, o.sheet, coalesce(c.letter, 'A') || (p.row_no + 1), p.col, p.val, p.message
              FROM stg_problems p
              JOIN stg_sources o USING (src)
              LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col

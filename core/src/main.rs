@@ -107,10 +107,9 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             } else {
                 print_import(&report);
             }
-            Ok(match report.outcome {
-                Outcome::Rejected => 1,
-                _ => 0,
-            })
+            // A dry run that finds blocking errors answers like the import would.
+            let rejected = report.outcome == Outcome::Rejected || (dry_run && !skip_invalid && report.error_count > 0);
+            Ok(if rejected { 1 } else { 0 })
         }
         Command::Report { as_of, window, json } => {
             let as_of = as_of

@@ -42,7 +42,9 @@ FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity =
 -- Products sold in a flat sales export but known nowhere else are created from
 -- it: name = their most frequent description, no cost (SPEC §2.2).
 CREATE OR REPLACE TEMP TABLE known_products AS
-SELECT product_id, sell_price, false AS derived, NULL::VARCHAR AS name FROM stg_products WHERE ok
+SELECT s.product_id, coalesce(s.sell_price, p.sell_price) AS sell_price, false AS derived, NULL::VARCHAR AS name
+FROM stg_products s LEFT JOIN products p USING (product_id)  -- blank = no change
+WHERE s.ok
 UNION ALL
 SELECT product_id, sell_price, false, NULL FROM products
 WHERE product_id NOT IN (SELECT product_id FROM stg_products WHERE ok);
@@ -163,7 +165,8 @@ CREATE OR REPLACE TEMP TABLE fin_lines AS
 SELECT l.invoice_id,
        row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.src, l.row_no)::INTEGER AS line_no,
        l.product_id, l.qty,
-       coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
+       coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price,
+       l.unit_price AS unit_price_as_written
 FROM stg_lines l JOIN known_products k USING (product_id)
 WHERE l.ok AND l.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 
@@ -174,8 +177,10 @@ SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no,
                      coalesce(h.total_amount::VARCHAR, ''), c.body)) AS content_hash
 FROM stg_heads h
 JOIN (SELECT invoice_id, sum(qty * unit_price) AS lines_total,
-             string_agg(product_id || ':' || qty::VARCHAR || ':' || unit_price::VARCHAR, ';'
-                        ORDER BY product_id, qty, unit_price) AS body
+             -- the unit price as written: an empty one stays empty, so a later
+             -- change of the product's sell price does not change the invoice
+             string_agg(product_id || ':' || qty::VARCHAR || ':' || coalesce(unit_price_as_written::VARCHAR, ''), ';'
+                        ORDER BY product_id, qty, unit_price_as_written) AS body
       FROM fin_lines GROUP BY invoice_id) c USING (invoice_id)
 WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 
@@ -232,8 +237,10 @@ FROM (SELECT product_id, name, category, buy_price, sell_price, min_margin_thres
       WHERE derived AND product_id IN (SELECT product_id FROM fin_lines)) s
 LEFT JOIN products p USING (product_id);
 
+-- A row without stock_id is the stored batch of the same product and batch_no,
+-- whatever stock_id that batch was given.
 CREATE OR REPLACE TEMP TABLE fin_stock AS
-SELECT s.stock_key AS stock_id, s.product_id, s.quantity, s.batch_no,
+SELECT coalesce(p.stock_id, s.stock_key) AS stock_id, s.product_id, s.quantity, s.batch_no,
        coalesce(s.expiry_date, p.expiry_date) AS expiry_date,
        coalesce(s.last_movement, p.last_movement) AS last_movement,
        CASE WHEN p.stock_id IS NULL THEN 'new'
@@ -244,7 +251,8 @@ SELECT s.stock_key AS stock_id, s.product_id, s.quantity, s.batch_no,
               OR p.last_movement IS DISTINCT FROM coalesce(s.last_movement, p.last_movement)
             THEN 'updated' ELSE 'unchanged' END AS change
 FROM (SELECT *, coalesce(stock_id, product_id || '#' || batch_no) AS stock_key FROM stg_stock WHERE ok) s
-LEFT JOIN stock p ON p.stock_id = s.stock_key;
+LEFT JOIN stock p ON p.stock_id = s.stock_key
+                  OR (s.stock_id IS NULL AND p.product_id = s.product_id AND p.batch_no = s.batch_no);
 
 CREATE OR REPLACE TEMP TABLE fin_clients AS
 SELECT s.client_id, s.name,

@@ -37,7 +37,8 @@ SELECT l.invoice_id, l.line_no, l.product_id, l.qty, l.unit_price, $import_id
 FROM fin_lines l JOIN fin_invoices f USING (invoice_id) WHERE f.change = 'new';
 
 INSERT INTO import_problems
-SELECT $import_id, p.severity, o.file, o.sheet, coalesce(c.letter, '') || (p.row_no + 1), p.col, p.val, p.message
+-- (a problem in a column the sheet lacks is placed in column A of its row)
+SELECT $import_id, p.severity, o.file, o.sheet, coalesce(c.letter, 'A') || (p.row_no + 1), p.col, p.val, p.message
 FROM stg_problems p
 JOIN stg_sources o USING (src)
 LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col;

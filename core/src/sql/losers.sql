@@ -9,14 +9,19 @@ WITH sold AS (
            CASE WHEN p.sell_price > 0 AND p.buy_price IS NOT NULL
                 THEN (p.sell_price - p.buy_price) / p.sell_price END AS margin_rate,
            coalesce(p.min_margin_threshold, setting_num('min_margin')) AS min_margin_threshold,
+           -- exact: (sell − buy) / sell < threshold ⇔ sell − buy < threshold × sell (sell > 0);
+           -- a price of 0 or less with a cost is selling below cost
+           coalesce(CASE WHEN p.sell_price > 0
+                         THEN p.sell_price - p.buy_price < coalesce(p.min_margin_threshold, setting_num('min_margin')) * p.sell_price
+                         ELSE p.buy_price > 0 END, false) AS margin_low,
            s.quantity, s.revenue, s.profit
     FROM products p LEFT JOIN sold s USING (product_id)
 )
 SELECT product_id, name, buy_price, sell_price, margin_rate, min_margin_threshold,
        coalesce(quantity, 0) AS quantity, coalesce(revenue, 0) AS revenue, coalesce(profit, 0) AS profit,
        list_filter(['margin_below_threshold', 'negative_profit'],
-                   lambda r: (r = 'margin_below_threshold' AND coalesce(margin_rate < min_margin_threshold, false))
-                     OR (r = 'negative_profit' AND coalesce(profit < 0, false))) AS reasons
+                   lambda r: (r = 'margin_below_threshold' AND margin_low)
+                          OR (r = 'negative_profit' AND coalesce(profit < 0, false))) AS reasons
 FROM rated
-WHERE coalesce(margin_rate < min_margin_threshold, false) OR coalesce(profit < 0, false)
+WHERE margin_low OR coalesce(profit < 0, false)
 ORDER BY coalesce(profit, 0) ASC, margin_rate ASC NULLS LAST, product_id;

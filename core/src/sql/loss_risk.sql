@@ -60,7 +60,8 @@ SELECT stock_id, product_id, coalesce(name, product_id) AS name,
        quantity, expiry_date, last_movement, days_left,
        quantity * buy_price AS value_at_risk,
        CAST(round(leftover, 2) AS DECIMAL(18, 2)) AS forecast_leftover,
-       CAST(round(CAST(leftover AS DECIMAL(38, 6)) * buy_price, 2) AS DECIMAL(18, 2)) AS forecast_leftover_value
+       -- the value of the leftover as shown, so that the two columns agree
+       round(CAST(round(leftover, 2) AS DECIMAL(18, 2)) * buy_price, 2)::DECIMAL(18, 2) AS forecast_leftover_value
 FROM forecast
 WHERE coalesce(expiry_date < expiring_before, false)
    OR last_movement IS NULL OR last_movement < moved_since

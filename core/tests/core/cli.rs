@@ -139,3 +139,18 @@ fn report_json_has_every_field_of_the_spec() {
     assert!(text.contains("As of 2026-05-31 — window 2026-05-25 … 2026-05-31"), "{text}");
     assert!(text.contains("Top products by profit") && text.contains("Stock at risk:") && text.contains("eligible for the promotion"));
 }
+
+#[test]
+fn a_dry_run_with_errors_exits_1_and_writes_nothing() {
+    let dir = TempDir::new("cli-dry");
+    let db = dir.join("s.duckdb");
+    let bad = dir.join("products.csv");
+    std::fs::write(&bad, "product_id,name,buy_price\nT1,Thé,abc\n").unwrap();
+    let out = comptoir(&db, &["import", bad.to_str().unwrap(), "--dry-run", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"][0]["cell"], "C2");
+    assert_eq!(json["counts"]["products"]["rejected"], 1);
+    let out = comptoir(&db, &["history", "--json"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+}

@@ -63,3 +63,71 @@ fn the_password_protected_file_is_refused_clearly() {
     let err = Workbook::open(&dataset("spreadsheet-edge-cases").join("pass_protected.xlsx")).err().unwrap();
     assert!(err.to_string().contains("password protected"), "{err}");
 }
+
+fn num(v: &CellValue) -> f64 {
+    match v {
+        CellValue::Int(i) => *i as f64,
+        CellValue::Number(f) => *f,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+fn text(v: &CellValue) -> &str {
+    match v {
+        CellValue::Text(s) => s,
+        other => panic!("not text: {other:?}"),
+    }
+}
+
+/// (row, column) → value, for the cells of a sheet.
+fn cell<'a>(rows: &'a [Row], row: u32, col: u32) -> &'a CellValue {
+    rows.iter().find(|r| r.index == row).map(|r| r.get(col)).unwrap_or(&CellValue::Empty)
+}
+
+#[test]
+fn mixed_types_cached_formulas_and_special_characters_in_xlsx_and_ods() {
+    for file in ["issues.xlsx", "issues.ods"] {
+        let r = rows(file, "datatypes");
+        assert_eq!(num(cell(&r, 0, 0)), 1.0, "{file}");
+        assert_eq!(num(cell(&r, 1, 0)), 1.5, "{file}");
+        assert_eq!(text(cell(&r, 2, 0)), "ab", "{file}: the cached result of CONCATENATE");
+        assert_eq!(cell(&r, 3, 0), &CellValue::Bool(false), "{file}");
+        assert_eq!(text(cell(&r, 4, 0)), "test", "{file}");
+        assert_eq!(date_of(cell(&r, 5, 0)), NaiveDate::from_ymd_opt(2016, 10, 20).unwrap(), "{file}");
+        let s = rows(file, "spc_chrs");
+        let chars: Vec<&str> = (0..8).map(|i| text(cell(&s, i, 0))).collect();
+        assert_eq!(chars, ["&", "<", ">", "aaa ' aaa", "\"", "☺", "֍", "àâéêèçöïî«»"], "{file}");
+        let five = rows(file, "issue5");
+        assert_eq!(num(cell(&five, 0, 0)), 0.5, "{file}: the value, not the displayed 1");
+    }
+}
+
+#[test]
+fn rich_text_runs_are_joined_and_namespaced_xml_is_read() {
+    let r = rows("richtext-after-plain.xlsx", "Sheet1");
+    for c in 0..4 {
+        assert_eq!(text(cell(&r, 0, c)), "abcd");
+    }
+    assert_eq!(text(cell(&r, 1, 0)), "tvalrval1rval2");
+    let r = rows("richtext-namespaced.xlsx", "Sheet1");
+    assert_eq!(text(cell(&r, 0, 0)), "inline string\nLine 2\nLine 3");
+    assert_eq!(text(cell(&r, 0, 7)), "shared string\nLine 2\nLine 3");
+}
+
+#[test]
+fn empty_rows_sparse_cells_and_merged_cells_keep_their_addresses() {
+    let r = rows("multi-empty.ods", "Test");
+    let col_a: Vec<(u32, &str)> = r.iter().map(|row| (row.index, text(row.get(0)))).collect();
+    assert_eq!(col_a, [(0, "StringCol"), (1, "bbb"), (2, "ccc"), (3, "ddd"), (4, "eee"), (12, "zzz")]);
+    let r = rows("formula.issue.xlsx", "Sheet1");
+    assert_eq!(num(cell(&r, 0, 0)), 23.0); // A1 = C1 + E5, cached
+    assert_eq!(num(cell(&r, 0, 2)), 23.0); // C1
+    assert_eq!(num(cell(&r, 12, 6)), 2.0); // G13
+    assert_eq!(text(cell(&r, 13, 9)), "US"); // J14, a cached string result
+    let r = rows("merge_cells.xlsx", "Sheet1");
+    assert_eq!(text(cell(&r, 0, 0)), "Row Merge");
+    assert_eq!(text(cell(&r, 0, 2)), "Not Merged");
+    assert_eq!(text(cell(&r, 1, 0)), "Column Merge");
+    assert_eq!(text(cell(&r, 1, 1)), "Chunk Merged");
+    assert_eq!(cell(&r, 0, 1), &CellValue::Empty, "the rest of a merged area is empty");
+}

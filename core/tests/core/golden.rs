@@ -405,3 +405,89 @@ fn line_economics_and_the_sales_aggregates_agree() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn custom_windows_keep_their_length_for_the_previous_period() {
+    let dir = TempDir::new("golden-custom");
+    let store = golden_store(&dir);
+    // 30 days asked, 03-16 … 04-14; nothing after as_of (03-31) counts.
+    let r = analytics::report(&store, None, Period::parse("2026-03-16..2026-04-14").unwrap()).unwrap();
+    assert_eq!((r.window.from, r.window.to), (d("2026-03-16"), d("2026-03-31")));
+    assert_eq!(r.kpis.current.revenue, "57.00");
+    // The previous 30 days, 02-14 … 03-15, hold I5 (02-15).
+    assert_eq!(r.kpis.previous.revenue, "30.00");
+    assert_eq!(r.kpis.previous.invoices, 1);
+    assert!(analytics::report(&store, None, Period::parse("2026-04-01..2026-04-30").unwrap()).is_err());
+}
+
+/// A small store written as CSV, as a till export would be.
+fn csv_store(dir: &TempDir, files: &[(&str, &str)]) -> Store {
+    let paths: Vec<_> = files
+        .iter()
+        .map(|(name, text)| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect();
+    let store = Store::open(&dir.join("s.duckdb")).unwrap();
+    let r = import(&store, &paths);
+    assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
+    store
+}
+
+#[test]
+fn fefo_forecast_when_a_batch_sells_out_before_it_expires() {
+    let dir = TempDir::new("golden-fefo");
+    // Z sells 31 − 1 returned = 30 units in the 30 days up to as_of (06-30): 1 a day.
+    let store = csv_store(
+        &dir,
+        &[
+            ("products.csv", "product_id,name,buy_price,sell_price\nZ,Zest,1.00,2.00\n"),
+            ("invoices.csv", "invoice_id,timestamp\nF1,2026-06-29 10:00\nF2,2026-06-30 10:00\n"),
+            ("lines.csv", "invoice_id,product_id,qty,unit_price\nF1,Z,31,2.00\nF2,Z,-1,2.00\n"),
+            (
+                "stock.csv",
+                "stock_id,product_id,quantity,expiry_date,last_movement\n\
+                 B0,Z,2,2026-06-30,2026-06-30\nB1,Z,3,2026-07-05,\nB2,Z,10,2026-07-06,\n",
+            ),
+        ],
+    );
+    let risk = analytics::report(&store, None, Period::Month).unwrap().loss_risk;
+    let got: Vec<(&str, Vec<&str>, Option<&str>, Option<&str>)> = risk
+        .iter()
+        .map(|r| {
+            (r.stock_id.as_str(), r.reasons.iter().map(String::as_str).collect(), r.forecast_leftover.as_deref(), r.forecast_leftover_value.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // B1 sells out on day 3, before its expiry on day 5; B2 then sells
+            // from day 3 to its expiry on day 6: 3 sold, 7 lost.
+            ("B2", vec!["expiring"], Some("7.00"), Some("7.00")),
+            // 5 days at 1 a day would sell 5: all 3 go.
+            ("B1", vec!["expiring"], Some("0.00"), Some("0.00")),
+            // Expiry exactly as_of: expiring, not expired; no day left to sell it.
+            ("B0", vec!["expiring"], Some("2.00"), Some("2.00")),
+        ]
+    );
+}
+
+#[test]
+fn money_ratios_are_exact_decimals() {
+    let dir = TempDir::new("golden-basket");
+    let store = csv_store(
+        &dir,
+        &[
+            ("products.csv", "product_id,name,buy_price,sell_price\nY,Yuzu,1.00,10.00\nX,Xylitol,0.01,0.05\n"),
+            ("invoices.csv", "invoice_id,timestamp\nG1,2026-06-29\nG2,2026-06-30\n"),
+            ("lines.csv", "invoice_id,product_id,qty\nG1,Y,1\nG2,X,1\n"),
+        ],
+    );
+    let k = analytics::report(&store, None, Period::Week).unwrap().kpis.current;
+    // 10.05 / 2 = 5.025 exactly, rounded half away from zero; a binary float gives 5.02.
+    assert_eq!(k.average_basket.as_deref(), Some("5.03"));
+    // (9.00 + 0.04) / 10.05 = 0.899502…
+    assert_eq!(k.margin_rate.as_deref(), Some("0.8995"));
+}

@@ -219,3 +219,31 @@ fn lines_for_unknown_products_are_errors() {
         ]
     );
 }
+
+#[test]
+fn blank_prices_batches_without_id_and_reimports_follow_the_store() {
+    let dir = TempDir::new("blank");
+    let store = Store::open_in_memory().unwrap();
+    let p = write(&dir, "products.csv", PRODUCTS);
+    let s = write(&dir, "stock.csv", "stock_id,product_id,quantity,batch_no\nS1,T1,5,L1\n");
+    assert_eq!(run(&store, &[p, s], ImportOptions::default()).outcome, Outcome::Imported);
+    // A Products row with a blank sell price keeps the stored 4.90, which an
+    // empty unit price then takes.
+    let p2 = write(&dir, "produits.csv", "product_id,name,buy_price,sell_price\nT1,Thé vert,2.50,\n");
+    let inv = write(&dir, "invoices.csv", "invoice_id,timestamp\nF1,2026-05-30\n");
+    let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty,unit_price\nF1,T1,2,\n");
+    let r = run(&store, &[p2, inv.clone(), lines.clone()], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
+    assert_eq!(scalar(&store, "SELECT unit_price FROM invoice_lines"), "4.9000");
+    // The sell price changes; the same invoice file is still the same invoice.
+    let p3 = write(&dir, "articles.csv", "product_id,name,sell_price\nT1,Thé vert,5.20\n");
+    assert_eq!(run(&store, &[p3], ImportOptions::default()).counts.products.updated, 1);
+    let again = run(&store, &[inv, lines], ImportOptions::default());
+    assert_eq!(again.outcome, Outcome::NothingToChange, "{:?}", again.errors);
+    assert_eq!(again.counts.invoices.unchanged, 1);
+    // A batch listed without its stock_id is the stored S1 of the same product and batch.
+    let s2 = write(&dir, "inventaire.csv", "product_id,quantity,batch_no\nT1,7,L1\n");
+    let r = run(&store, &[s2], ImportOptions::default());
+    assert_eq!((r.counts.stock.new, r.counts.stock.updated), (0, 1));
+    assert_eq!(scalar(&store, "SELECT string_agg(stock_id || '=' || quantity, ',') FROM stock"), "S1=7.000");
+}
