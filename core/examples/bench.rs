@@ -94,6 +94,9 @@ fn main() {
             let _ = std::fs::remove_file(&db);
             let _ = std::fs::remove_file(db.with_extension("duckdb.wal"));
             let store = Store::open(&db).expect("store opens");
+            if let Ok(limit) = std::env::var("DUCKDB_MEMORY_LIMIT") {
+                store.conn().execute_batch(&format!("SET memory_limit = '{limit}'")).expect("memory limit set");
+            }
             let started = Instant::now();
             let mut phases: Vec<(String, f64)> = Vec::new();
             let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |p| {
