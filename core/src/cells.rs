@@ -103,6 +103,9 @@ pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
             if !f.is_finite() {
                 return Err("the number is not finite".into());
             }
+            if let Some(d) = short_decimal(*f) {
+                return Ok(Some(d));
+            }
             Decimal::from_str(&format!("{f}"))
                 .or_else(|_| Decimal::from_scientific(&format!("{f:e}")))
                 .map(Some)
@@ -120,6 +123,25 @@ pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
         CellValue::DateTime(_) => Err("a date is not a number".into()),
         CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
     }
+}
+
+/// The float as the decimal with the fewest digits (up to 6 after the point)
+/// that reads back as the same float: what `format!("{f}")` would print,
+/// without formatting. None when it needs more digits or is too large.
+fn short_decimal(f: f64) -> Option<Decimal> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: integers exact in f64
+    let mut scale_factor = 1.0;
+    for scale in 0..=6u32 {
+        let m = (f * scale_factor).round();
+        if m.abs() >= EXACT {
+            return None;
+        }
+        if m / scale_factor == f {
+            return Some(Decimal::new(m as i64, scale));
+        }
+        scale_factor *= 10.0;
+    }
+    None
 }
 
 /// Parses numbers as accountants type them: `12.5`, `12,5`, `1 234,50`,
@@ -347,6 +369,34 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn short_decimal_agrees_with_the_shortest_printed_float() {
+        // Against Rust's shortest round-trip printing, over prices, quantities,
+        // negative amounts and floats that need more than 6 decimals.
+        let mut seed: u64 = 7;
+        let mut checked = 0;
+        for i in 0..200_000u64 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let f = match i % 4 {
+                0 => (i as f64) / 100.0,
+                1 => -((seed >> 40) as f64) / 1000.0,
+                2 => (seed >> 11) as f64 / (1u64 << 53) as f64 * 1e6,
+                _ => (seed >> 30) as f64 * 0.1,
+            };
+            let printed = Decimal::from_str(&format!("{f}")).ok();
+            if let Some(d) = short_decimal(f) {
+                assert_eq!(Some(d), printed, "{f}");
+                checked += 1;
+            } else {
+                assert!(printed.map_or(true, |p| p.scale() > 6 || p.abs() >= Decimal::from(1u64 << 53)), "{f}");
+            }
+        }
+        // Cases 0 and 1 (prices and amounts as typed) always take the fast path.
+        assert!(checked > 100_000, "the fast path handles typical cells ({checked})");
+        assert_eq!(short_decimal(2.55), Some(dec("2.55")));
+        assert_eq!(short_decimal(0.1 + 0.2), None, "0.30000000000000004 needs 17 digits");
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub enum CoreError {
 
     #[error("Could not write {path}: {reason}.")]
     Write { path: String, reason: String },
+
+    /// Reading was stopped on purpose (the rest of a sheet is not needed).
+    #[error("Reading was stopped.")]
+    Stopped,
 }
 
 impl CoreError {
@@ -43,6 +47,7 @@ impl CoreError {
             CoreError::Store(_) => "store",
             CoreError::Usage(_) => "usage",
             CoreError::Write { .. } => "write",
+            CoreError::Stopped => "stopped",
         }
     }
 }

@@ -11,9 +11,8 @@ use crate::error::{CoreError, Result};
 use crate::layout::{self, HeaderMap, SheetKind};
 use crate::store::Store;
 use crate::workbook::{display_name, Row, Workbook};
-use chrono::{NaiveDate, NaiveDateTime};
-use duckdb::types::ToSqlOutput;
-use duckdb::{params, ToSql};
+use crate::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
+use duckdb::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -104,87 +103,6 @@ pub struct ImportReport {
     pub error_count: u64,
     pub warning_count: u64,
     pub outcome: Outcome,
-}
-
-/// A typed value bound for a staging column.
-#[derive(Debug, Clone)]
-enum Val {
-    Int(i64),
-    Bool(bool),
-    Str(Option<String>),
-    Dec(Option<Decimal>),
-    Date(Option<NaiveDate>),
-    Ts(Option<NaiveDateTime>),
-}
-
-impl ToSql for Val {
-    fn to_sql(&self) -> duckdb::Result<ToSqlOutput<'_>> {
-        match self {
-            Val::Int(v) => v.to_sql(),
-            Val::Bool(v) => v.to_sql(),
-            Val::Str(v) => v.to_sql(),
-            Val::Dec(v) => v.to_sql(),
-            Val::Date(v) => v.to_sql(),
-            Val::Ts(v) => v.to_sql(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FieldType {
-    Id,
-    Text,
-    Decimal,
-    Rate,
-    Date,
-    DateTime,
-}
-
-/// The staged columns of each sheet kind and how to read them.
-fn staged_fields(kind: SheetKind) -> &'static [(&'static str, FieldType)] {
-    use FieldType::*;
-    match kind {
-        SheetKind::Products => &[
-            ("product_id", Id),
-            ("name", Text),
-            ("category", Text),
-            ("buy_price", Decimal),
-            ("sell_price", Decimal),
-            ("min_margin_threshold", Rate),
-        ],
-        SheetKind::Stock => &[
-            ("stock_id", Id),
-            ("product_id", Id),
-            ("quantity", Decimal),
-            ("batch_no", Id),
-            ("expiry_date", Date),
-            ("last_movement", Date),
-        ],
-        SheetKind::Clients => &[("client_id", Id), ("name", Text), ("total_revenue_generated", Decimal)],
-        SheetKind::Invoices => &[
-            ("invoice_id", Id),
-            ("client_id", Id),
-            ("timestamp", DateTime),
-            ("total_amount", Decimal),
-            ("product_id", Id),
-            ("qty", Decimal),
-            ("unit_price", Decimal),
-            ("description", Text),
-        ],
-        SheetKind::InvoiceLines => {
-            &[("invoice_id", Id), ("product_id", Id), ("qty", Decimal), ("unit_price", Decimal)]
-        }
-    }
-}
-
-fn staging_table(kind: SheetKind) -> &'static str {
-    match kind {
-        SheetKind::Products => "stg_products",
-        SheetKind::Stock => "stg_stock",
-        SheetKind::Clients => "stg_clients",
-        SheetKind::Invoices => "stg_invoices",
-        SheetKind::InvoiceLines => "stg_lines",
-    }
 }
 
 /// Where staged rows came from: one entry per (file, sheet).
@@ -340,16 +258,16 @@ impl Importer<'_> {
         let named_kind = SheetKind::from_sheet_name(sheet);
         let mut header: Option<HeaderMap> = None;
         let mut evidence: HashMap<&'static str, Evidence> = HashMap::new();
-        let mut appender: Option<duckdb::Appender<'_>> = None;
+        let mut staging: Option<(duckdb::Appender<'_>, StageBuffer, Vec<FieldPlan>)> = None;
         let mut problems: Vec<(u32, &'static str, String, String)> = Vec::new();
         let mut not_ours = false;
         let progress = &mut *self.progress;
         let rows_read = &mut self.rows_read;
-        book.for_each_row(sheet, &mut |row: Row| {
-            let Some(h) = &header else {
+        book.for_each_row_pipelined(sheet, &mut |row: Row| {
+            if header.is_none() {
                 if row.index >= HEADER_SEARCH_ROWS {
                     not_ours = true;
-                    return Err(CoreError::Usage(String::new())); // stop reading this sheet
+                    return Err(CoreError::Stopped);
                 }
                 let texts = row.texts();
                 header = match named_kind {
@@ -357,41 +275,49 @@ impl Importer<'_> {
                     None => layout::guess_header(row.index, &texts),
                 };
                 if let Some(h) = &header {
-                    let table = staging_table(h.kind);
-                    appender = Some(conn.appender_to_catalog_and_db(table, "temp", "main")?);
+                    let appender = conn.appender_to_catalog_and_db(staging_table(h.kind), "temp", "main")?;
+                    let plan = staged_fields(h.kind)
+                        .iter()
+                        .map(|&(name, ty)| FieldPlan {
+                            name,
+                            ty,
+                            col: h.index_of(name),
+                            required: is_required(h.kind, name),
+                            order: orders.get(name).copied().unwrap_or(DayOrder::DayFirst),
+                        })
+                        .collect();
+                    staging = Some((appender, StageBuffer::new(h.kind), plan));
                 }
                 return Ok(());
-            };
-            let fields = staged_fields(h.kind);
-            let mut values: Vec<Val> = Vec::with_capacity(fields.len() + 3);
+            }
+            let (appender, buffer, plan) = staging.as_mut().expect("staging starts with the header");
+            let mut values: Vec<Val> = Vec::with_capacity(plan.len());
             let mut ok = true;
-            for (name, ty) in fields {
-                let cell = h.index_of(name).map(|c| row.get(c)).unwrap_or(&CellValue::Empty);
-                if let (CellValue::Text(t), FieldType::Date | FieldType::DateTime) = (cell, ty) {
-                    evidence.entry(name).or_default().add(cells::date_evidence(t));
+            for field in plan.iter() {
+                if field.ty == FieldType::LineDigest {
+                    values.push(digest_of(plan, &values));
+                    continue;
                 }
-                let order = orders.get(name).copied().unwrap_or(DayOrder::DayFirst);
-                match convert(cell, *ty, order) {
+                let cell = field.col.map(|c| row.get(c)).unwrap_or(&CellValue::Empty);
+                if let (CellValue::Text(t), FieldType::Date | FieldType::DateTime) = (cell, field.ty) {
+                    evidence.entry(field.name).or_default().add(cells::date_evidence(t));
+                }
+                match convert(cell, field.ty, field.order) {
                     Ok(v) => {
-                        if is_null(&v) && is_required(h.kind, name) {
+                        if field.required && v.is_null() {
                             ok = false;
-                            problems.push((row.index, name, String::new(), format!("{name} is required")));
+                            problems.push((row.index, field.name, String::new(), format!("{} is required", field.name)));
                         }
                         values.push(v);
                     }
                     Err(msg) => {
                         ok = false;
-                        problems.push((row.index, name, cell.display(), msg));
-                        values.push(null_of(*ty));
+                        problems.push((row.index, field.name, cell.display(), msg));
+                        values.push(field.ty.null());
                     }
                 }
             }
-            let mut all = vec![Val::Int(src.into()), Val::Int(row.index.into()), Val::Bool(ok)];
-            all.extend(values);
-            appender
-                .as_mut()
-                .expect("an appender exists once the header is found")
-                .append_row(duckdb::appender_params_from_iter(all))?;
+            buffer.push(appender, src, row.index, ok, values)?;
             *rows_read += 1;
             if *rows_read % PROGRESS_EVERY == 0 {
                 progress(Progress { phase: Phase::Reading, file: file.to_string(), rows: *rows_read, total_estimate: None });
@@ -399,8 +325,9 @@ impl Importer<'_> {
             Ok(())
         })
         .or_else(|e| if not_ours { Ok(()) } else { Err(e) })?;
-        if let Some(mut a) = appender {
-            a.flush()?;
+        if let Some((mut appender, mut buffer, _)) = staging {
+            buffer.flush(&mut appender)?;
+            appender.flush()?;
         }
         let Some(header) = header else { return Ok(None) };
         for (row, column, value, message) in problems {
@@ -555,31 +482,38 @@ impl Evidence {
     }
 }
 
+/// How one staged field is read from a sheet whose header is known.
+struct FieldPlan {
+    name: &'static str,
+    ty: FieldType,
+    /// The sheet column holding it, if any.
+    col: Option<u32>,
+    required: bool,
+    order: DayOrder,
+}
+
+/// The line digest of the values converted so far in a row.
+fn digest_of(plan: &[FieldPlan], values: &[Val]) -> Val {
+    let find = |wanted: &str| plan.iter().zip(values).find(|(f, _)| f.name == wanted).map(|(_, v)| v);
+    let decimal = |v: Option<&Val>| match v {
+        Some(Val::Dec(d)) => *d,
+        _ => None,
+    };
+    let product = match find("product_id") {
+        Some(Val::Str(s)) => s.as_deref(),
+        _ => None,
+    };
+    Val::Digest(line_digest(product, decimal(find("qty")), decimal(find("unit_price"))))
+}
+
 fn is_required(kind: SheetKind, column: &str) -> bool {
     kind.columns().iter().any(|c| c.name == column && c.required)
 }
 
-fn is_null(v: &Val) -> bool {
-    match v {
-        Val::Int(_) | Val::Bool(_) => false,
-        Val::Str(x) => x.is_none(),
-        Val::Dec(x) => x.is_none(),
-        Val::Date(x) => x.is_none(),
-        Val::Ts(x) => x.is_none(),
-    }
-}
-
-fn null_of(ty: FieldType) -> Val {
-    match ty {
-        FieldType::Id | FieldType::Text => Val::Str(None),
-        FieldType::Decimal | FieldType::Rate => Val::Dec(None),
-        FieldType::Date => Val::Date(None),
-        FieldType::DateTime => Val::Ts(None),
-    }
-}
-
 /// Amounts and quantities beyond this are typing accidents, and beyond the store's columns.
 const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
+/// Margin rates at or beyond 10,000 % are typing accidents (and beyond DECIMAL(9, 4)).
+const MAX_RATE: i64 = 100;
 
 fn checked_decimal(cell: &CellValue) -> std::result::Result<Option<Decimal>, String> {
     let d = cells::to_decimal(cell)?;
@@ -593,17 +527,21 @@ fn convert(cell: &CellValue, ty: FieldType, order: DayOrder) -> std::result::Res
     Ok(match ty {
         FieldType::Id => Val::Str(cells::to_id(cell)?),
         FieldType::Text => Val::Str(cells::to_text(cell)?),
-        FieldType::Decimal => Val::Dec(checked_decimal(cell)?),
+        FieldType::Decimal { .. } => Val::Dec(checked_decimal(cell)?),
         // A margin typed as 15 means 15 %; as 0.15 or 15% it already is a rate.
-        FieldType::Rate => Val::Dec(checked_decimal(cell)?.map(|d| {
-            if d.abs() > Decimal::ONE {
-                d / Decimal::from(100)
-            } else {
-                d
+        FieldType::Rate => Val::Dec(match checked_decimal(cell)? {
+            Some(d) => {
+                let rate = if d.abs() > Decimal::ONE { d / Decimal::from(100) } else { d };
+                if rate.abs() >= Decimal::from(MAX_RATE) {
+                    return Err(format!("{d} is not a margin rate (write 15 % as 15, 15% or 0.15)"));
+                }
+                Some(rate)
             }
-        })),
+            None => None,
+        }),
         FieldType::Date => Val::Date(cells::to_date(cell, order)?),
         FieldType::DateTime => Val::Ts(cells::to_datetime(cell, order)?),
+        FieldType::LineDigest => ty.null(),
     })
 }
 

@@ -15,5 +15,6 @@ pub mod layout;
 pub mod preflight;
 pub mod service;
 pub mod settings;
+mod staging;
 pub mod store;
 pub mod workbook;

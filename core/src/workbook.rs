@@ -181,6 +181,47 @@ impl Workbook {
     }
 }
 
+/// Rows handed from the reading thread to the caller at a time.
+const PIPELINE_BATCH: usize = 1024;
+
+impl Workbook {
+    /// Like [`Workbook::for_each_row`], but the file is parsed on a second
+    /// thread while `on_row` runs on this one, so reading and handling rows
+    /// overlap. `on_row` may return [`CoreError::Stopped`] to end early.
+    pub fn for_each_row_pipelined(
+        &mut self,
+        sheet: &str,
+        on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+    ) -> Result<(), CoreError> {
+        let file = self.file_name.clone();
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+                let read = self.for_each_row(sheet, &mut |row| {
+                    batch.push(row);
+                    if batch.len() == PIPELINE_BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
+                        tx.send(full).map_err(|_| CoreError::Stopped)?;
+                    }
+                    Ok(())
+                });
+                if read.is_ok() && !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                read
+            });
+            let handled = rx.iter().flatten().try_for_each(&mut *on_row);
+            drop(rx); // a reader still sending gets an error and stops
+            let read = reader.join().unwrap_or_else(|_| {
+                Err(CoreError::Unreadable { file, reason: format!("sheet {sheet} is damaged (the reader failed)") })
+            });
+            handled?;
+            read
+        })
+    }
+}
+
 fn read_delimited(
     path: &Path,
     delimiter: u8,

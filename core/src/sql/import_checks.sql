@@ -109,7 +109,7 @@ WHERE ok AND client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM k
 
 -- Lines carried by an Invoices sheet (one row per line) join the other lines.
 INSERT INTO stg_lines
-SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price
+SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price, i.line_digest
 FROM stg_invoices i JOIN stg_sources o USING (src)
 WHERE o.carries_lines;
 
@@ -166,7 +166,7 @@ SELECT l.invoice_id,
        row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.src, l.row_no)::INTEGER AS line_no,
        l.product_id, l.qty,
        coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price,
-       l.unit_price AS unit_price_as_written
+       l.line_digest
 FROM stg_lines l JOIN known_products k USING (product_id)
 WHERE l.ok AND l.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 
@@ -174,13 +174,11 @@ CREATE OR REPLACE TEMP TABLE inv_content AS
 SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no,
        c.lines_total,
        md5(concat_ws('|', coalesce(h.client_id, ''), strftime(h.ts, '%Y-%m-%d %H:%M:%S'),
-                     coalesce(h.total_amount::VARCHAR, ''), c.body)) AS content_hash
+                     coalesce(h.total_amount::VARCHAR, ''), c.lines_digest)) AS content_hash
 FROM stg_heads h
 JOIN (SELECT invoice_id, sum(qty * unit_price) AS lines_total,
-             -- the unit price as written: an empty one stays empty, so a later
-             -- change of the product's sell price does not change the invoice
-             string_agg(product_id || ':' || qty::VARCHAR || ':' || coalesce(unit_price_as_written::VARCHAR, ''), ';'
-                        ORDER BY product_id, qty, unit_price_as_written) AS body
+             -- order-independent digest of the lines (staging::line_digest)
+             (sum(line_digest::HUGEINT) % 18446744073709551616)::VARCHAR AS lines_digest
       FROM fin_lines GROUP BY invoice_id) c USING (invoice_id)
 WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 

@@ -1,5 +1,6 @@
 -- Staging tables for one import (temporary: never in the store file or its WAL).
--- src = index of the (file, sheet) a row came from, row_no = its 0-based row.
+-- src = index of the (file, sheet) a row came from, row_no = its 0-based row;
+-- line_digest: see staging::line_digest.
 CREATE OR REPLACE TEMP TABLE stg_sources (src INTEGER, file VARCHAR, sheet VARCHAR, carries_lines BOOLEAN);
 CREATE OR REPLACE TEMP TABLE stg_columns (src INTEGER, name VARCHAR, letter VARCHAR, idx INTEGER);
 CREATE OR REPLACE TEMP TABLE stg_problems (src INTEGER, row_no INTEGER, col VARCHAR, val VARCHAR, message VARCHAR, severity VARCHAR);
@@ -17,7 +18,9 @@ CREATE OR REPLACE TEMP TABLE stg_clients (
 CREATE OR REPLACE TEMP TABLE stg_invoices (
     src INTEGER, row_no INTEGER, ok BOOLEAN,
     invoice_id VARCHAR, client_id VARCHAR, ts TIMESTAMP, total_amount DECIMAL(18, 2),
-    product_id VARCHAR, qty DECIMAL(18, 3), unit_price DECIMAL(18, 4), description VARCHAR);
+    product_id VARCHAR, qty DECIMAL(18, 3), unit_price DECIMAL(18, 4), description VARCHAR,
+    line_digest UBIGINT);
 CREATE OR REPLACE TEMP TABLE stg_lines (
     src INTEGER, row_no INTEGER, ok BOOLEAN,
-    invoice_id VARCHAR, product_id VARCHAR, qty DECIMAL(18, 3), unit_price DECIMAL(18, 4));
+    invoice_id VARCHAR, product_id VARCHAR, qty DECIMAL(18, 3), unit_price DECIMAL(18, 4),
+    line_digest UBIGINT);
