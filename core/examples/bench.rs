@@ -16,14 +16,34 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn peak_rss_mb() -> f64 {
+    rss_mb("VmHWM:")
+}
+
+fn rss_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// Samples, every 50 ms until `done`, the process's resident memory minus what
+/// DuckDB's buffer manager holds (`duckdb_memory()`): the importer's own memory
+/// beyond the database. Returns the largest sample in MB.
+fn watch_memory_beyond_database(conn: duckdb::Connection, done: &std::sync::atomic::AtomicBool) -> f64 {
+    let mut worst: f64 = 0.0;
+    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+        let database: f64 = conn
+            .query_row("SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE FROM duckdb_memory()", [], |r| r.get(0))
+            .unwrap_or(0.0)
+            / (1024.0 * 1024.0);
+        worst = worst.max(rss_mb("VmRSS:") - database);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    worst
 }
 
 fn read(file: &Path) -> u64 {
@@ -97,21 +117,34 @@ fn main() {
             if let Ok(limit) = std::env::var("DUCKDB_MEMORY_LIMIT") {
                 store.conn().execute_batch(&format!("SET memory_limit = '{limit}'")).expect("memory limit set");
             }
+            let baseline_mb = rss_mb("VmRSS:");
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let monitor_conn = store.conn().try_clone().expect("second connection");
             let started = Instant::now();
             let mut phases: Vec<(String, f64)> = Vec::new();
-            let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |p| {
-                let name = format!("{:?}", p.phase).to_lowercase();
-                if phases.last().map(|(n, _)| n != &name).unwrap_or(true) {
-                    phases.push((name, started.elapsed().as_secs_f64()));
-                }
-            })
-            .expect("import runs");
+            let (report, beyond_mb) = std::thread::scope(|s| {
+                let monitor = s.spawn(|| watch_memory_beyond_database(monitor_conn, &done));
+                let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |p| {
+                    let name = format!("{:?}", p.phase).to_lowercase();
+                    if phases.last().map(|(n, _)| n != &name).unwrap_or(true) {
+                        phases.push((name, started.elapsed().as_secs_f64()));
+                    }
+                })
+                .expect("import runs");
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                (report, monitor.join().expect("monitor ends"))
+            });
             let marks: Vec<String> = phases.iter().map(|(n, t)| format!("{n}@{t:.2}s")).collect();
             eprintln!("phases: {}", marks.join(" "));
             assert_eq!(report.error_count, 0, "{:?}", report.errors.first());
             let secs = started.elapsed().as_secs_f64();
             let lines = report.counts.lines.new;
-            println!("mode=import seconds={secs:.2} rows={lines} rows_per_s={:.0} peak_rss_mb={:.0}", lines as f64 / secs, peak_rss_mb());
+            println!(
+                "mode=import seconds={secs:.2} rows={lines} rows_per_s={:.0} peak_rss_mb={:.0} beyond_database_mb={:.0}",
+                lines as f64 / secs,
+                peak_rss_mb(),
+                beyond_mb - baseline_mb
+            );
             return;
         }
         Some("synth") => {

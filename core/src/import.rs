@@ -9,6 +9,7 @@
 use crate::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::error::{CoreError, Result};
 use crate::layout::{self, HeaderMap, SheetKind};
+use crate::mappings::SavedMapping;
 use crate::store::Store;
 use crate::workbook::{display_name, Row, Workbook};
 use crate::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
@@ -114,6 +115,8 @@ pub(crate) struct Source {
 
 struct Importer<'a> {
     store: &'a Store,
+    /// Column mappings the user confirmed, by header signature.
+    mappings: HashMap<String, SavedMapping>,
     sources: Vec<Source>,
     progress: &'a mut dyn FnMut(Progress),
     rows_read: u64,
@@ -131,7 +134,8 @@ pub fn import_files(
     }
     let conn = store.conn();
     conn.execute_batch(include_str!("sql/import_staging.sql"))?;
-    let mut importer = Importer { store, sources: Vec::new(), progress, rows_read: 0 };
+    let mappings = crate::mappings::load_all(store)?;
+    let mut importer = Importer { store, mappings, sources: Vec::new(), progress, rows_read: 0 };
     let mut file_meta = Vec::new();
     for path in paths {
         file_meta.push(importer.stage_file(path)?);
@@ -263,6 +267,7 @@ impl Importer<'_> {
         let mut not_ours = false;
         let progress = &mut *self.progress;
         let rows_read = &mut self.rows_read;
+        let mappings = &self.mappings;
         book.for_each_row_pipelined(sheet, &mut |row: Row| {
             if header.is_none() {
                 if row.index >= HEADER_SEARCH_ROWS {
@@ -270,9 +275,10 @@ impl Importer<'_> {
                     return Err(CoreError::Stopped);
                 }
                 let texts = row.texts();
-                header = match named_kind {
-                    Some(k) => layout::header_for(k, row.index, &texts),
-                    None => layout::guess_header(row.index, &texts),
+                header = match (mappings.get(&crate::mappings::signature(&texts)), named_kind) {
+                    (Some(confirmed), _) => Some(confirmed.header_map(row.index, &texts)),
+                    (None, Some(k)) => layout::header_for(k, row.index, &texts),
+                    (None, None) => layout::guess_header(row.index, &texts),
                 };
                 if let Some(h) = &header {
                     let appender = conn.appender_to_catalog_and_db(staging_table(h.kind), "temp", "main")?;

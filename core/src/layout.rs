@@ -2,7 +2,7 @@
 //! names and EN/FR aliases, case, accents and spaces ignored.
 
 /// The tables of the normalised workbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum SheetKind {
     Products,
     Stock,

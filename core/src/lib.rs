@@ -12,6 +12,7 @@ pub mod generate;
 pub mod history;
 pub mod import;
 pub mod layout;
+pub mod mappings;
 pub mod preflight;
 pub mod service;
 pub mod settings;

@@ -58,12 +58,50 @@ enum Command {
     Undo { import_id: i64 },
     /// Show all settings, one, or change one.
     Settings { key: Option<String>, value: Option<String> },
+    /// Column mappings: say once which column is which in a header Comptoir
+    /// does not recognise; files with the same header row are then read that way.
+    Mapping {
+        #[command(subcommand)]
+        action: MappingAction,
+    },
     /// Write a synthetic workbook like the sample.
     Generate {
         #[arg(long, default_value_t = comptoir_core::generate::DEFAULT_LINES)]
         lines: usize,
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum MappingAction {
+    /// Show a sheet's header row and how each column would be read.
+    Show {
+        file: PathBuf,
+        /// The sheet (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The header's row number (default: the first non-blank row).
+        #[arg(long)]
+        row: Option<u32>,
+    },
+    /// Remember which column is which, e.g. --kind invoicelines --map "Nb=qty" --map "Remarque=-".
+    Save {
+        file: PathBuf,
+        /// What the sheet holds: products, stock, clients, invoices or invoicelines.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        sheet: Option<String>,
+        #[arg(long)]
+        row: Option<u32>,
+        /// HEADER=FIELD; FIELD `-` ignores the column. Other columns keep their automatic match.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+    },
+    /// The remembered mappings.
+    List,
+    /// Forget the mapping of one header signature (as `list` prints it).
+    Forget { signature: String },
 }
 
 fn main() -> ExitCode {
@@ -170,9 +208,79 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             }
             Ok(0)
         }
+        Command::Mapping { action } => run_mapping(cli.db, action),
         Command::Generate { lines, out } => {
             comptoir_core::generate::generate(lines, &out)?;
             println!("Wrote {} ({lines} invoice lines).", out.display());
+            Ok(0)
+        }
+    }
+}
+
+fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreError> {
+    use comptoir_core::layout::{self, SheetKind};
+    use comptoir_core::mappings;
+    let store = open_store(db)?;
+    let print_columns = |cells: &[(u32, String)], map: Option<&layout::HeaderMap>| {
+        for (col, text) in cells {
+            let field = map.and_then(|m| m.columns.iter().find(|(c, _)| c == col).map(|(_, f)| *f));
+            println!("  {:<4} {:<28} → {}", comptoir_core::cells::column_letters(*col), clip(text, 28), field.unwrap_or("(ignored)"));
+        }
+    };
+    match action {
+        MappingAction::Show { file, sheet, row } => {
+            let (sheet, index, cells) = mappings::read_header_row(&file, sheet.as_deref(), row)?;
+            let sig = mappings::signature(&cells);
+            let saved = mappings::load_all(&store)?.remove(&sig);
+            let map = match &saved {
+                Some(m) => Some(m.header_map(index, &cells)),
+                None => match SheetKind::from_sheet_name(&sheet) {
+                    Some(k) => layout::header_for(k, index, &cells),
+                    None => layout::guess_header(index, &cells),
+                },
+            };
+            println!("Sheet {sheet}, row {}: signature {sig}", index + 1);
+            match (&saved, &map) {
+                (Some(m), _) => println!("Read as {} with the mapping you saved:", m.kind.label()),
+                (None, Some(m)) => println!("Recognised as {}:", m.kind.label()),
+                (None, None) => println!("Not recognised: save a mapping with `comptoir mapping save {} --kind …`.", file.display()),
+            }
+            print_columns(&cells, map.as_ref());
+            Ok(0)
+        }
+        MappingAction::Save { file, kind, sheet, row, map } => {
+            let kind = SheetKind::from_sheet_name(&kind).ok_or_else(|| {
+                CoreError::Usage(format!("\u{201c}{kind}\u{201d} is not a kind of sheet; use products, stock, clients, invoices or invoicelines."))
+            })?;
+            let chosen = map
+                .iter()
+                .map(|m| {
+                    m.rsplit_once('=')
+                        .map(|(h, f)| (h.to_string(), f.to_string()))
+                        .ok_or_else(|| CoreError::Usage(format!("\u{201c}{m}\u{201d} is not of the form HEADER=FIELD.")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let (_, index, cells) = mappings::read_header_row(&file, sheet.as_deref(), row)?;
+            let saved = mappings::save(&store, kind, &cells, &chosen)?;
+            println!("Saved: files with this header row are read as {}:", kind.label());
+            print_columns(&cells, Some(&saved.header_map(index, &cells)));
+            Ok(0)
+        }
+        MappingAction::List => {
+            let all = mappings::load_all(&store)?;
+            if all.is_empty() {
+                println!("No mapping saved.");
+            }
+            for m in all.values() {
+                let pairs: Vec<String> =
+                    m.columns.iter().map(|(h, f)| format!("{h} → {}", f.unwrap_or("(ignored)"))).collect();
+                println!("{}  {}: {}", m.signature, m.kind.label(), pairs.join(", "));
+            }
+            Ok(0)
+        }
+        MappingAction::Forget { signature } => {
+            mappings::forget(&store, &signature)?;
+            println!("Forgotten.");
             Ok(0)
         }
     }

@@ -154,3 +154,55 @@ fn a_dry_run_with_errors_exits_1_and_writes_nothing() {
     let out = comptoir(&db, &["history", "--json"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
 }
+
+#[test]
+fn a_confirmed_column_mapping_is_remembered_for_the_same_header() {
+    let dir = TempDir::new("cli-mapping");
+    let db = dir.join("s.duckdb");
+    // A till's own export: no header Comptoir knows (pièce, quand, article, nb, tarif).
+    let body = "Pièce;Quand;Article;Nb;Tarif;Client;Remarque\n\
+                A1;03/02/2026 10:00;X1;2;1,50;C9;ok\n\
+                A1;03/02/2026 10:00;X2;1;4,00;C9;\n\
+                A2;14/02/2026 11:00;X1;3;1,50;;\n";
+    let first = dir.join("caisse-fevrier.csv");
+    std::fs::write(&first, body).unwrap();
+    let out = comptoir(&db, &["import", first.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no sheet looks like"), "{}", stderr(&out));
+
+    let maps = ["Pièce=invoice_id", "Quand=timestamp", "Article=product_id", "Nb=qty", "Tarif=unit_price", "Client=client_id", "Remarque=-"];
+    let mut args = vec!["mapping", "save", first.to_str().unwrap(), "--kind", "invoices"];
+    for m in &maps {
+        args.extend(["--map", m]);
+    }
+    let out = comptoir(&db, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&comptoir(&db, &["mapping", "show", first.to_str().unwrap()]).stdout).into_owned();
+    assert!(shown.contains("Read as Invoices with the mapping you saved"), "{shown}");
+    assert!(shown.contains("signature piece|quand|article|nb|tarif|client|remarque"), "{shown}");
+
+    // Another month's file with the same header is now read the saved way.
+    let second = dir.join("caisse-mars.csv");
+    std::fs::write(&second, body).unwrap();
+    let out = comptoir(&db, &["import", second.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["counts"]["invoices"]["new"], 2);
+    assert_eq!(j["counts"]["lines"]["new"], 3);
+    assert_eq!(j["counts"]["clients"]["new"], 1, "C9, derived from the sales");
+    assert_eq!(j["warning_count"], 0, "the ignored Remarque column is not warned about: {}", j["warnings"]);
+    let report = comptoir(&db, &["report", "--window", "all", "--json"]);
+    let r: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    // 2 × 1.50 + 1 × 4.00 + 3 × 1.50
+    assert_eq!(r["kpis"]["current"]["revenue"], "11.50");
+    assert_eq!(r["kpis"]["current"]["invoices"], 2);
+
+    let out = comptoir(&db, &["mapping", "forget", "piece|quand|article|nb|tarif|client|remarque"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = String::from_utf8_lossy(&comptoir(&db, &["mapping", "list"]).stdout).into_owned();
+    assert_eq!(listed.trim(), "No mapping saved.");
+    let out = comptoir(&db, &["mapping", "save", first.to_str().unwrap(), "--kind", "invoices", "--map", "Nb=qty"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("The Invoices sheet needs invoice_id"), "{}", stderr(&out));
+}
