@@ -120,6 +120,26 @@ struct Importer<'a> {
     sources: Vec<Source>,
     progress: &'a mut dyn FnMut(Progress),
     rows_read: u64,
+    estimate: Estimate,
+}
+
+/// The estimated total rows of an import, for progress: the rows the open
+/// file declares, plus the files not opened yet at the rows per byte seen so far.
+#[derive(Default)]
+struct Estimate {
+    bytes_total: u64,
+    bytes_opened: u64,
+    rows_before_file: u64,
+    file_rows: Option<u64>,
+}
+
+impl Estimate {
+    fn total(&self, rows_read: u64) -> Option<u64> {
+        let opened_rows = self.rows_before_file + self.file_rows?;
+        let unopened = self.bytes_total.saturating_sub(self.bytes_opened);
+        let rest = (unopened as f64 * opened_rows as f64 / self.bytes_opened.max(1) as f64) as u64;
+        Some((opened_rows + rest).max(rows_read))
+    }
 }
 
 /// Imports `paths` as one import (SPEC §3).
@@ -135,7 +155,9 @@ pub fn import_files(
     let conn = store.conn();
     conn.execute_batch(include_str!("sql/import_staging.sql"))?;
     let mappings = crate::mappings::load_all(store)?;
-    let mut importer = Importer { store, mappings, sources: Vec::new(), progress, rows_read: 0 };
+    let bytes_total = paths.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let estimate = Estimate { bytes_total, ..Estimate::default() };
+    let mut importer = Importer { store, mappings, sources: Vec::new(), progress, rows_read: 0, estimate };
     let mut file_meta = Vec::new();
     for path in paths {
         file_meta.push(importer.stage_file(path)?);
@@ -157,7 +179,8 @@ struct FileMeta {
 
 impl Importer<'_> {
     fn report(&mut self, phase: Phase, file: &str) {
-        (self.progress)(Progress { phase, file: file.to_string(), rows: self.rows_read, total_estimate: None });
+        let total_estimate = self.estimate.total(self.rows_read);
+        (self.progress)(Progress { phase, file: file.to_string(), rows: self.rows_read, total_estimate });
     }
 
     fn stage_file(&mut self, path: &Path) -> Result<FileMeta> {
@@ -167,8 +190,15 @@ impl Importer<'_> {
             return Err(CoreError::Unreadable { file: name, reason: "it is a folder, not a file".into() });
         }
         let sha256 = sha256_file(path)?;
-        self.report(Phase::Reading, &name);
         let mut book = Workbook::open(path)?;
+        self.estimate.rows_before_file = self.rows_read;
+        self.estimate.bytes_opened += meta.len();
+        let earlier_bytes = self.estimate.bytes_opened - meta.len();
+        self.estimate.file_rows = book.estimated_rows().or_else(|| {
+            // Unknown: assume this file has the rows per byte of the earlier ones.
+            (self.rows_read > 0).then(|| (self.rows_read as f64 * meta.len() as f64 / earlier_bytes.max(1) as f64) as u64)
+        });
+        self.report(Phase::Reading, &name);
         let mut recognised = 0;
         for sheet in book.sheet_names() {
             if self.stage_sheet(&mut book, path, &name, &sheet)? {
@@ -191,7 +221,9 @@ impl Importer<'_> {
         let mut orders: HashMap<&'static str, DayOrder> = HashMap::new();
         // Text dates decide day/month order per column over the whole column: a
         // first pass reads day-first; if a column proves month-first, read again.
+        let rows_at_start = self.rows_read;
         for attempt in 0..2 {
+            self.rows_read = rows_at_start; // a second pass reads the same rows again
             let src = self.sources.len() as i32;
             let outcome = self.stage_sheet_pass(book, file, sheet, src, &orders)?;
             let Some((header, evidence)) = outcome else { return Ok(false) };
@@ -266,6 +298,7 @@ impl Importer<'_> {
         let mut problems: Vec<(u32, &'static str, String, String)> = Vec::new();
         let mut not_ours = false;
         let progress = &mut *self.progress;
+        let estimate = &self.estimate;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
         book.for_each_row_pipelined(sheet, &mut |row: Row| {
@@ -326,7 +359,8 @@ impl Importer<'_> {
             buffer.push(appender, src, row.index, ok, values)?;
             *rows_read += 1;
             if *rows_read % PROGRESS_EVERY == 0 {
-                progress(Progress { phase: Phase::Reading, file: file.to_string(), rows: *rows_read, total_estimate: None });
+                let total_estimate = estimate.total(*rows_read);
+                progress(Progress { phase: Phase::Reading, file: file.to_string(), rows: *rows_read, total_estimate });
             }
             Ok(())
         })

@@ -130,9 +130,10 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         Command::Import { files, dry_run, skip_invalid, errors_out, json } => {
             let store = open_store(cli.db)?;
             let show_progress = !json && std::io::stderr().is_terminal();
+            let started = std::time::Instant::now();
             let mut on_progress = |p: Progress| {
                 if show_progress {
-                    eprint!("\r{:<10} {:>10} rows  {}\x1b[K", format!("{:?}", p.phase).to_lowercase(), p.rows, p.file);
+                    eprint!("\r{}\x1b[K", progress_line(&p, started.elapsed().as_secs_f64()));
                     let _ = std::io::stderr().flush();
                 }
             };
@@ -284,6 +285,40 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
             Ok(0)
         }
     }
+}
+
+/// `reading  [#####·····]  48% 480,000 of ~1,000,000 rows  95,000 rows/s  book.xlsx`
+fn progress_line(p: &Progress, seconds: f64) -> String {
+    let phase = format!("{:?}", p.phase).to_lowercase();
+    let rate = if seconds > 0.0 { (p.rows as f64 / seconds) as u64 } else { 0 };
+    match p.total_estimate.filter(|t| *t > 0) {
+        Some(total) => {
+            let pct = (p.rows * 100 / total).min(100);
+            let filled = (pct / 5) as usize;
+            format!(
+                "{phase:<10} [{}{}] {pct:>3}% {} of ~{} rows  {} rows/s  {}",
+                "#".repeat(filled),
+                "\u{b7}".repeat(20 - filled),
+                thousands(p.rows),
+                thousands(total),
+                thousands(rate),
+                p.file
+            )
+        }
+        None => format!("{phase:<10} {} rows  {} rows/s  {}", thousands(p.rows), thousands(rate), p.file),
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn print_import(report: &ImportReport) {

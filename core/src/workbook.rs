@@ -117,6 +117,41 @@ impl Workbook {
         Ok(Workbook { source: Source::Delimited { path: path.to_path_buf(), delimiter, encoding }, file_name })
     }
 
+    /// How many rows the file holds, as its sheets declare them (xlsx/xlsb
+    /// dimensions) or as its first 64 KB suggest (delimited text): for progress
+    /// only, never trusted for anything else. None when the file does not say.
+    pub fn estimated_rows(&mut self) -> Option<u64> {
+        let names = self.sheet_names();
+        match &mut self.source {
+            Source::Delimited { path, .. } => {
+                let size = std::fs::metadata(&*path).ok()?.len();
+                let mut head = Vec::with_capacity(1 << 16);
+                File::open(&*path).and_then(|f| f.take(1 << 16).read_to_end(&mut head)).ok()?;
+                let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
+                Some(size * lines / head.len().max(1) as u64)
+            }
+            Source::Sheets(sheets) => {
+                macro_rules! declared_rows {
+                    ($book:expr) => {{
+                        let mut total = 0u64;
+                        for name in &names {
+                            let d = $book.worksheet_cells_reader(name).ok()?.dimensions();
+                            total += u64::from(d.end.0.saturating_sub(d.start.0)) + 1;
+                        }
+                        total
+                    }};
+                }
+                let total = match sheets.as_mut() {
+                    Sheets::Xlsx(x) => declared_rows!(x),
+                    Sheets::Xlsb(x) => declared_rows!(x),
+                    _ => return None,
+                };
+                // A sheet without a declared dimension counts as one row.
+                (total > names.len() as u64).then_some(total)
+            }
+        }
+    }
+
     pub fn sheet_names(&self) -> Vec<String> {
         match &self.source {
             Source::Sheets(sheets) => sheets.sheet_names(),

@@ -27,8 +27,19 @@ fn all_305_days_import_in_one_go_with_returns_and_walk_ins() {
     assert_eq!(files.len(), 305);
     let dir = TempDir::new("retail");
     let store = Store::open(&dir.join("retail.duckdb")).unwrap();
-    let report = import(&store, &files);
+    let mut estimates = Vec::new();
+    let report = comptoir_core::import::import_files(&store, &files, &Default::default(), &mut |p| {
+        if p.phase == comptoir_core::import::Phase::Reading {
+            estimates.push((p.rows, p.total_estimate));
+        }
+    })
+    .unwrap();
     assert_eq!(report.outcome, Outcome::Imported, "{:?}", report.errors.first());
+    // Progress: from the first file on, the total is estimated from the bytes
+    // of all 305 files, within 10 % of the 541,909 lines (+ 305 header rows).
+    let first = estimates[0].1.expect("an estimate from the first file");
+    assert!((first as f64 / 542_214.0 - 1.0).abs() < 0.10, "first estimate {first}");
+    assert!(estimates.iter().all(|(rows, total)| total.is_some_and(|t| t >= *rows)), "never below the rows read");
     assert_eq!(report.error_count, 0);
     let c = &report.counts;
     assert_eq!(c.lines.new, 541_909);

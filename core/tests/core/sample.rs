@@ -24,6 +24,23 @@ fn sheets(path: &std::path::Path) -> Vec<(String, Vec<Vec<Data>>)> {
 }
 
 #[test]
+fn progress_knows_the_total_from_the_sheets_dimensions() {
+    let total_rows: usize = sheets(&sample_path()).iter().map(|(_, rows)| rows.len()).sum();
+    let dir = TempDir::new("progress");
+    let store = Store::open(&dir.join("s.duckdb")).unwrap();
+    let mut events = Vec::new();
+    comptoir_core::import::import_files(&store, &[sample_path()], &Default::default(), &mut |p| events.push(p)).unwrap();
+    let reading: Vec<_> = events.iter().filter(|p| p.phase == comptoir_core::import::Phase::Reading).collect();
+    assert!(reading.len() >= 4, "progress every 5,000 rows");
+    for p in &reading {
+        assert_eq!(p.total_estimate, Some(total_rows as u64), "declared rows of the 5 sheets, headers included");
+    }
+    let last = events.last().unwrap();
+    assert_eq!(last.phase, comptoir_core::import::Phase::Done);
+    assert_eq!(last.rows, total_rows as u64 - 5, "every row but the 5 headers");
+}
+
+#[test]
 fn regenerating_the_sample_gives_the_same_cells() {
     let dir = TempDir::new("regen");
     let out = dir.join("again.xlsx");
