@@ -14,6 +14,7 @@ pub mod import;
 pub mod layout;
 pub mod mappings;
 pub mod preflight;
+pub mod sandbox;
 pub mod service;
 pub mod settings;
 mod staging;

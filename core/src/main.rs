@@ -105,6 +105,12 @@ enum MappingAction {
 }
 
 fn main() -> ExitCode {
+    if let Some(code) = comptoir_core::sandbox::serve_if_child() {
+        return ExitCode::from(code as u8);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        comptoir_core::sandbox::enable(exe);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

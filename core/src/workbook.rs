@@ -41,6 +41,8 @@ pub struct Workbook {
 
 enum Source {
     Sheets(Box<Sheets<BufReader<File>>>),
+    /// xls/ods, read by a child process under limits (see `sandbox`).
+    Sandboxed { exe: std::path::PathBuf, path: std::path::PathBuf, names: Vec<String> },
     /// CSV/TSV/TXT: one sheet, named after the file.
     Delimited { path: std::path::PathBuf, delimiter: u8, encoding: &'static encoding_rs::Encoding },
 }
@@ -84,6 +86,12 @@ impl Workbook {
         }
         if zip_based {
             crate::preflight::check_zip(path, &file_name)?;
+        }
+        let streamed = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb");
+        if let (false, Some(exe)) = (streamed, crate::sandbox::executable()) {
+            let names = crate::sandbox::sheet_names(exe, path, &file_name)?;
+            let source = Source::Sandboxed { exe: exe.to_path_buf(), path: path.to_path_buf(), names };
+            return Ok(Workbook { source, file_name });
         }
         let sheets = calamine::open_workbook_auto(path).map_err(|e| CoreError::Unreadable {
             file: file_name.clone(),
@@ -130,6 +138,7 @@ impl Workbook {
                 let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
                 Some(size * lines / head.len().max(1) as u64)
             }
+            Source::Sandboxed { .. } => None,
             Source::Sheets(sheets) => {
                 macro_rules! declared_rows {
                     ($book:expr) => {{
@@ -155,6 +164,7 @@ impl Workbook {
     pub fn sheet_names(&self) -> Vec<String> {
         match &self.source {
             Source::Sheets(sheets) => sheets.sheet_names(),
+            Source::Sandboxed { names, .. } => names.clone(),
             Source::Delimited { path, .. } => {
                 vec![path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()]
             }
@@ -173,6 +183,9 @@ impl Workbook {
             Source::Sheets(sheets) => sheets,
             Source::Delimited { path, delimiter, encoding } => {
                 return read_delimited(path, *delimiter, encoding, &fail, on_row);
+            }
+            Source::Sandboxed { exe, path, .. } => {
+                return crate::sandbox::for_each_row(exe, path, &file, sheet, on_row);
             }
         };
         // xlsx and xlsb have cell readers of different types with the same shape.
@@ -194,24 +207,7 @@ impl Workbook {
         match sheets.as_mut() {
             Sheets::Xlsx(xlsx) => stream_cells!(xlsx),
             Sheets::Xlsb(xlsb) => stream_cells!(xlsb),
-            other => {
-                let range = other
-                    .worksheet_range(sheet)
-                    .map_err(|e| fail(format!("sheet {sheet} cannot be read ({})", describe_calamine_error(&e))))?;
-                let (r0, c0) = range.start().unwrap_or((0, 0));
-                for (i, row) in range.rows().enumerate() {
-                    let cells: Vec<(u32, CellValue)> = row
-                        .iter()
-                        .enumerate()
-                        .map(|(j, d)| (c0 + j as u32, from_data(d)))
-                        .filter(|(_, v)| !v.is_empty())
-                        .collect();
-                    if !cells.is_empty() {
-                        on_row(Row { index: r0 + i as u32, cells })?;
-                    }
-                }
-                Ok(())
-            }
+            other => read_range(other, sheet, &fail, on_row),
         }
     }
 }
@@ -255,6 +251,50 @@ impl Workbook {
             read
         })
     }
+}
+
+/// Rows of a whole-sheet format (xls, ods), read in this process.
+fn read_range(
+    book: &mut Sheets<BufReader<File>>,
+    sheet: &str,
+    fail: &dyn Fn(String) -> CoreError,
+    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+) -> Result<(), CoreError> {
+    let range = book
+        .worksheet_range(sheet)
+        .map_err(|e| fail(format!("sheet {sheet} cannot be read ({})", describe_calamine_error(&e))))?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<(u32, CellValue)> = row
+            .iter()
+            .enumerate()
+            .map(|(j, d)| (c0 + j as u32, from_data(d)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        if !cells.is_empty() {
+            on_row(Row { index: r0 + i as u32, cells })?;
+        }
+    }
+    Ok(())
+}
+
+/// For the sandbox child: the sheet names, or why the file cannot be read.
+pub(crate) fn range_sheet_names(path: &Path) -> Result<Vec<String>, String> {
+    calamine::open_workbook_auto(path).map(|b| b.sheet_names()).map_err(|e| describe_calamine_error(&e))
+}
+
+/// For the sandbox child: the rows of one sheet, or why it cannot be read.
+pub(crate) fn range_rows(
+    path: &Path,
+    sheet: &str,
+    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+) -> Result<(), String> {
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| describe_calamine_error(&e))?;
+    let fail = |reason: String| CoreError::Unreadable { file: String::new(), reason };
+    read_range(&mut book, sheet, &fail, on_row).map_err(|e| match e {
+        CoreError::Unreadable { reason, .. } => reason,
+        other => other.to_string(),
+    })
 }
 
 fn read_delimited(

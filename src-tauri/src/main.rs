@@ -2,5 +2,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // The importer reads xls/ods in a child: this same executable, limited.
+    if let Some(code) = comptoir_core::sandbox::serve_if_child() {
+        std::process::exit(code);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        comptoir_core::sandbox::enable(exe);
+    }
     comptoir_app::run();
 }

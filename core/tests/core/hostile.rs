@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 fn refusal(path: &std::path::Path) -> String {
+    use_sandbox();
     let store = Store::open_in_memory().unwrap();
     let err = comptoir_core::import::import_files(&store, &[path.to_path_buf()], &Default::default(), &mut |_| {})
         .err()
@@ -75,4 +76,36 @@ fn truncated_empty_fake_and_folder_files_are_refused() {
 fn a_workbook_with_no_known_sheet_says_what_it_looked_for() {
     let msg = refusal(&dataset("spreadsheet-edge-cases").join("merge_cells.xlsx"));
     assert!(msg.contains("no sheet looks like Products, Stock, Clients, Invoices or InvoiceLines"), "{msg}");
+}
+
+/// A tiny .ods whose repeated rows and columns ask calamine for 96 million cells.
+fn ods_declaring(path: &PathBuf, rows: u32, cols: u32) {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Products"><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = br#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#;
+    zip_with(
+        path,
+        &[
+            ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", content.as_bytes()),
+            ("META-INF/manifest.xml", manifest),
+        ],
+    );
+}
+
+#[test]
+fn whole_sheet_formats_declaring_huge_sheets_are_refused_within_seconds() {
+    let dir = TempDir::new("huge-range");
+    let ods = dir.join("huge.ods");
+    ods_declaring(&ods, 6_000, 16_000);
+    assert!(std::fs::metadata(&ods).unwrap().len() < 4_096);
+    // far-cells.xls (5.6 KB, made with xlwt): cells at A1 and IV65536, 16.7 million cells.
+    let xls = repo_root().join("core/tests/fixtures/far-cells.xls");
+    for path in [ods, xls] {
+        let started = std::time::Instant::now();
+        let msg = refusal(&path);
+        assert!(msg.contains("is too large or too damaged to read safely"), "{msg}");
+        assert!(started.elapsed().as_secs() < 5, "{} took {:?}", path.display(), started.elapsed());
+    }
 }

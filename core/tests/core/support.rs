@@ -21,6 +21,7 @@ pub struct TempDir(pub PathBuf);
 impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         use std::sync::atomic::{AtomicU32, Ordering};
+        use_sandbox();
         static N: AtomicU32 = AtomicU32::new(0);
         let p = std::env::temp_dir().join(format!(
             "comptoir-test-{tag}-{}-{}",
@@ -42,6 +43,12 @@ impl Drop for TempDir {
     }
 }
 
+/// Read xls/ods in a limited child process, as the app and the CLI do.
+pub fn use_sandbox() {
+    comptoir_core::sandbox::enable(PathBuf::from(env!("CARGO_BIN_EXE_comptoir")));
+}
+
 pub fn import(store: &Store, paths: &[PathBuf]) -> ImportReport {
+    use_sandbox();
     import::import_files(store, paths, &ImportOptions::default(), &mut |_| {}).unwrap()
 }
