@@ -83,6 +83,20 @@ fn strip_point_zero(t: &str) -> &str {
     }
 }
 
+/// Takes the text of a cell that needs no cleaning (already trimmed; for an
+/// identifier, not `17850.0`), leaving the cell empty: the importer's fast path,
+/// which saves a copy per text cell. None when `to_id`/`to_text` must decide.
+pub fn take_clean_text(v: &mut CellValue, is_id: bool) -> Option<String> {
+    match v {
+        CellValue::Text(s)
+            if !s.is_empty() && s.trim().len() == s.len() && (!is_id || strip_point_zero(s).len() == s.len()) =>
+        {
+            Some(std::mem::take(s))
+        }
+        _ => None,
+    }
+}
+
 pub fn to_text(v: &CellValue) -> Result<Option<String>, ConvError> {
     match v {
         CellValue::Error(e) => Err(format!("the cell holds the error {e}")),

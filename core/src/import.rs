@@ -301,7 +301,7 @@ impl Importer<'_> {
         let estimate = &self.estimate;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
-        book.for_each_row_pipelined(sheet, &mut |row: Row| {
+        book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
                 if row.index >= HEADER_SEARCH_ROWS {
                     not_ours = true;
@@ -330,6 +330,7 @@ impl Importer<'_> {
                 return Ok(());
             }
             let (appender, buffer, plan) = staging.as_mut().expect("staging starts with the header");
+            let row_index = row.index;
             let mut values: Vec<Val> = Vec::with_capacity(plan.len());
             let mut ok = true;
             for field in plan.iter() {
@@ -337,21 +338,31 @@ impl Importer<'_> {
                     values.push(digest_of(plan, &values));
                     continue;
                 }
-                let cell = field.col.map(|c| row.get(c)).unwrap_or(&CellValue::Empty);
-                if let (CellValue::Text(t), FieldType::Date | FieldType::DateTime) = (cell, field.ty) {
+                let mut absent = CellValue::Empty;
+                let cell = field.col.and_then(|c| row.get_mut(c)).unwrap_or(&mut absent);
+                if let (CellValue::Text(t), FieldType::Date | FieldType::DateTime) = (&*cell, field.ty) {
                     evidence.entry(field.name).or_default().add(cells::date_evidence(t));
                 }
-                match convert(cell, field.ty, field.order) {
+                let taken = match field.ty {
+                    FieldType::Id => cells::take_clean_text(cell, true),
+                    FieldType::Text => cells::take_clean_text(cell, false),
+                    _ => None,
+                };
+                let converted = match taken {
+                    Some(text) => Ok(Val::Str(Some(text))),
+                    None => convert(cell, field.ty, field.order),
+                };
+                match converted {
                     Ok(v) => {
                         if field.required && v.is_null() {
                             ok = false;
-                            problems.push((row.index, field.name, String::new(), format!("{} is required", field.name)));
+                            problems.push((row_index, field.name, String::new(), format!("{} is required", field.name)));
                         }
                         values.push(v);
                     }
                     Err(msg) => {
                         ok = false;
-                        problems.push((row.index, field.name, cell.display(), msg));
+                        problems.push((row_index, field.name, cell.display(), msg));
                         values.push(field.ty.null());
                     }
                 }
@@ -426,7 +437,7 @@ impl Importer<'_> {
         conn.execute_batch("BEGIN TRANSACTION")?;
         let written = conn
             .execute_batch(&include_str!("sql/import_write.sql").replace("$import_id", &import_id.to_string()))
-            .and_then(|_| crate::store::add_sales_aggregates(conn, &format!("i.import_id = {import_id}")))
+            .and_then(|_| crate::store::add_sales_aggregates(conn, &format!("i.import_id = {import_id} AND l.import_id = {import_id}")))
             .and_then(|_| {
                 conn.execute(
                     "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)

@@ -24,6 +24,10 @@ impl Row {
         self.cells.iter().find(|(c, _)| *c == col).map(|(_, v)| v).unwrap_or(&EMPTY)
     }
 
+    pub fn get_mut(&mut self, col: u32) -> Option<&mut CellValue> {
+        self.cells.iter_mut().find(|(c, _)| *c == col).map(|(_, v)| v)
+    }
+
     pub fn texts(&self) -> Vec<(u32, String)> {
         self.cells.iter().map(|(c, v)| (*c, v.display())).collect()
     }
