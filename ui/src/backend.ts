@@ -1,17 +1,28 @@
 // The one module that talks to the Rust side. Everything else imports from here.
+// Every command is declared in src-tauri/build.rs and allowed in capabilities/main.json;
+// the Rust side checks the role (admin-only commands refuse the accountant with code "forbidden").
 import { Channel, invoke, isTauri } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 export type { UnlistenFn };
 
-export type Period = 'week' | 'month' | 'all';
+/** week, month, all, or a custom window "YYYY-MM-DD..YYYY-MM-DD". */
+export type Period = 'week' | 'month' | 'all' | `${string}..${string}`;
 export const PERIODS: readonly Period[] = ['week', 'month', 'all'];
+
+export type Role = 'accountant' | 'admin';
 
 export interface AppInfo {
   version: string;
   db_path: string;
   has_data: boolean;
+  /** Null until the opening screen has picked one. */
+  role: Role | null;
+  /** True when an admin passphrase guards the Administrator side. */
+  has_passphrase: boolean;
+  /** Milliseconds from process start to this call (the first screen asks at once). */
+  started_ms: number;
 }
 
 export type ImportPhase = 'reading' | 'validating' | 'writing' | 'refreshing' | 'done';
@@ -44,18 +55,53 @@ export interface Problem {
 export type TableName = 'products' | 'stock' | 'clients' | 'invoices' | 'lines';
 export const TABLES: readonly TableName[] = ['products', 'stock', 'clients', 'invoices', 'lines'];
 
+export type Outcome = 'imported' | 'nothing_to_change' | 'rejected' | 'dry_run';
+
 export interface ImportSummary {
   import_id: number | null;
   files: string[];
   counts: Record<TableName, Counts>;
   errors: Problem[];
   warnings: Problem[];
+  error_count: number;
+  warning_count: number;
+  outcome: Outcome;
 }
 
-export interface ImportFinished {
-  ok: boolean;
-  summary: ImportSummary | null;
-  message: string | null;
+export type SheetKind = 'Products' | 'Stock' | 'Clients' | 'Invoices' | 'InvoiceLines';
+export const SHEET_KINDS: readonly SheetKind[] = ['Products', 'Stock', 'Clients', 'Invoices', 'InvoiceLines'];
+
+/** A file none of whose sheets was recognised: the user maps its header row's columns. */
+export interface UnrecognisedSheet {
+  file: string;
+  sheet: string;
+  /** 1-based row of the header shown. */
+  row: number;
+  headers: string[];
+  /** For each kind, its fields and whether each is required (to build the mapping form). */
+  fields: Record<SheetKind, { name: string; required: boolean }[]>;
+}
+
+/**
+ * A dry run of files held on the Rust side under `token` (the UI never sees paths).
+ * `report` is null when `unrecognised` is set (the mapping step comes first).
+ */
+export interface Preview {
+  token: number;
+  files: string[];
+  report: ImportSummary | null;
+  unrecognised: UnrecognisedSheet | null;
+}
+
+export interface ImportRecord {
+  import_id: number;
+  imported_at: string;
+  files: { name: string; sha256: string; bytes: number }[];
+  counts: Record<TableName, Counts>;
+  errors: number;
+  warnings: number;
+  rejected: number;
+  undone: boolean;
 }
 
 /** Money values are decimal strings ("1234.50"), never floats. */
@@ -68,12 +114,97 @@ export interface Winner {
   profit: string;
 }
 
+export interface Kpis {
+  revenue: string;
+  profit: string;
+  margin_rate: string | null;
+  invoices: number;
+  average_basket: string | null;
+  units_sold: string;
+  stock_value: string;
+  value_at_risk: string;
+}
+
+export interface Loser {
+  product_id: string;
+  name: string;
+  reasons: string[];
+  buy_price: string | null;
+  sell_price: string | null;
+  margin_rate: string | null;
+  min_margin_threshold: string;
+  quantity: string;
+  revenue: string;
+  profit: string;
+}
+
+export interface LossRisk {
+  stock_id: string;
+  product_id: string;
+  name: string;
+  reasons: string[];
+  quantity: string;
+  expiry_date: string | null;
+  last_movement: string | null;
+  days_left: number | null;
+  value_at_risk: string | null;
+  forecast_leftover: string | null;
+  forecast_leftover_value: string | null;
+}
+
+export interface ClientTier {
+  client_id: string;
+  name: string;
+  lifetime_revenue: string;
+  tier: 'Gold' | 'Silver' | 'Standard';
+  eligible_promo: boolean;
+  to_next_tier: string | null;
+}
+
+export interface AgeingBucket {
+  bucket: string;
+  units: string;
+  value: string;
+  batches: number;
+}
+
+export interface DataQuality {
+  lines_without_cost: number;
+  revenue_without_cost: string;
+  rejected_rows_last_import: number;
+  products_unknown_to_products_sheet: number;
+  products_without_cost: number;
+}
+
+export interface Report {
+  as_of: string;
+  window: { from: string; to: string };
+  kpis: { current: Kpis; previous: Kpis };
+  winners: Winner[];
+  losers: Loser[];
+  loss_risk: LossRisk[];
+  clients: ClientTier[];
+  stock_ageing: AgeingBucket[];
+  data_quality: DataQuality;
+}
+
+export type ChartName = 'winners' | 'revenue_profit' | 'loss_risk' | 'tiers' | 'categories';
+export const CHART_NAMES: readonly ChartName[] = ['winners', 'revenue_profit', 'loss_risk', 'tiers', 'categories'];
+
 export interface Dashboard {
   generation: number;
-  as_of: string | null;
-  window: { name: Period; from: string | null; to: string | null };
-  winners: Winner[];
-  winners_chart_svg: string;
+  /** When these figures were computed (local time, "YYYY-MM-DD HH:MM:SS"). */
+  refreshed_at: string;
+  /** Null when the store holds no sales yet. */
+  report: Report | null;
+  /** SVG documents drawn by plotters in Rust; empty strings when there is no data. */
+  charts: Record<ChartName, string>;
+  currency: string;
+}
+
+export interface Setting {
+  key: string;
+  value: string;
 }
 
 /** Every rejected command surfaces as this, whatever the Rust side (or the bridge) threw. */
@@ -119,30 +250,105 @@ export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');
 }
 
-export function getDashboard(period: Period): Promise<Dashboard> {
-  return call<Dashboard>('dashboard', { window: period });
+// ── Roles ──────────────────────────────────────────────────────────────────
+/** Fails with code "forbidden" when the passphrase is wrong. */
+export function chooseRole(role: Role, passphrase: string | null): Promise<Role> {
+  return call<Role>('choose_role', { role, passphrase });
 }
 
-export function importSample(onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
-  return call<ImportSummary>('import_sample', { onProgress: progressChannel(onProgress) });
+/** Admin only. `next` null removes the passphrase. */
+export function setPassphrase(next: string | null): Promise<void> {
+  return call<void>('set_passphrase', { next });
 }
 
-/** Resolves to null when the user cancels the file dialog. */
-export function chooseAndImport(onProgress: (p: ImportProgress) => void): Promise<ImportSummary | null> {
-  return call<ImportSummary | null>('choose_and_import', { onProgress: progressChannel(onProgress) });
+// ── Import (accountant and admin) ──────────────────────────────────────────
+/** Opens the native file dialog, then dry-runs the chosen files. Null when cancelled. */
+export function chooseFiles(): Promise<Preview | null> {
+  return call<Preview | null>('choose_files');
 }
 
-// Events: imports started by a native file drop report here; the dashboard is pushed after every import.
-export async function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
-  return listen<ImportProgress>('import-progress', (e) => handler(e.payload));
+/** Dry-runs the sample workbook embedded in the app. */
+export function previewSample(): Promise<Preview> {
+  return call<Preview>('preview_sample');
 }
 
-export async function onImportFinished(handler: (f: ImportFinished) => void): Promise<UnlistenFn> {
-  return listen<ImportFinished>('import-finished', (e) => handler(e.payload));
+/** Saves a column mapping for the unrecognised sheet of a preview, then previews again. */
+export function saveMapping(token: number, kind: SheetKind, columns: [string, string | null][]): Promise<Preview> {
+  return call<Preview>('save_mapping', { token, kind, columns });
 }
 
-export async function onDashboardUpdated(handler: (d: Dashboard) => void): Promise<UnlistenFn> {
-  return listen<Dashboard>('dashboard-updated', (e) => handler(e.payload));
+/** Imports the previewed files; `skipInvalid` imports the valid rows only. */
+export function confirmImport(
+  token: number,
+  skipInvalid: boolean,
+  onProgress: (p: ImportProgress) => void,
+): Promise<ImportSummary> {
+  return call<ImportSummary>('confirm_import', { token, skipInvalid, onProgress: progressChannel(onProgress) });
+}
+
+export function cancelImport(token: number): Promise<void> {
+  return call<void>('cancel_import', { token });
+}
+
+/** Writes the annotated errors workbook where the user chooses. Null when cancelled. */
+export function saveProblems(token: number): Promise<string | null> {
+  return call<string | null>('save_problems', { token });
+}
+
+export function history(): Promise<ImportRecord[]> {
+  return call<ImportRecord[]>('history');
+}
+
+export function undoImport(importId: number): Promise<void> {
+  return call<void>('undo_import', { importId });
+}
+
+// ── Administrator ──────────────────────────────────────────────────────────
+/** Admin only. `asOf` null = the setting (latest invoice by default). */
+export function getDashboard(period: Period, asOf: string | null = null): Promise<Dashboard> {
+  return call<Dashboard>('dashboard', { window: period, asOf });
+}
+
+/** Admin only: the dashboard as an Excel workbook, one sheet per table. Null when cancelled. */
+export function exportDashboard(period: Period, asOf: string | null = null): Promise<string | null> {
+  return call<string | null>('export_dashboard', { window: period, asOf });
+}
+
+/** Admin only: the clients eligible for the promotion, as an Excel workbook. */
+export function exportPromoClients(): Promise<string | null> {
+  return call<string | null>('export_promo_clients');
+}
+
+/** Admin only: saves a chart; `png` carries the PNG bytes rendered by the webview. */
+export function saveChart(name: ChartName, format: 'svg' | 'png', png: number[] | null = null): Promise<string | null> {
+  return call<string | null>('save_chart', { name, format, png });
+}
+
+// ── Settings ───────────────────────────────────────────────────────────────
+/** Thresholds, as_of, currency, language (fr/en), theme (light/dark/system), watch_folder. */
+export function getSettings(): Promise<Setting[]> {
+  return call<Setting[]>('get_settings');
+}
+
+/** language and theme: any role; the rest: admin only. Returns the settings after the change. */
+export function setSetting(key: string, value: string): Promise<Setting[]> {
+  return call<Setting[]>('set_setting', { key, value });
+}
+
+// ── Events ─────────────────────────────────────────────────────────────────
+/** A native file drop was dry-run (or refused: then `message` says why). */
+export interface DropPreview {
+  preview: Preview | null;
+  message: string | null;
+}
+
+export async function onDropPreview(handler: (d: DropPreview) => void): Promise<UnlistenFn> {
+  return listen<DropPreview>('drop-preview', (e) => handler(e.payload));
+}
+
+/** Pushed after every import (any window, any source); admins receive fresh figures without polling. */
+export async function onDashboardUpdated(handler: (generation: number) => void): Promise<UnlistenFn> {
+  return listen<number>('dashboard-updated', (e) => handler(e.payload));
 }
 
 /** True while files are dragged over the window (the drop itself is handled in Rust). */
