@@ -386,6 +386,48 @@ pub fn winners(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Winn
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
 
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DayPoint {
+    pub day: NaiveDate,
+    pub revenue: String,
+    pub profit: String,
+}
+
+/// Revenue and profit of every day of the window (`sql/sales_timeline.sql`).
+pub fn sales_timeline(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayPoint>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT day, money(revenue), money(profit) FROM sales_timeline(?::DATE, ?::DATE)")?;
+    let rows = stmt.query_map(params![from, to], |r| Ok(DayPoint { day: r.get(0)?, revenue: r.get(1)?, profit: r.get(2)? }))?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CategorySales {
+    /// None for the products that have no category.
+    pub category: Option<String>,
+    pub revenue: String,
+    pub profit: Option<String>,
+    pub quantity: String,
+}
+
+/// Sales per category over the window (`sql/category_sales.sql`).
+pub fn category_sales(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<CategorySales>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT category, money(revenue), CASE WHEN profit IS NULL THEN NULL ELSE money(profit) END, quantity::VARCHAR
+         FROM category_sales(?::DATE, ?::DATE)",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(CategorySales {
+            category: r.get(0)?,
+            revenue: r.get(1)?,
+            profit: r.get(2)?,
+            quantity: trim_decimal(&r.get::<_, String>(3)?),
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
 fn split_list(s: &str) -> Vec<String> {
     s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
 }

@@ -1,7 +1,7 @@
 //! Charts drawn in Rust with plotters, as SVG text the screens embed.
 //! Colours are chosen to read on both light and dark backgrounds.
 
-use crate::analytics::Winner;
+use crate::analytics::{CategorySales, ClientTier, DayPoint, LossRisk, Winner};
 use plotters::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -10,25 +10,164 @@ use std::str::FromStr;
 /// Fill of the winners' bars (profit), also used by tests to find them.
 pub const BAR_FILL: RGBColor = RGBColor(0x2f, 0x7d, 0x5b);
 const LABEL: RGBColor = RGBColor(0x6b, 0x72, 0x80);
+const RISK_FILL: RGBColor = RGBColor(0xc2, 0x41, 0x0c);
+const TIER_FILL: RGBColor = RGBColor(0xb4, 0x8a, 0x1e);
+const CATEGORY_FILL: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
+const REVENUE_LINE: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 
 /// Horizontal bars of the winners' profit, rank 1 at the top.
 pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
+    let bars: Vec<(String, f64)> = winners.iter().map(|w| (w.name.clone(), amount(&w.profit))).collect();
+    bars_svg(&bars, BAR_FILL, width, height)
+}
+
+/// Labels drawn inside the charts, in the app's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// From the `language` setting; `auto` follows the system's LANG.
+    pub fn from_setting(value: &str) -> Lang {
+        let system = std::env::var("LANG").unwrap_or_default();
+        match value {
+            "fr" => Lang::Fr,
+            "auto" if system.starts_with("fr") => Lang::Fr,
+            _ => Lang::En,
+        }
+    }
+
+    fn text(self, key: &str) -> String {
+        let (en, fr) = match key {
+            "expired" => ("Expired", "Périmé"),
+            "expiring" => ("Expiring", "Expire bientôt"),
+            "no_movement" => ("Not moving", "Sans mouvement"),
+            "Gold" => ("Gold", "Or"),
+            "Silver" => ("Silver", "Argent"),
+            "Standard" => ("Standard", "Standard"),
+            "no_category" => ("(no category)", "(sans catégorie)"),
+            "revenue" => ("Revenue", "Chiffre d'affaires"),
+            "profit" => ("Profit", "Marge"),
+            other => (other, other),
+        };
+        match self {
+            Lang::En => en,
+            Lang::Fr => fr,
+        }
+        .to_string()
+    }
+}
+
+/// Value at risk per reason (a batch with two reasons counts in both).
+pub fn loss_risk_svg(rows: &[LossRisk], lang: Lang, width: u32, height: u32) -> String {
+    let bars: Vec<(String, f64)> = ["expired", "expiring", "no_movement"]
+        .iter()
+        .map(|reason| {
+            let value = rows
+                .iter()
+                .filter(|r| r.reasons.iter().any(|x| x == reason))
+                .map(|r| r.value_at_risk.as_deref().map(amount).unwrap_or(0.0))
+                .sum();
+            (lang.text(reason), value)
+        })
+        .collect();
+    if bars.iter().all(|(_, v)| *v == 0.0) {
+        return String::new();
+    }
+    bars_svg(&bars, RISK_FILL, width, height)
+}
+
+/// How many clients each tier holds.
+pub fn tiers_svg(clients: &[ClientTier], lang: Lang, width: u32, height: u32) -> String {
+    let bars: Vec<(String, f64)> = ["Gold", "Silver", "Standard"]
+        .iter()
+        .map(|tier| (lang.text(tier), clients.iter().filter(|c| c.tier == *tier).count() as f64))
+        .collect();
+    if clients.is_empty() {
+        return String::new();
+    }
+    bars_svg(&bars, TIER_FILL, width, height)
+}
+
+/// Revenue per category, largest first.
+pub fn categories_svg(categories: &[CategorySales], lang: Lang, width: u32, height: u32) -> String {
+    let bars: Vec<(String, f64)> = categories
+        .iter()
+        .take(12)
+        .map(|c| (c.category.clone().unwrap_or_else(|| lang.text("no_category")), amount(&c.revenue)))
+        .collect();
+    bars_svg(&bars, CATEGORY_FILL, width, height)
+}
+
+/// Revenue and profit per day, as two lines.
+pub fn revenue_profit_svg(days: &[DayPoint], lang: Lang, width: u32, height: u32) -> String {
     let mut svg = String::new();
-    if winners.is_empty() {
+    if days.iter().all(|d| d.revenue == "0.00" && d.profit == "0.00") {
+        return svg;
+    }
+    let revenue: Vec<f64> = days.iter().map(|d| amount(&d.revenue)).collect();
+    let profit: Vec<f64> = days.iter().map(|d| amount(&d.profit)).collect();
+    let max = revenue.iter().chain(&profit).cloned().fold(0.0_f64, f64::max).max(1.0);
+    let min = revenue.iter().chain(&profit).cloned().fold(0.0_f64, f64::min);
+    let n = days.len();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+            let mut chart = ChartBuilder::on(&root)
+                .margin(10)
+                .x_label_area_size(28)
+                .y_label_area_size(56)
+                .build_cartesian_2d(0..n.saturating_sub(1).max(1), min * 1.05..max * 1.08)?;
+            chart
+                .configure_mesh()
+                .x_labels(6)
+                .y_labels(6)
+                .light_line_style(RGBAColor(0x88, 0x88, 0x88, 0.15))
+                .bold_line_style(RGBAColor(0x88, 0x88, 0x88, 0.3))
+                .axis_style(LABEL)
+                .label_style(("sans-serif", 14).into_font().color(&LABEL))
+                .x_label_formatter(&|i| days.get(*i).map(|d| d.day.format("%d/%m").to_string()).unwrap_or_default())
+                .y_label_formatter(&|v| format_amount(*v))
+                .draw()?;
+            for (values, colour, key) in [(&revenue, REVENUE_LINE, "revenue"), (&profit, BAR_FILL, "profit")] {
+                chart
+                    .draw_series(LineSeries::new(values.iter().enumerate().map(|(i, v)| (i, *v)), colour.stroke_width(2)))?
+                    .label(lang.text(key))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3)));
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(RGBAColor(0x88, 0x88, 0x88, 0.12))
+                .border_style(RGBAColor(0x88, 0x88, 0x88, 0.4))
+                .label_font(("sans-serif", 14).into_font().color(&LABEL))
+                .draw()?;
+            root.present()?;
+            Ok(())
+        })();
+        if drawn.is_err() {
+            return String::new();
+        }
+    }
+    svg
+}
+
+/// Horizontal bars, the first item at the top; empty text when there is nothing.
+fn bars_svg(bars: &[(String, f64)], fill: RGBColor, width: u32, height: u32) -> String {
+    let mut svg = String::new();
+    if bars.is_empty() {
         return svg;
     }
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        let profits: Vec<f64> = winners
-            .iter()
-            .map(|w| Decimal::from_str(&w.profit).ok().and_then(|d| d.to_f64()).unwrap_or(0.0))
-            .collect();
-        let max = profits.iter().cloned().fold(0.0_f64, f64::max).max(1.0);
-        let min = profits.iter().cloned().fold(0.0_f64, f64::min);
-        let n = winners.len();
-        let names: Vec<String> = winners.iter().map(|w| shorten(&w.name, 28)).collect();
+        let max = bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1.0);
+        let min = bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::min);
+        let n = bars.len();
+        let names: Vec<String> = bars.iter().map(|(name, _)| shorten(name, 28)).collect();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
-            // Segment i holds rank n − i, so rank 1 is drawn at the top.
+            // Segment i holds item n − 1 − i, so the first item is drawn at the top.
             let mut chart = ChartBuilder::on(&root)
                 .margin(8)
                 .x_label_area_size(28)
@@ -49,12 +188,10 @@ pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
                     _ => String::new(),
                 })
                 .draw()?;
-            chart.draw_series(profits.iter().enumerate().map(|(rank, p)| {
-                let slot = n - 1 - rank;
-                let mut bar = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(slot)), (*p, SegmentValue::Exact(slot + 1))],
-                    BAR_FILL.filled(),
-                );
+            chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
+                let slot = n - 1 - i;
+                let mut bar =
+                    Rectangle::new([(0.0, SegmentValue::Exact(slot)), (*v, SegmentValue::Exact(slot + 1))], fill.filled());
                 bar.set_margin(4, 4, 0, 0);
                 bar
             }))?;
@@ -66,6 +203,10 @@ pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
         }
     }
     svg
+}
+
+fn amount(text: &str) -> f64 {
+    Decimal::from_str(text).ok().and_then(|d| d.to_f64()).unwrap_or(0.0)
 }
 
 fn shorten(name: &str, max: usize) -> String {
@@ -108,6 +249,43 @@ mod tests {
         assert_eq!(svg.matches(&fill).count(), 10, "{svg}");
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn loss_risk_tiers_and_timeline_charts() {
+        let risk = |reasons: &[&str], value: &str| LossRisk {
+            stock_id: "S".into(),
+            product_id: "P".into(),
+            name: "x".into(),
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            quantity: "1".into(),
+            expiry_date: None,
+            last_movement: None,
+            days_left: None,
+            value_at_risk: Some(value.into()),
+            forecast_leftover: None,
+            forecast_leftover_value: None,
+        };
+        let svg = loss_risk_svg(&[risk(&["expired"], "10.00"), risk(&["expiring", "no_movement"], "5.00")], Lang::Fr, 480, 300);
+        let fill = format!("fill=\"#{:02X}{:02X}{:02X}\"", RISK_FILL.0, RISK_FILL.1, RISK_FILL.2);
+        assert_eq!(svg.matches(&fill).count(), 3, "one bar per reason");
+        assert!(svg.contains("Périmé") && svg.contains("Sans mouvement"));
+        assert_eq!(loss_risk_svg(&[], Lang::En, 480, 300), "");
+        let day = |d: u32, r: &str| DayPoint {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 5, d).unwrap(),
+            revenue: r.into(),
+            profit: "1.00".into(),
+        };
+        let svg = revenue_profit_svg(&[day(1, "10.00"), day(2, "0.00"), day(3, "30.00")], Lang::En, 640, 300);
+        let line = |rgb: RGBColor| {
+            let key = format!("stroke=\"#{:02X}{:02X}{:02X}\" stroke-width=\"2\" points=\"", rgb.0, rgb.1, rgb.2);
+            let start = svg.find(&key).map(|i| i + key.len()).expect("the line is drawn");
+            svg[start..].split('"').next().unwrap().split_whitespace().count()
+        };
+        assert_eq!(line(REVENUE_LINE), 3, "one revenue point per day, the empty day included");
+        assert_eq!(line(BAR_FILL), 3, "one profit point per day");
+        assert!(svg.contains("Revenue") && svg.contains("01/05"));
+        assert_eq!(tiers_svg(&[], Lang::En, 480, 300), "");
     }
 
     #[test]

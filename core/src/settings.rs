@@ -1,4 +1,5 @@
-//! Settings stored in the database (SPEC §4): thresholds, as_of mode, currency.
+//! Settings stored in the database (SPEC §4): thresholds, as_of mode, currency,
+//! and the app's language, theme and watch folder.
 //! Defaults live in `sql/settings.sql`; the `settings` table holds overrides.
 
 use crate::error::{CoreError, Result};
@@ -31,6 +32,9 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
     let valid = match key {
         "as_of" => value == "latest" || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
         "currency" => !value.is_empty() && value.chars().count() <= 8,
+        "language" => matches!(value, "auto" | "fr" | "en"),
+        "theme" => matches!(value, "system" | "light" | "dark"),
+        "watch_folder" => value.is_empty() || std::path::Path::new(value).is_dir(),
         "expiring_days" | "no_movement_days" => value.parse::<u32>().is_ok_and(|d| d <= 3650),
         "min_margin" => value.parse::<rust_decimal::Decimal>().is_ok_and(|d| d > -rust_decimal::Decimal::ONE && d < rust_decimal::Decimal::ONE),
         _ => value.parse::<rust_decimal::Decimal>().is_ok_and(|d| !d.is_sign_negative()),
@@ -39,6 +43,9 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
         let expected = match key {
             "as_of" => "latest or a date YYYY-MM-DD",
             "currency" => "a symbol of at most 8 characters",
+            "language" => "auto, fr or en",
+            "theme" => "system, light or dark",
+            "watch_folder" => "an existing folder (or empty for none)",
             "expiring_days" | "no_movement_days" => "a whole number of days",
             "min_margin" => "a rate between -1 and 1, such as 0.15",
             _ => "an amount of at least 0, such as 5000",
@@ -76,6 +83,9 @@ mod tests {
         assert!(set(&store, "gold_min", "-5").is_err());
         assert!(set(&store, "expiring_days", "7.5").is_err());
         assert!(get(&store, "colour").unwrap_err().to_string().contains("gold_min"));
-        assert_eq!(list(&store).unwrap().len(), 8);
+        set(&store, "theme", "dark").unwrap();
+        assert!(set(&store, "theme", "pink").unwrap_err().to_string().contains("system, light or dark"));
+        assert!(set(&store, "watch_folder", "/no/such/folder").is_err());
+        assert_eq!(list(&store).unwrap().len(), 11);
     }
 }

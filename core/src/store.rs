@@ -20,6 +20,8 @@ pub const VIEWS: &[(&str, &str)] = &[
     ("kpis", include_str!("sql/kpis.sql")),
     ("stock_ageing", include_str!("sql/stock_ageing.sql")),
     ("data_quality", include_str!("sql/data_quality.sql")),
+    ("sales_timeline", include_str!("sql/sales_timeline.sql")),
+    ("category_sales", include_str!("sql/category_sales.sql")),
 ];
 
 pub struct Store {

@@ -17,3 +17,25 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   }
   return el;
 }
+
+/** A plain button (type=button) with a click handler. */
+export function button(
+  label: string,
+  onClick: (e: MouseEvent) => void,
+  attrs: Record<string, AttrValue> = {},
+): HTMLButtonElement {
+  const btn = h('button', { type: 'button', class: 'btn', ...attrs }, label);
+  btn.addEventListener('click', onClick);
+  return btn;
+}
+
+/** A <select> whose options are [value, label] pairs. */
+export function select(
+  options: readonly (readonly [string, string])[],
+  value: string,
+  attrs: Record<string, AttrValue> = {},
+): HTMLSelectElement {
+  const el = h('select', attrs, ...options.map(([v, label]) => h('option', { value: v }, label)));
+  el.value = value;
+  return el;
+}

@@ -1,36 +1,113 @@
-// Pure formatting helpers. Money arrives as decimal strings and is never turned into a float.
+// Locale-aware formatting. Money arrives as decimal strings and is never turned into a float.
+// fr: "1 234,50 €", "25,3 %", "31 mai 2026"; en: "€1,234.50", "25.3%", "31 May 2026".
 import type { ImportPhase, ImportProgress } from './backend';
+import { parseDec, roundDec, times100 } from './decimal';
+import { getLanguage, t, type Lang } from './i18n';
 
-function group(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const NBSP = '\u00a0';
+
+function separators(lang: Lang): { group: string; decimal: string } {
+  return lang === 'fr' ? { group: NBSP, decimal: ',' } : { group: ',', decimal: '.' };
 }
 
-/** "1234567.5" → "1,234,567.5"; anything that is not a plain decimal is returned unchanged. */
-export function formatDecimal(value: string): string {
+function group(digits: string, sep: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+}
+
+/** "1234567.5" → "1,234,567.5" (en) / "1 234 567,5" (fr); non-decimals are returned unchanged. */
+export function formatDecimal(value: string, lang: Lang = getLanguage()): string {
   const m = /^\s*([+-]?)(\d+)(?:\.(\d+))?\s*$/.exec(value);
   if (!m) return value;
   const [, sign, int, frac] = m;
-  const intPart = group(int.replace(/^0+(?=\d)/, ''));
+  const { group: g, decimal } = separators(lang);
+  const intPart = group(int.replace(/^0+(?=\d)/, ''), g);
   const negative = sign === '-' && /[1-9]/.test(int + (frac ?? ''));
-  return `${negative ? '-' : ''}${intPart}${frac !== undefined ? '.' + frac : ''}`;
+  return `${negative ? '-' : ''}${intPart}${frac !== undefined ? decimal + frac : ''}`;
 }
 
-/** Money with at least two decimals: "1234.5" → "1,234.50". */
-export function formatMoney(value: string): string {
-  const m = /^\s*([+-]?\d+)(?:\.(\d*))?\s*$/.exec(value);
-  if (!m) return value;
-  return formatDecimal(`${m[1]}.${(m[2] ?? '').padEnd(2, '0')}`);
+/** A currency written before the amount in English: a one-character symbol ($, €, £). */
+function symbolFirst(currency: string): boolean {
+  return [...currency].length === 1;
 }
 
-export function isNegative(value: string): boolean {
-  return /^\s*-/.test(value) && /[1-9]/.test(value);
+/** Money with exactly two decimals: fr "1 234,50 €", en "€1,234.50", "-€3.00", "CHF 12.00". */
+export function formatMoney(value: string | null, currency: string, lang: Lang = getLanguage()): string {
+  if (value === null) return '–';
+  const rounded = roundDec(value, 2);
+  if (rounded === null) return value;
+  const negative = rounded.startsWith('-') && /[1-9]/.test(rounded);
+  const amount = formatDecimal(rounded.replace(/^-/, ''), lang);
+  const cur = currency.trim();
+  if (!cur) return (negative ? '-' : '') + amount;
+  if (lang === 'fr') return `${negative ? '-' : ''}${amount}${NBSP}${cur}`;
+  return `${negative ? '-' : ''}${cur}${symbolFirst(cur) ? '' : NBSP}${amount}`;
 }
 
-export function formatInt(n: number): string {
+/** A quantity string, decimals kept as sent but trailing zeros after the point dropped. */
+export function formatQuantity(value: string | null, lang: Lang = getLanguage()): string {
+  if (value === null) return '–';
+  const trimmed = /\./.test(value) ? value.replace(/\.?0+$/, '') : value;
+  return formatDecimal(trimmed, lang);
+}
+
+export function formatInt(n: number, lang: Lang = getLanguage()): string {
   if (!Number.isFinite(n)) return '–';
   const t = Math.trunc(n);
-  return (t < 0 ? '-' : '') + group(String(Math.abs(t)));
+  return (t < 0 ? '-' : '') + group(String(Math.abs(t)), separators(lang).group);
 }
+
+/** A rate string ("0.2534") as a percentage with one decimal: "25.3%" / "25,3 %". */
+export function formatRate(value: string | null, lang: Lang = getLanguage(), places = 1): string {
+  if (value === null) return '–';
+  const pct = times100(value);
+  const rounded = pct === null ? null : roundDec(pct, places);
+  if (rounded === null) return value;
+  return percentSuffix(formatDecimal(rounded, lang), lang);
+}
+
+function percentSuffix(text: string, lang: Lang): string {
+  return lang === 'fr' ? `${text}${NBSP}%` : `${text}%`;
+}
+
+/** A number already in percent (e.g. 12.5) with one decimal: "12.5%" / "12,5 %". */
+export function formatPercentNumber(pct: number, lang: Lang = getLanguage(), places = 1): string {
+  const text = Math.abs(pct).toFixed(places);
+  return percentSuffix(formatDecimal(text, lang), lang);
+}
+
+const MONTHS: Record<Lang, string[]> = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  fr: ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'],
+};
+
+/** "2026-05-31" (or an ISO timestamp) → "31 May 2026" / "31 mai 2026"; no Date, no time-zone shift. */
+export function formatDate(iso: string | null, lang: Lang = getLanguage()): string {
+  if (!iso) return '–';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const month = MONTHS[lang][Number(m[2]) - 1];
+  return month ? `${Number(m[3])} ${month} ${m[1]}` : iso;
+}
+
+/** "2026-05-31 14:05:09" → "31 May 2026, 14:05" / "31 mai 2026 à 14:05". */
+export function formatDateTime(stamp: string | null, lang: Lang = getLanguage()): string {
+  if (!stamp) return '–';
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})/.exec(stamp);
+  if (!m) return formatDate(stamp, lang);
+  return `${formatDate(m[1], lang)}${lang === 'fr' ? ' à ' : ', '}${m[2]}:${m[3]}`;
+}
+
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** True when the decimal string is a valid number (used by settings inputs). */
+export function isDecimal(value: string): boolean {
+  return parseDec(value) !== null;
+}
+
+// ── Import progress ────────────────────────────────────────────────────────
 
 /** Rows per second, or null while too little time has passed to say anything honest. */
 export function rowsPerSecond(rows: number, elapsedMs: number): number | null {
@@ -46,6 +123,7 @@ export class RateMeter {
   private key = '';
   private startMs = 0;
   private startRows = 0;
+  private last: number | null = null;
 
   update(p: Pick<ImportProgress, 'phase' | 'file' | 'rows'>, nowMs: number): number | null {
     const key = `${p.phase}\u0000${p.file}`;
@@ -53,13 +131,17 @@ export class RateMeter {
       this.key = key;
       this.startMs = nowMs;
       this.startRows = p.rows;
+      this.last = null;
       return null;
     }
-    return rowsPerSecond(p.rows - this.startRows, nowMs - this.startMs);
+    const rate = rowsPerSecond(p.rows - this.startRows, nowMs - this.startMs);
+    if (rate !== null) this.last = rate;
+    return this.last;
   }
 
   reset(): void {
     this.key = '';
+    this.last = null;
   }
 }
 
@@ -70,43 +152,38 @@ export function progressPercent(p: Pick<ImportProgress, 'phase' | 'rows' | 'tota
   return Math.min(100, Math.max(0, Math.floor((p.rows / p.total_estimate) * 100)));
 }
 
-const PHASE_LABELS: Record<ImportPhase, string> = {
-  reading: 'Reading',
-  validating: 'Checking',
-  writing: 'Writing',
-  refreshing: 'Refreshing the analytics',
-  done: 'Done',
-};
-
 export function phaseLabel(phase: ImportPhase): string {
-  return PHASE_LABELS[phase] ?? phase;
+  switch (phase) {
+    case 'reading':
+      return t('phase.reading');
+    case 'validating':
+      return t('phase.validating');
+    case 'writing':
+      return t('phase.writing');
+    case 'refreshing':
+      return t('phase.refreshing');
+    case 'done':
+      return t('phase.done');
+    default:
+      return String(phase);
+  }
 }
 
-export function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}
-
-/** "Reading stock_data.xlsx — 12,000 rows · 48,000 rows/s" */
-export function progressText(p: ImportProgress, rate: number | null): string {
-  let text = phaseLabel(p.phase);
-  if (p.file) text += ` ${baseName(p.file)}`;
-  if (p.phase !== 'refreshing' || p.rows > 0) text += ` — ${formatInt(p.rows)} ${p.rows === 1 ? 'row' : 'rows'}`;
-  if (rate !== null) text += ` · ${formatInt(rate)} rows/s`;
+/** "12,000 of ~48,000 rows, 24,000 rows/s" — the numbers line under the progress bar. */
+export function progressCounts(p: ImportProgress, rate: number | null, lang: Lang = getLanguage()): string {
+  const rows = formatInt(p.rows, lang);
+  let text =
+    p.total_estimate !== null && p.total_estimate > 0
+      ? t('progress.rowsOfTotal', { rows, total: formatInt(Math.max(p.total_estimate, p.rows), lang) }, lang)
+      : t(p.rows === 1 ? 'progress.row' : 'progress.rows', { rows }, lang);
+  if (rate !== null) text += t('progress.rate', { rate: formatInt(rate, lang) }, lang);
   return text;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "2026-05-31" (or an ISO timestamp) → "31 May 2026"; no Date object, so no time-zone shift. */
-export function formatDate(iso: string | null): string {
-  if (!iso) return '–';
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) return iso;
-  const month = MONTHS[Number(m[2]) - 1];
-  return month ? `${Number(m[3])} ${month} ${m[1]}` : iso;
-}
-
-export function plural(n: number, one: string, many: string): string {
-  return `${formatInt(n)} ${n === 1 ? one : many}`;
+/** "Reading stock_data.xlsx — 12,000 of ~48,000 rows, 24,000 rows/s" */
+export function progressText(p: ImportProgress, rate: number | null, lang: Lang = getLanguage()): string {
+  let text = phaseLabel(p.phase);
+  if (p.file) text += ` ${baseName(p.file)}`;
+  if (p.phase !== 'done' && (p.phase !== 'refreshing' || p.rows > 0)) text += ` — ${progressCounts(p, rate, lang)}`;
+  return text;
 }

@@ -8,7 +8,10 @@ WITH defaults(key, value) AS (VALUES
     ('promo_threshold', '10000'),  -- eligible when lifetime revenue is strictly above
     ('min_margin', '0'),           -- margin threshold of products that have none
     ('as_of', 'latest'),           -- 'latest' (date of the latest invoice) or YYYY-MM-DD
-    ('currency', '€'))
+    ('currency', '€'),
+    ('language', 'auto'),          -- 'auto' (the system's), 'fr' or 'en'
+    ('theme', 'system'),           -- 'system', 'light' or 'dark'
+    ('watch_folder', ''))          -- a folder whose new workbooks are imported by themselves; '' = none
 SELECT d.key, coalesce(s.value, d.value) AS value
 FROM defaults d LEFT JOIN settings s USING (key);
 

@@ -491,3 +491,59 @@ fn money_ratios_are_exact_decimals() {
     // (9.00 + 0.04) / 10.05 = 0.899502…
     assert_eq!(k.margin_rate.as_deref(), Some("0.8995"));
 }
+
+#[test]
+fn sales_timeline_has_every_day_of_the_window() {
+    let dir = TempDir::new("golden-timeline");
+    let store = golden_store(&dir);
+    let days = analytics::sales_timeline(&store, d("2026-03-02"), d("2026-03-31")).unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(days[0].day, d("2026-03-02"));
+    let sold: Vec<(String, &str, &str)> = days
+        .iter()
+        .filter(|p| p.revenue != "0.00")
+        .map(|p| (p.day.to_string(), p.revenue.as_str(), p.profit.as_str()))
+        .collect();
+    assert_eq!(
+        sold,
+        [
+            // I4: A −1 × 2, E 4, H 4; profit A −1, E 1, H 2
+            ("2026-03-28".to_string(), "6.00", "2.00"),
+            // I3: D 6 (no cost), C 9 (−1), G 6 (+4)
+            ("2026-03-29".to_string(), "21.00", "3.00"),
+            // I2: F 8 (+4), A 12 (+8)
+            ("2026-03-30".to_string(), "20.00", "12.00"),
+            // I1: A 4 (+2), B 6 (+2)
+            ("2026-03-31".to_string(), "10.00", "4.00"),
+        ]
+    );
+    assert!(days.iter().filter(|p| p.revenue == "0.00").all(|p| p.profit == "0.00"));
+}
+
+#[test]
+fn category_sales_group_costed_and_uncosted_products() {
+    let dir = TempDir::new("golden-categories");
+    let store = csv_store(
+        &dir,
+        &[
+            ("products.csv", "product_id,name,category,buy_price,sell_price\nT1,Tea,Drinks,1,2\nT2,Coffee,Drinks,2,5\nB1,Bread,Bakery,1,1.5\nX1,Mystery,,,3\n"),
+            ("invoices.csv", "invoice_id,timestamp\nF1,2026-05-31 10:00\n"),
+            ("lines.csv", "invoice_id,product_id,qty\nF1,T1,3\nF1,T2,1\nF1,B1,2\nF1,X1,1\n"),
+        ],
+    );
+    let got = analytics::category_sales(&store, d("2026-05-01"), d("2026-05-31")).unwrap();
+    let got: Vec<(Option<&str>, &str, Option<&str>, &str)> = got
+        .iter()
+        .map(|c| (c.category.as_deref(), c.revenue.as_str(), c.profit.as_deref(), c.quantity.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // Tea 3 × 2 (profit 3) + Coffee 1 × 5 (profit 3)
+            (Some("Drinks"), "11.00", Some("6.00"), "4"),
+            // Bread 2 × 1.50 (profit 1); ties with the uncategorised 3.00, named groups first
+            (Some("Bakery"), "3.00", Some("1.00"), "2"),
+            (None, "3.00", None, "1"),
+        ]
+    );
+}

@@ -1,0 +1,109 @@
+// A data table with optional click-to-sort headers (aria-sort) and a row limit.
+import { h } from './dom';
+import { formatInt } from './format';
+import { t } from './i18n';
+import { sortRows, type SortDir, type SortKind, type SortValue } from './sorting';
+
+export interface Column<T> {
+  key: string;
+  label: string;
+  num?: boolean;
+  /** Present when the column can be sorted by clicking its header. */
+  sort?: { kind: SortKind; value: (row: T) => SortValue };
+  cell: (row: T) => Node | string;
+  cls?: (row: T) => string | undefined;
+  title?: (row: T) => string | undefined;
+}
+
+export interface TableOptions<T> {
+  testid: string;
+  columns: Column<T>[];
+  /** Sentence shown in the body when there is no row. */
+  empty: string;
+  caption?: string;
+  /** Rows beyond this are not drawn (the note says how many are hidden). */
+  limit?: number;
+  initialSort?: { key: string; dir: SortDir };
+  /** Custom sort (problems sort cells as addresses and so on); defaults to sortRows. */
+  sorter?: (rows: readonly T[], key: string, dir: SortDir) => T[];
+  rowAttrs?: (row: T) => Record<string, string>;
+}
+
+export interface DataTable<T> {
+  el: HTMLElement;
+  setRows(rows: readonly T[]): void;
+}
+
+export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
+  let sort = opts.initialSort ?? null;
+  let rows: readonly T[] = [];
+  const tbody = h('tbody');
+  const note = h('p', { class: 'muted table-note', hidden: true });
+  const headers = opts.columns.map((col) => {
+    const th = h('th', { scope: 'col', class: col.num ? 'num' : undefined, 'data-key': col.key });
+    if (col.sort) {
+      const btn = h('button', { type: 'button', class: 'sort' }, col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }));
+      btn.addEventListener('click', () => {
+        sort = { key: col.key, dir: sort?.key === col.key && sort.dir === 'ascending' ? 'descending' : 'ascending' };
+        draw();
+      });
+      th.append(btn);
+    } else {
+      th.append(col.label);
+    }
+    return th;
+  });
+  const table = h(
+    'table',
+    { class: 'data', 'data-testid': opts.testid },
+    opts.caption ? h('caption', { class: 'visually-hidden' }, opts.caption) : null,
+    h('thead', {}, h('tr', {}, ...headers)),
+    tbody,
+  );
+
+  function sorted(): readonly T[] {
+    if (!sort) return rows;
+    const col = opts.columns.find((c) => c.key === sort!.key);
+    if (!col?.sort) return rows;
+    if (opts.sorter) return opts.sorter(rows, sort.key, sort.dir);
+    return sortRows(rows, col.sort.value, col.sort.kind, sort.dir);
+  }
+
+  function draw(): void {
+    headers.forEach((th, i) => {
+      const col = opts.columns[i];
+      if (!col.sort) return;
+      if (sort?.key === col.key) th.setAttribute('aria-sort', sort.dir);
+      else th.removeAttribute('aria-sort');
+    });
+    const all = sorted();
+    const shown = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
+    if (shown.length === 0) {
+      tbody.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colspan: opts.columns.length, class: 'muted' }, opts.empty)));
+    } else {
+      tbody.replaceChildren(
+        ...shown.map((row) =>
+          h(
+            'tr',
+            opts.rowAttrs?.(row) ?? {},
+            ...opts.columns.map((col) => {
+              const cls = [col.num ? 'num' : '', col.cls?.(row) ?? ''].filter(Boolean).join(' ');
+              return h('td', { class: cls || undefined, 'data-col': col.key, title: col.title?.(row) }, col.cell(row));
+            }),
+          ),
+        ),
+      );
+    }
+    note.hidden = shown.length === all.length;
+    note.textContent = t('table.limited', { shown: formatInt(shown.length), total: formatInt(all.length) });
+  }
+
+  draw();
+  return {
+    el: h('div', { class: 'table-wrap' }, h('div', { class: 'table-scroll' }, table), note),
+    setRows(next) {
+      rows = next;
+      draw();
+    },
+  };
+}
