@@ -15,12 +15,14 @@ import { listen } from '@tauri-apps/api/event';
 import {
   appInfo,
   BackendError,
-  chooseAndImport,
+  chooseFiles,
+  chooseRole,
+  confirmImport,
   getDashboard,
-  importSample,
   onDashboardUpdated,
-  onImportFinished,
-  onImportProgress,
+  onDropPreview,
+  saveChart,
+  saveMapping,
   toBackendError,
   type ImportProgress,
 } from './backend';
@@ -35,42 +37,67 @@ beforeEach(() => {
 
 describe('commands', () => {
   it('app_info takes no arguments', async () => {
-    const info = { version: '0.1.0', db_path: '/d/comptoir.duckdb', has_data: false };
+    const info = { version: '0.1.0', db_path: '/d/comptoir.duckdb', has_data: false, role: null, has_passphrase: false, started_ms: 80 };
     invokeMock.mockResolvedValue(info);
     await expect(appInfo()).resolves.toEqual(info);
-    expect(invokeMock).toHaveBeenCalledTimes(1);
     expect(invokeMock.mock.calls[0][0]).toBe('app_info');
     expect(invokeMock.mock.calls[0][1]).toBeUndefined();
   });
 
-  it('getDashboard sends the period as `window`', async () => {
+  it('getDashboard sends the period as `window` and as_of as `asOf`', async () => {
     invokeMock.mockResolvedValue({ generation: 1 });
     await getDashboard('month');
-    expect(invokeMock).toHaveBeenCalledWith('dashboard', { window: 'month' });
+    expect(invokeMock).toHaveBeenCalledWith('dashboard', { window: 'month', asOf: null });
+    await getDashboard('2026-05-01..2026-05-31', '2026-05-31');
+    expect(invokeMock).toHaveBeenLastCalledWith('dashboard', { window: '2026-05-01..2026-05-31', asOf: '2026-05-31' });
   });
 
-  it('importSample sends a progress channel as `onProgress` and forwards its messages', async () => {
+  it('chooseRole sends the role and the passphrase', async () => {
+    invokeMock.mockResolvedValue('admin');
+    await expect(chooseRole('admin', 'secret')).resolves.toBe('admin');
+    expect(invokeMock).toHaveBeenCalledWith('choose_role', { role: 'admin', passphrase: 'secret' });
+  });
+
+  it('confirmImport sends a progress channel as `onProgress` and forwards its messages', async () => {
     invokeMock.mockResolvedValue({ import_id: 1 });
     const seen: ImportProgress[] = [];
-    await importSample((p) => seen.push(p));
-    expect(invokeMock).toHaveBeenCalledWith('import_sample', { onProgress: expect.any(Channel) });
+    await confirmImport(7, true, (p) => seen.push(p));
+    expect(invokeMock).toHaveBeenCalledWith('confirm_import', { token: 7, skipInvalid: true, onProgress: expect.any(Channel) });
     const channel = (invokeMock.mock.calls[0][1] as { onProgress: Channel<ImportProgress> }).onProgress;
     const msg: ImportProgress = { phase: 'reading', file: 'stock_data.xlsx', rows: 10, total_estimate: 100 };
     channel.onmessage(msg);
     expect(seen).toEqual([msg]);
   });
 
-  it('chooseAndImport passes through null when the dialog is cancelled', async () => {
+  it('chooseFiles passes through null when the dialog is cancelled', async () => {
     invokeMock.mockResolvedValue(null);
-    await expect(chooseAndImport(() => {})).resolves.toBeNull();
-    expect(invokeMock).toHaveBeenCalledWith('choose_and_import', { onProgress: expect.any(Channel) });
+    await expect(chooseFiles()).resolves.toBeNull();
+    expect(invokeMock).toHaveBeenCalledWith('choose_files', undefined);
+  });
+
+  it('saveMapping and saveChart send their arguments by name', async () => {
+    invokeMock.mockResolvedValue(null);
+    await saveMapping(3, 'Invoices', [
+      ['Pièce', 'invoice_id'],
+      ['Remarque', null],
+    ]);
+    expect(invokeMock).toHaveBeenCalledWith('save_mapping', {
+      token: 3,
+      kind: 'Invoices',
+      columns: [
+        ['Pièce', 'invoice_id'],
+        ['Remarque', null],
+      ],
+    });
+    await saveChart('tiers', 'png', [137, 80]);
+    expect(invokeMock).toHaveBeenLastCalledWith('save_chart', { name: 'tiers', format: 'png', png: [137, 80] });
   });
 
   it('rejects with a BackendError carrying the Rust code and message', async () => {
-    invokeMock.mockRejectedValue({ code: 'unreadable_file', message: 'The file is encrypted.' });
-    const err = await getDashboard('week').catch((e: unknown) => e);
+    invokeMock.mockRejectedValue({ code: 'forbidden', message: 'The passphrase is wrong.' });
+    const err = await chooseRole('admin', 'x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
-    expect(err).toMatchObject({ code: 'unreadable_file', message: 'The file is encrypted.' });
+    expect(err).toMatchObject({ code: 'forbidden', message: 'The passphrase is wrong.' });
   });
 
   it('normalises any thrown value', () => {
@@ -83,13 +110,12 @@ describe('commands', () => {
 describe('events', () => {
   it('subscribes to the contract event names and unwraps the payload', async () => {
     const got: unknown[] = [];
-    await onImportProgress((p) => got.push(p));
-    await onImportFinished((f) => got.push(f));
-    await onDashboardUpdated((d) => got.push(d));
-    expect(listenMock.mock.calls.map((c) => c[0])).toEqual(['import-progress', 'import-finished', 'dashboard-updated']);
+    await onDropPreview((d) => got.push(d));
+    await onDashboardUpdated((g) => got.push(g));
+    expect(listenMock.mock.calls.map((c) => c[0])).toEqual(['drop-preview', 'dashboard-updated']);
     for (const [name, handler] of listenMock.mock.calls) {
       (handler as (e: { event: string; id: number; payload: unknown }) => void)({ event: name, id: 1, payload: name });
     }
-    expect(got).toEqual(['import-progress', 'import-finished', 'dashboard-updated']);
+    expect(got).toEqual(['drop-preview', 'dashboard-updated']);
   });
 });

@@ -1,5 +1,5 @@
 // Pure view models for an import preview and its summary.
-import { COUNT_KINDS, TABLES, type CountKind, type ImportSummary, type Problem, type TableName } from './backend';
+import { COUNT_KINDS, TABLES, type CountKind, type ImportRecord, type ImportSummary, type Problem, type TableName } from './backend';
 import { formatInt } from './format';
 import { t, tn } from './i18n';
 import { sortRows, type SortDir, type SortKind } from './sorting';
@@ -125,4 +125,15 @@ export function outcomeSentence(summary: ImportSummary): Headline {
     default:
       return { tone: 'neutral', text: t('outcome.dryRun') };
   }
+}
+
+/** Imports are undone newest first: only the newest import not yet undone offers Undo. */
+export function undoableId(records: readonly ImportRecord[]): number | null {
+  let best: number | null = null;
+  for (const r of records) if (!r.undone && (best === null || r.import_id > best)) best = r.import_id;
+  return best;
+}
+
+export function newestFirst(records: readonly ImportRecord[]): ImportRecord[] {
+  return [...records].sort((a, b) => b.import_id - a.import_id);
 }

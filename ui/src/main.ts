@@ -1,96 +1,204 @@
-import { createAccountant } from './accountant';
-import { createAdmin } from './admin';
-import { appInfo, inTauri, onDashboardUpdated } from './backend';
-import { h } from './dom';
+// Start-up and the app shell: opening screen (role), then the header with the role's tabs.
+import {
+  appInfo,
+  cancelImport,
+  getSettings,
+  inTauri,
+  onDashboardUpdated,
+  onDragHover,
+  onDropPreview,
+  toBackendError,
+  type AppInfo,
+  type Role,
+} from './backend';
+import { createDashboard, type DashboardView } from './dashboard';
+import { button, h } from './dom';
+import { createHistory, type HistoryView } from './history';
+import { getLanguage, t } from './i18n';
+import { createImporter, type ImporterView } from './importer';
+import { applyPrefs, cachedPrefs, prefsFromSettings, type Prefs } from './prefs';
+import { createRoleScreen, tabsFor, type TabId } from './roles';
+import { createSettings, type SettingsView } from './settings';
 
-type TabId = 'accountant' | 'admin';
-
-const accountant = createAccountant(refreshInfo);
-const admin = createAdmin();
-
-const tabs: { id: TabId; label: string; view: { el: HTMLElement } }[] = [
-  { id: 'accountant', label: 'Accountant', view: accountant },
-  { id: 'admin', label: 'Administrator', view: admin },
-];
-
-const tabButtons = tabs.map((t) =>
-  h(
-    'button',
-    { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, 'data-testid': `tab-${t.id}` },
-    t.label,
-  ),
-);
-const panels = tabs.map((t) =>
-  h('section', { role: 'tabpanel', id: `panel-${t.id}`, 'aria-labelledby': `tab-${t.id}`, class: 'panel' }, t.view.el),
-);
-const version = h('span', { class: 'version muted' });
-
-function select(index: number, focus = false): void {
-  tabButtons.forEach((btn, i) => {
-    const on = i === index;
-    btn.setAttribute('aria-selected', String(on));
-    btn.tabIndex = on ? 0 : -1; // roving tabindex: Tab reaches the tab list once, arrows move inside
-    panels[i].hidden = !on;
-  });
-  if (focus) tabButtons[index].focus();
-  if (tabs[index].id === 'admin') admin.activate();
-}
-
-tabButtons.forEach((btn, i) => {
-  btn.addEventListener('click', () => select(i));
-  btn.addEventListener('keydown', (e) => {
-    const last = tabButtons.length - 1;
-    const moves: Record<string, number> = { ArrowRight: i === last ? 0 : i + 1, ArrowLeft: i === 0 ? last : i - 1, Home: 0, End: last };
-    if (Object.hasOwn(moves, e.key)) {
-      const next = moves[e.key];
-      e.preventDefault();
-      select(next, true);
-    }
-  });
-});
 
 const root = document.getElementById('app')!;
-root.replaceChildren(
-  h(
-    'header',
-    { class: 'app-header' },
-    h('h1', { class: 'app-name' }, 'Comptoir'),
-    h('nav', { role: 'tablist', 'aria-label': 'Screens', class: 'tabs' }, ...tabButtons),
-    h('div', { class: 'spacer' }),
-    version,
-  ),
-  h('main', { class: 'app-main' }, ...panels),
-);
-select(0);
+let info: AppInfo | null = null;
+let role: Role | null = null;
+let prefs: Prefs = cachedPrefs();
+applyPrefs(prefs);
 
-let started = false;
+// Views are built when their tab is first shown, and rebuilt after a change of language.
+let current: TabId = 'import';
+let importer: ImporterView | null = null;
+let dashboard: DashboardView | null = null;
+let historyView: HistoryView | null = null;
+let settingsView: SettingsView | null = null;
+let tabButtons: HTMLButtonElement[] = [];
+let panels = new Map<TabId, HTMLElement>();
 
-function refreshInfo(): void {
+function resetViews(): void {
+  importer = dashboard = historyView = settingsView = null;
+  panels = new Map();
+}
+
+function viewFor(id: TabId): HTMLElement {
+  switch (id) {
+    case 'dashboard':
+      dashboard ??= createDashboard(() => select('import', true));
+      return dashboard.el;
+    case 'import':
+      importer ??= createImporter(() => select('history', true));
+      return importer.el;
+    case 'history':
+      historyView ??= createHistory();
+      return historyView.el;
+    case 'settings':
+      settingsView ??= createSettings({
+        role: role ?? 'accountant',
+        prefs,
+        hasPassphrase: info?.has_passphrase ?? false,
+        onPrefs: changePrefs,
+        onPassphrase: (has) => {
+          if (info) info.has_passphrase = has;
+        },
+      });
+      return settingsView.el;
+  }
+}
+
+function select(id: TabId, focus = false): void {
+  const panel = panels.get(id);
+  if (!role || !panel) return;
+  const isNew = !panel.firstChild;
+  current = id;
+  for (const btn of tabButtons) {
+    const on = btn.dataset.tab === id;
+    btn.setAttribute('aria-selected', String(on));
+    btn.tabIndex = on ? 0 : -1; // roving tabindex: Tab reaches the tab list once, arrows move inside
+    if (on && focus) btn.focus();
+  }
+  for (const [tab, p] of panels) p.hidden = tab !== id;
+  if (isNew) panel.append(viewFor(id));
+  if (id === 'dashboard' && isNew) dashboard?.refresh();
+  if (id === 'history') historyView?.refresh();
+}
+
+function renderShell(r: Role): void {
+  const tabs = tabsFor(r);
+  if (!tabs.includes(current)) current = tabs[0];
+  tabButtons = tabs.map((id) =>
+    h(
+      'button',
+      { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, 'data-testid': `tab-${id}`, 'data-tab': id },
+      t(`tab.${id}`),
+    ),
+  );
+  tabButtons.forEach((btn, i) => {
+    btn.addEventListener('click', () => select(tabs[i]));
+    btn.addEventListener('keydown', (e) => {
+      const last = tabButtons.length - 1;
+      const moves: Record<string, number> = { ArrowRight: i === last ? 0 : i + 1, ArrowLeft: i === 0 ? last : i - 1, Home: 0, End: last };
+      if (Object.hasOwn(moves, e.key)) {
+        e.preventDefault();
+        select(tabs[moves[e.key]], true);
+      }
+    });
+  });
+  const panelEls = tabs.map((id) => {
+    const p = h('section', { role: 'tabpanel', id: `panel-${id}`, 'aria-labelledby': `tab-${id}`, class: 'panel', hidden: true });
+    panels.set(id, p);
+    return p;
+  });
+  const version = h('span', { class: 'version muted', 'data-testid': 'version', title: info ? t('app.database', { path: info.db_path }) : undefined }, info ? `v${info.version}` : '');
+  root.replaceChildren(
+    h(
+      'header',
+      { class: 'app-header' },
+      h('h1', { class: 'app-name' }, 'Comptoir'),
+      h('nav', { role: 'tablist', 'aria-label': t('app.screens'), class: 'tabs' }, ...tabButtons),
+      h('div', { class: 'spacer' }),
+      h('span', { class: 'role-badge', 'data-testid': 'current-role' }, r === 'admin' ? t('roles.admin') : t('roles.accountant')),
+      button(t('app.switchRole'), switchRole, { class: 'btn small', 'data-testid': 'switch-role' }),
+      version,
+    ),
+    h('main', { class: 'app-main' }, ...panelEls),
+  );
+  select(current);
+}
+
+function render(): void {
+  if (!info) return;
+  resetViews();
+  if (role) {
+    renderShell(role);
+  } else {
+    root.replaceChildren(
+      createRoleScreen(info, (chosen) => {
+        role = chosen;
+        if (info) info.role = chosen;
+        current = chosen === 'admin' ? 'dashboard' : 'import';
+        render();
+        tabButtons.find((b) => b.dataset.tab === current)?.focus();
+      }),
+    );
+    root.querySelector<HTMLButtonElement>('[data-testid="role-accountant"]')?.focus();
+  }
+}
+
+function switchRole(): void {
+  role = null;
+  render();
+}
+
+function changePrefs(next: Prefs): void {
+  const before = getLanguage();
+  prefs = next;
+  if (applyPrefs(next) !== before) {
+    render(); // every string is re-read from the dictionary
+    tabButtons.find((b) => b.dataset.tab === current)?.focus();
+  }
+}
+
+function start(): void {
+  if (!inTauri()) {
+    root.replaceChildren(h('div', { class: 'notice error banner' }, t('app.noCore')));
+    return;
+  }
+  // appInfo first: it alone decides the first screen.
   appInfo().then(
-    (info) => {
-      // A store that already holds sales opens on its dashboard; an empty one on the import screen.
-      if (!started && info.has_data) select(tabs.findIndex((t) => t.id === 'admin'));
-      started = true;
-      version.textContent = `v${info.version}`;
-      version.title = `Database: ${info.db_path}`;
-      accountant.setHasData(info.has_data);
-      admin.setHasData(info.has_data);
+    (i) => {
+      info = i;
+      role = i.role;
+      if (role) current = role === 'admin' ? 'dashboard' : 'import';
+      render();
+    },
+    (e: unknown) => {
+      root.replaceChildren(h('div', { class: 'notice error banner', role: 'alert' }, toBackendError(e).message));
+    },
+  );
+  getSettings().then(
+    (settings) => {
+      const stored = prefsFromSettings(settings);
+      if (stored.language !== prefs.language || stored.theme !== prefs.theme) changePrefs(stored);
     },
     () => {
-      /* the version line is cosmetic; command errors show where they matter */
+      /* the cached preferences stay */
     },
   );
+  void onDropPreview((d) => {
+    if (!role) {
+      if (d.preview) void cancelImport(d.preview.token).catch(() => {});
+      return;
+    }
+    select('import');
+    importer?.dropped(d);
+  }).catch(() => {});
+  void onDashboardUpdated((generation) => {
+    if (info) info.has_data = true;
+    dashboard?.refresh(generation);
+    if (current === 'history') historyView?.refresh();
+  }).catch(() => {});
+  void onDragHover((hovering) => document.body.classList.toggle('drag-hover', hovering)).catch(() => {});
 }
 
-if (inTauri()) {
-  void onDashboardUpdated((d) => {
-    accountant.setHasData(true);
-    admin.setHasData(true);
-    admin.pushed(d);
-  });
-  refreshInfo();
-} else {
-  root.prepend(
-    h('div', { class: 'notice error banner' }, 'The Comptoir core is not available: open this page from the Comptoir app.'),
-  );
-}
+start();

@@ -1,0 +1,431 @@
+// Administrator dashboard: KPIs, five charts and five tables, refreshed after every import.
+import {
+  CHART_NAMES,
+  exportDashboard,
+  exportPromoClients,
+  getDashboard,
+  toBackendError,
+  type AgeingBucket,
+  type ChartName,
+  type ClientTier,
+  type Dashboard,
+  type Loser,
+  type LossRisk,
+  type Period,
+  type Report,
+  type Winner,
+} from './backend';
+import { exportChart } from './charts-export';
+import { isNegative } from './decimal';
+import {
+  buildPeriod,
+  dataQualitySentence,
+  filterClients,
+  formatKpi,
+  isIsoDate,
+  KPI_NAMES,
+  kpiChange,
+  kpiChangeText,
+  reasonLabel,
+  type PeriodChoice,
+  type TierFilter,
+} from './dashboard-model';
+import { button, h, select } from './dom';
+import { formatDate, formatDateTime, formatInt, formatMoney, formatQuantity, formatRate } from './format';
+import { t } from './i18n';
+import { svgFromString } from './svg';
+import { dataTable } from './table';
+
+export interface DashboardView {
+  el: HTMLElement;
+  /** Loads the figures (first display, or after an import pushed a new generation). */
+  refresh(generation?: number): void;
+}
+
+export function createDashboard(goToImport: () => void): DashboardView {
+  let choice: PeriodChoice = 'month';
+  let currency = '€';
+  let shownGeneration = -1;
+  let requestSeq = 0;
+  let loaded = false;
+  const chartSvgs = new Map<ChartName, string>();
+
+  // ── Toolbar ──────────────────────────────────────────────────────────────
+  const periodSelect = select(
+    [
+      ['week', t('period.week')],
+      ['month', t('period.month')],
+      ['all', t('period.all')],
+      ['custom', t('period.custom')],
+    ],
+    choice,
+    { id: 'period', 'data-testid': 'period' },
+  );
+  const fromInput = h('input', { type: 'date', id: 'period-from', 'data-testid': 'period-from' });
+  const toInput = h('input', { type: 'date', id: 'period-to', 'data-testid': 'period-to' });
+  const custom = h(
+    'span',
+    { class: 'custom-range', hidden: true },
+    h('label', { for: 'period-from' }, t('period.from')),
+    fromInput,
+    h('label', { for: 'period-to' }, t('period.to')),
+    toInput,
+  );
+  const asOfInput = h('input', { type: 'date', id: 'as-of-input', 'data-testid': 'as-of-input' });
+  const excelBtn = button(t('dash.exportExcel'), () => void exportExcel(), { 'data-testid': 'export-excel' });
+  const printBtn = button(t('dash.print'), () => window.print(), { 'data-testid': 'print' });
+  const toolbar = h(
+    'div',
+    { class: 'toolbar wrap no-print' },
+    h('label', { for: 'period' }, t('period.label')),
+    periodSelect,
+    custom,
+    h('label', { for: 'as-of-input' }, t('dash.asOf')),
+    asOfInput,
+    h('div', { class: 'spacer' }),
+    excelBtn,
+    printBtn,
+  );
+
+  const asOfText = h('span', { 'data-testid': 'as-of' });
+  const refreshedAt = h('span', { 'data-testid': 'refreshed-at' });
+  const meta = h('p', { class: 'muted meta' }, asOfText, ' · ', t('dash.refreshed'), ' ', refreshedAt);
+  const dataQuality = h('p', { class: 'data-quality', 'data-testid': 'data-quality' });
+  const message = h('p', { class: 'notice', role: 'status', 'data-testid': 'dashboard-message', hidden: true });
+  const error = h('p', { class: 'notice error', role: 'alert', 'data-testid': 'dashboard-error', hidden: true });
+  const importLink = h('a', { href: '#import', class: 'link' }, t('dash.goImport'));
+  importLink.addEventListener('click', (e) => {
+    e.preventDefault();
+    goToImport();
+  });
+  const empty = h('div', { class: 'empty', 'data-testid': 'dashboard-empty', hidden: true }, h('p', {}, t('dash.empty')), h('p', {}, importLink));
+
+  // ── KPIs ─────────────────────────────────────────────────────────────────
+  const kpiGrid = h('div', { class: 'kpi-grid' });
+
+  // ── Charts ───────────────────────────────────────────────────────────────
+  const chartBodies = new Map<ChartName, HTMLElement>();
+  const chartCards = CHART_NAMES.map((name) => {
+    const body = h('div', { class: 'chart-body' });
+    chartBodies.set(name, body);
+    const caption = t(`chart.${name}`);
+    const exportBtn = (format: 'svg' | 'png') =>
+      button(format.toUpperCase(), (e) => void saveChartAs(name, format, e.currentTarget as HTMLButtonElement), {
+        class: 'btn small no-print',
+        'data-testid': `chart-${name}-${format}`,
+        'aria-label': t('chart.save', { chart: caption, format: format.toUpperCase() }),
+      });
+    return h(
+      'figure',
+      { class: 'card chart', 'data-testid': `chart-${name}` },
+      h('figcaption', {}, h('span', { class: 'chart-title' }, caption), h('span', { class: 'spacer' }), exportBtn('svg'), exportBtn('png')),
+      body,
+    );
+  });
+  const charts = h('div', { class: 'chart-grid' }, ...chartCards);
+
+  // ── Tables ───────────────────────────────────────────────────────────────
+  const money = (v: string | null) => formatMoney(v, currency);
+  const badClass = (v: string | null) => (isNegative(v) ? 'bad' : undefined);
+  const reasons = (list: string[]) => h('span', { class: 'reasons' }, ...list.map((r) => h('span', { class: `badge reason ${r}` }, reasonLabel(r))));
+  const text = <T,>(get: (r: T) => string | null) => ({ kind: 'text' as const, value: get });
+  const dec = <T,>(get: (r: T) => string | null) => ({ kind: 'decimal' as const, value: get });
+
+  const winners = dataTable<Winner>({
+    testid: 'winners-table',
+    empty: t('dash.noSales'),
+    rowAttrs: () => ({ 'data-testid': 'winner-row' }),
+    columns: [
+      { key: 'rank', label: '#', num: true, cell: (r) => String(r.rank) },
+      { key: 'product_id', label: t('col.product'), cell: (r) => r.product_id, cls: () => 'mono' },
+      { key: 'name', label: t('col.name'), cell: (r) => r.name, cls: () => 'name', title: (r) => r.name },
+      { key: 'quantity', label: t('col.quantity'), num: true, cell: (r) => formatQuantity(r.quantity) },
+      { key: 'revenue', label: t('col.revenue'), num: true, cell: (r) => money(r.revenue) },
+      { key: 'profit', label: t('col.profit'), num: true, cell: (r) => money(r.profit), cls: (r) => badClass(r.profit) },
+    ],
+  });
+
+  const losers = dataTable<Loser>({
+    testid: 'losers-table',
+    empty: t('dash.noLosers'),
+    columns: [
+      { key: 'product_id', label: t('col.product'), sort: text((r) => r.product_id), cell: (r) => r.product_id, cls: () => 'mono' },
+      { key: 'name', label: t('col.name'), sort: text((r) => r.name), cell: (r) => r.name, cls: () => 'name', title: (r) => r.name },
+      { key: 'reasons', label: t('col.reasons'), cell: (r) => reasons(r.reasons) },
+      { key: 'margin_rate', label: t('col.marginRate'), num: true, sort: dec((r) => r.margin_rate), cell: (r) => formatRate(r.margin_rate), cls: (r) => badClass(r.margin_rate) },
+      { key: 'min_margin', label: t('col.minMargin'), num: true, cell: (r) => formatRate(r.min_margin_threshold) },
+      { key: 'revenue', label: t('col.revenue'), num: true, sort: dec((r) => r.revenue), cell: (r) => money(r.revenue) },
+      { key: 'profit', label: t('col.profit'), num: true, sort: dec((r) => r.profit), cell: (r) => money(r.profit), cls: (r) => badClass(r.profit) },
+    ],
+  });
+
+  const lossRisk = dataTable<LossRisk>({
+    testid: 'loss-risk-table',
+    empty: t('dash.noRisk'),
+    columns: [
+      { key: 'stock_id', label: t('col.batch'), sort: text((r) => r.stock_id), cell: (r) => r.stock_id, cls: () => 'mono' },
+      { key: 'name', label: t('col.name'), sort: text((r) => r.name), cell: (r) => r.name, cls: () => 'name', title: (r) => `${r.product_id} — ${r.name}` },
+      { key: 'reasons', label: t('col.reasons'), cell: (r) => reasons(r.reasons) },
+      { key: 'quantity', label: t('col.quantity'), num: true, sort: dec((r) => r.quantity), cell: (r) => formatQuantity(r.quantity) },
+      { key: 'expiry_date', label: t('col.expiry'), sort: text((r) => r.expiry_date), cell: (r) => formatDate(r.expiry_date), cls: () => 'nowrap' },
+      { key: 'days_left', label: t('col.daysLeft'), num: true, sort: { kind: 'number', value: (r) => r.days_left }, cell: (r) => (r.days_left === null ? '–' : formatInt(r.days_left)) },
+      { key: 'value_at_risk', label: t('col.valueAtRisk'), num: true, sort: dec((r) => r.value_at_risk), cell: (r) => money(r.value_at_risk) },
+      { key: 'forecast_leftover', label: t('col.leftover'), num: true, sort: dec((r) => r.forecast_leftover), cell: (r) => formatQuantity(r.forecast_leftover) },
+      { key: 'forecast_leftover_value', label: t('col.leftoverValue'), num: true, sort: dec((r) => r.forecast_leftover_value), cell: (r) => money(r.forecast_leftover_value) },
+    ],
+    initialSort: { key: 'value_at_risk', dir: 'descending' },
+  });
+
+  const tierLabel = (tier: ClientTier['tier']) => t(`tier.${tier}`);
+  const clientsTable = dataTable<ClientTier>({
+    testid: 'clients-table',
+    empty: t('dash.noClients'),
+    limit: 500,
+    columns: [
+      { key: 'client_id', label: t('col.client'), sort: text((r) => r.client_id), cell: (r) => r.client_id, cls: () => 'mono' },
+      { key: 'name', label: t('col.name'), sort: text((r) => r.name), cell: (r) => r.name, cls: () => 'name', title: (r) => r.name },
+      { key: 'lifetime_revenue', label: t('col.lifetime'), num: true, sort: dec((r) => r.lifetime_revenue), cell: (r) => money(r.lifetime_revenue) },
+      { key: 'tier', label: t('col.tier'), sort: { kind: 'number', value: (r) => ({ Gold: 0, Silver: 1, Standard: 2 })[r.tier] ?? 3 }, cell: (r) => h('span', { class: `badge tier ${r.tier.toLowerCase()}` }, tierLabel(r.tier)) },
+      { key: 'eligible_promo', label: t('col.promo'), sort: { kind: 'number', value: (r) => (r.eligible_promo ? 0 : 1) }, cell: (r) => (r.eligible_promo ? t('common.yes') : t('common.no')) },
+      { key: 'to_next_tier', label: t('col.toNextTier'), num: true, sort: dec((r) => r.to_next_tier), cell: (r) => money(r.to_next_tier) },
+    ],
+  });
+  const clientSearch = h('input', { type: 'search', id: 'client-search', 'data-testid': 'client-search', placeholder: t('clients.searchPlaceholder') });
+  const tierSelect = select(
+    [
+      ['all', t('tier.all')],
+      ['Gold', t('tier.Gold')],
+      ['Silver', t('tier.Silver')],
+      ['Standard', t('tier.Standard')],
+    ],
+    'all',
+    { id: 'client-tier', 'data-testid': 'client-tier' },
+  );
+  const clientCount = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const promoBtn = button(t('clients.exportPromo'), () => void exportPromo(), { 'data-testid': 'export-promo', class: 'btn no-print' });
+  let clients: ClientTier[] = [];
+  const applyClientFilter = () => {
+    const shown = filterClients(clients, clientSearch.value, tierSelect.value as TierFilter);
+    clientCount.textContent = t('clients.count', { shown: formatInt(shown.length), total: formatInt(clients.length) });
+    clientsTable.setRows(shown);
+  };
+  clientSearch.addEventListener('input', applyClientFilter);
+  tierSelect.addEventListener('change', applyClientFilter);
+
+  const ageing = dataTable<AgeingBucket>({
+    testid: 'ageing-table',
+    empty: t('dash.noStock'),
+    columns: [
+      { key: 'bucket', label: t('col.daysSinceMovement'), cell: (r) => t('ageing.bucket', { bucket: r.bucket }) },
+      { key: 'batches', label: t('col.batches'), num: true, cell: (r) => formatInt(r.batches) },
+      { key: 'units', label: t('col.units'), num: true, cell: (r) => formatQuantity(r.units) },
+      { key: 'value', label: t('col.value'), num: true, cell: (r) => money(r.value) },
+    ],
+  });
+
+  const section = (id: string, title: string, intro: string, ...body: (Node | null)[]) =>
+    h('section', { class: 'card pad table-card', 'aria-labelledby': id }, h('h3', { id }, title), h('p', { class: 'muted intro' }, intro), ...body);
+
+  const content = h(
+    'div',
+    { class: 'dashboard-content', hidden: true },
+    kpiGrid,
+    charts,
+    section('winners-title', t('dash.winners'), t('dash.winnersIntro'), winners.el),
+    section('losers-title', t('dash.losers'), t('dash.losersIntro'), losers.el),
+    section('risk-title', t('dash.lossRisk'), t('dash.lossRiskIntro'), lossRisk.el),
+    section(
+      'clients-title',
+      t('dash.clients'),
+      t('dash.clientsIntro'),
+      h(
+        'div',
+        { class: 'toolbar wrap no-print' },
+        h('label', { for: 'client-search' }, t('clients.search')),
+        clientSearch,
+        h('label', { for: 'client-tier' }, t('col.tier')),
+        tierSelect,
+        clientCount,
+        h('div', { class: 'spacer' }),
+        promoBtn,
+      ),
+      clientsTable.el,
+    ),
+    section('ageing-title', t('dash.ageing'), t('dash.ageingIntro'), ageing.el),
+  );
+
+  const el = h(
+    'div',
+    { class: 'dashboard' },
+    h('h2', { class: 'screen-title' }, t('dash.title')),
+    toolbar,
+    meta,
+    dataQuality,
+    message,
+    error,
+    empty,
+    content,
+  );
+
+  // ── Behaviour ────────────────────────────────────────────────────────────
+  function period(): Period | null {
+    return buildPeriod(choice, fromInput.value, toInput.value);
+  }
+
+  function asOf(): string | null {
+    return isIsoDate(asOfInput.value) ? asOfInput.value : null;
+  }
+
+  function say(textValue: string, tone: 'ok' | 'error'): void {
+    message.hidden = false;
+    message.className = `notice ${tone}`;
+    message.textContent = textValue;
+  }
+
+  function load(): void {
+    const p = period();
+    if (p === null) return; // custom range not complete yet
+    loaded = true;
+    const seq = ++requestSeq;
+    el.setAttribute('aria-busy', 'true');
+    getDashboard(p, asOf()).then(
+      (d) => {
+        if (seq !== requestSeq) return; // a newer request is on its way
+        el.removeAttribute('aria-busy');
+        error.hidden = true;
+        render(d);
+      },
+      (e: unknown) => {
+        if (seq !== requestSeq) return;
+        el.removeAttribute('aria-busy');
+        error.textContent = toBackendError(e).message;
+        error.hidden = false;
+      },
+    );
+  }
+
+  function render(d: Dashboard): void {
+    shownGeneration = d.generation;
+    currency = d.currency || currency;
+    refreshedAt.textContent = formatDateTime(d.refreshed_at);
+    const r = d.report;
+    if (!r) {
+      asOfText.textContent = t('dash.noFigures');
+      dataQuality.hidden = true;
+      content.hidden = true;
+      empty.hidden = false;
+      return;
+    }
+    empty.hidden = true;
+    content.hidden = false;
+    dataQuality.hidden = false;
+    asOfText.textContent = t('dash.window', { asOf: formatDate(r.as_of), from: formatDate(r.window.from), to: formatDate(r.window.to) });
+    dataQuality.textContent = dataQualitySentence(r.data_quality, currency);
+    renderKpis(r);
+    for (const name of CHART_NAMES) renderChart(name, d.charts?.[name] ?? '');
+    winners.setRows(r.winners);
+    losers.setRows(r.losers);
+    lossRisk.setRows(r.loss_risk);
+    clients = r.clients;
+    applyClientFilter();
+    ageing.setRows(r.stock_ageing);
+  }
+
+  function renderKpis(r: Report): void {
+    kpiGrid.replaceChildren(
+      ...KPI_NAMES.map((name) => {
+        const change = kpiChange(name, r.kpis.current, r.kpis.previous);
+        return h(
+          'div',
+          { class: 'card kpi', 'data-testid': `kpi-${name}` },
+          h('div', { class: 'kpi-label' }, t(`kpi.${name}`)),
+          h('div', { class: 'kpi-value' }, formatKpi(name, r.kpis.current, currency)),
+          h(
+            'div',
+            { class: `kpi-change ${change.tone}`, title: t('kpi.previousValue', { value: formatKpi(name, r.kpis.previous, currency) }) },
+            kpiChangeText(change),
+          ),
+        );
+      }),
+    );
+  }
+
+  function renderChart(name: ChartName, svgText: string): void {
+    chartSvgs.set(name, svgText);
+    const body = chartBodies.get(name)!;
+    const card = body.parentElement!;
+    const svg = svgFromString(svgText);
+    for (const b of card.querySelectorAll('button')) b.disabled = !svg;
+    if (svg) {
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', t(`chart.${name}`));
+      body.replaceChildren(svg);
+    } else {
+      body.replaceChildren(h('p', { class: 'muted chart-empty' }, svgText.trim() ? t('chart.unreadable') : t('chart.empty')));
+    }
+  }
+
+  async function saveChartAs(name: ChartName, format: 'svg' | 'png', btn: HTMLButtonElement): Promise<void> {
+    btn.disabled = true;
+    try {
+      const path = await exportChart(name, format, chartSvgs.get(name) ?? '');
+      if (path !== null) say(t('common.savedTo', { path }), 'ok');
+    } catch (e) {
+      say(toBackendError(e).message, 'error');
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
+  async function exportExcel(): Promise<void> {
+    const p = period();
+    if (p === null) {
+      say(t('period.incomplete'), 'error');
+      return;
+    }
+    excelBtn.disabled = true;
+    try {
+      const path = await exportDashboard(p, asOf());
+      if (path !== null) say(t('common.savedTo', { path }), 'ok');
+    } catch (e) {
+      say(toBackendError(e).message, 'error');
+    } finally {
+      excelBtn.disabled = false;
+    }
+  }
+
+  async function exportPromo(): Promise<void> {
+    promoBtn.disabled = true;
+    try {
+      const path = await exportPromoClients();
+      if (path !== null) say(t('common.savedTo', { path }), 'ok');
+    } catch (e) {
+      say(toBackendError(e).message, 'error');
+    } finally {
+      promoBtn.disabled = false;
+    }
+  }
+
+  periodSelect.addEventListener('change', () => {
+    choice = periodSelect.value as PeriodChoice;
+    custom.hidden = choice !== 'custom';
+    if (choice === 'custom') {
+      if (!fromInput.value) fromInput.focus();
+      else load();
+    } else {
+      load();
+    }
+  });
+  for (const input of [fromInput, toInput]) input.addEventListener('change', load);
+  asOfInput.addEventListener('change', () => {
+    if (asOfInput.value === '' || isIsoDate(asOfInput.value)) load();
+  });
+
+  return {
+    el,
+    refresh(generation?: number) {
+      if (generation !== undefined && loaded && generation <= shownGeneration) return;
+      load();
+    },
+  };
+}

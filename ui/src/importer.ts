@@ -1,0 +1,459 @@
+// Import tab: drop zone, preview (counts + problems), column mapping, progress, summary.
+import {
+  cancelImport,
+  chooseFiles,
+  confirmImport,
+  COUNT_KINDS,
+  previewSample,
+  saveMapping,
+  saveProblems,
+  SHEET_KINDS,
+  toBackendError,
+  type DropPreview,
+  type ImportProgress,
+  type ImportSummary,
+  type Preview,
+  type SheetKind,
+  type UnrecognisedSheet,
+} from './backend';
+import { button, h, select } from './dom';
+import { baseName, formatInt, phaseLabel, progressCounts, progressPercent, RateMeter } from './format';
+import { t } from './i18n';
+import {
+  countRows,
+  filterProblems,
+  kindLabel,
+  outcomeSentence,
+  problemCountText,
+  problemRows,
+  problemSheets,
+  problemsTruncated,
+  sortProblems,
+  tableLabel,
+  validRows,
+  type ProblemKey,
+  type ProblemRow,
+  type SeverityFilter,
+} from './import-model';
+import { dataTable } from './table';
+
+// Thousands of rows would make the table slow to build and useless to read; the workbook has them all.
+const MAX_PROBLEM_ROWS = 1000;
+
+export interface ImporterView {
+  el: HTMLElement;
+  /** A native drop was dry-run in Rust (or refused). */
+  dropped(d: DropPreview): void;
+}
+
+export function createImporter(goToHistory: () => void): ImporterView {
+  const chooseBtn = button(t('import.choose'), () => void startPreview(chooseFiles), { 'data-testid': 'choose-files', class: 'btn primary' });
+  const sampleBtn = button(t('import.sample'), () => void startPreview(previewSample), { 'data-testid': 'load-sample' });
+  const dropzone = h(
+    'div',
+    { class: 'dropzone', 'data-testid': 'dropzone' },
+    h('div', { class: 'dropzone-icon', 'aria-hidden': 'true' }),
+    h('p', { class: 'dropzone-title' }, t('import.dropTitle')),
+    h('p', { class: 'muted dropzone-formats' }, t('import.formats')),
+    h('div', { class: 'actions' }, chooseBtn, sampleBtn),
+  );
+  const status = h('p', { class: 'muted status', 'aria-live': 'polite', hidden: true });
+  const stage = h('div', { class: 'stage' });
+  const el = h('div', { class: 'importer' }, h('h2', { class: 'screen-title' }, t('import.title')), dropzone, status, stage);
+
+  let busy = false;
+  /** The token of the preview on screen (held by Rust until confirmed or cancelled). */
+  let token: number | null = null;
+
+  function setBusy(value: boolean, message = ''): void {
+    busy = value;
+    chooseBtn.disabled = value;
+    sampleBtn.disabled = value;
+    status.hidden = !message;
+    status.textContent = message;
+  }
+
+  function release(): void {
+    if (token !== null) void cancelImport(token).catch(() => {});
+    token = null;
+  }
+
+  function showError(message: string): void {
+    stage.replaceChildren(
+      h('div', { class: 'notice error', role: 'alert', 'data-testid': 'import-error' }, h('strong', {}, t('import.failed')), ' ', message),
+    );
+  }
+
+  async function startPreview(get: () => Promise<Preview | null>): Promise<void> {
+    if (busy) return;
+    setBusy(true, t('import.reading'));
+    try {
+      const preview = await get();
+      setBusy(false);
+      if (preview) show(preview);
+    } catch (e) {
+      setBusy(false);
+      showError(toBackendError(e).message);
+    }
+  }
+
+  function show(preview: Preview): void {
+    if (token !== null && token !== preview.token) release();
+    token = preview.token;
+    if (preview.unrecognised) stage.replaceChildren(renderMapping(preview, preview.unrecognised));
+    else if (preview.report) stage.replaceChildren(renderPreview(preview, preview.report));
+    else showError(t('import.emptyPreview'));
+  }
+
+  function cancel(): void {
+    release();
+    stage.replaceChildren();
+    chooseBtn.focus();
+  }
+
+  // ── Mapping step ─────────────────────────────────────────────────────────
+  function renderMapping(preview: Preview, u: UnrecognisedSheet): HTMLElement {
+    let kind: SheetKind = SHEET_KINDS[0];
+    const kindSelect = select(
+      SHEET_KINDS.map((k) => [k, t(`sheetKind.${k}`)] as const),
+      kind,
+      { id: 'mapping-kind', 'data-testid': 'mapping-kind' },
+    );
+    const tbody = h('tbody');
+    const missing = h('p', { class: 'notice warn', role: 'status', hidden: true });
+    const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
+    let selects: HTMLSelectElement[] = [];
+    const saveBtn = button(t('mapping.save'), () => void save(), { class: 'btn primary', 'data-testid': 'save-mapping' });
+
+    const normalise = (s: string) =>
+      s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+    function fields() {
+      return u.fields[kind] ?? [];
+    }
+
+    function check(): void {
+      const chosen = selects.map((s) => s.value).filter((v) => v !== '');
+      const absent = fields().filter((f) => f.required && !chosen.includes(f.name)).map((f) => f.name);
+      const dupes = [...new Set(chosen.filter((v, i) => chosen.indexOf(v) !== i))];
+      const problems: string[] = [];
+      if (absent.length) problems.push(t('mapping.missing', { fields: absent.join(', ') }));
+      if (dupes.length) problems.push(t('mapping.duplicate', { fields: dupes.join(', ') }));
+      missing.hidden = problems.length === 0;
+      missing.textContent = problems.join(' ');
+      saveBtn.disabled = problems.length > 0;
+    }
+
+    function drawRows(): void {
+      const names = fields().map((f) => f.name);
+      selects = u.headers.map((header, i) => {
+        const guess = names.find((n) => normalise(n) === normalise(header)) ?? '';
+        const s = select(
+          [['', t('mapping.ignore')], ...fields().map((f) => [f.name, f.required ? `${f.name} *` : f.name] as const)],
+          guess,
+          { id: `mapping-${i}`, 'data-testid': `mapping-${i}` },
+        );
+        s.addEventListener('change', check);
+        return s;
+      });
+      tbody.replaceChildren(
+        ...u.headers.map((header, i) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, h('label', { for: `mapping-${i}` }, header || t('mapping.blankHeader', { n: String(i + 1) }))),
+            h('td', {}, selects[i]),
+          ),
+        ),
+      );
+      check();
+    }
+
+    kindSelect.addEventListener('change', () => {
+      kind = kindSelect.value as SheetKind;
+      drawRows();
+    });
+
+    async function save(): Promise<void> {
+      const columns: [string, string | null][] = u.headers.map((header, i) => [header, selects[i].value || null]);
+      saveBtn.disabled = true;
+      error.hidden = true;
+      try {
+        show(await saveMapping(preview.token, kind, columns));
+      } catch (e) {
+        error.textContent = toBackendError(e).message;
+        error.hidden = false;
+        saveBtn.disabled = false;
+      }
+    }
+
+    drawRows();
+    return h(
+      'section',
+      { class: 'card pad mapping', 'data-testid': 'mapping', 'aria-labelledby': 'mapping-title' },
+      h('h3', { id: 'mapping-title' }, t('mapping.title')),
+      h('p', {}, t('mapping.intro', { sheet: u.sheet, file: baseName(u.file), row: String(u.row) })),
+      h('div', { class: 'field-row' }, h('label', { for: 'mapping-kind' }, t('mapping.kind')), kindSelect),
+      h('p', { class: 'muted' }, t('mapping.requiredNote')),
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'data mapping-table', 'data-testid': 'mapping-table' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('mapping.header')), h('th', { scope: 'col' }, t('mapping.field')))),
+          tbody,
+        ),
+      ),
+      missing,
+      error,
+      h('div', { class: 'actions start' }, saveBtn, button(t('import.cancel'), cancel, { 'data-testid': 'cancel-import' })),
+    );
+  }
+
+  // ── Preview ──────────────────────────────────────────────────────────────
+  function renderPreview(preview: Preview, report: ImportSummary): HTMLElement {
+    const errors = report.error_count;
+    const rejected = countRows(report).reduce((s, r) => s + (r.cells.find((c) => c.kind === 'rejected')?.value ?? 0), 0);
+    const confirmBtn = button(t('import.confirm'), () => void runImport(preview.token, false), {
+      class: 'btn primary',
+      'data-testid': 'confirm-import',
+      disabled: errors > 0,
+    });
+    const validOnlyBtn = button(
+      t('import.validOnly', { n: formatInt(validRows(report)), m: formatInt(rejected) }),
+      () => void runImport(preview.token, true),
+      { 'data-testid': 'import-valid-only', disabled: errors === 0 },
+    );
+    const savedNote = h('p', { class: 'muted', 'aria-live': 'polite', 'data-testid': 'problems-saved', hidden: true });
+    const saveBtn = button(
+      t('import.saveProblems'),
+      () => {
+        saveBtn.disabled = true;
+        saveProblems(preview.token).then(
+          (path) => {
+            saveBtn.disabled = false;
+            if (path === null) return;
+            savedNote.hidden = false;
+            savedNote.className = 'muted';
+            savedNote.textContent = t('import.problemsSaved', { path });
+          },
+          (e: unknown) => {
+            saveBtn.disabled = false;
+            savedNote.hidden = false;
+            savedNote.className = 'notice error';
+            savedNote.textContent = toBackendError(e).message;
+          },
+        );
+      },
+      { 'data-testid': 'save-problems', disabled: errors + report.warning_count === 0 },
+    );
+
+    const files = preview.files.map(baseName).join(', ');
+    const lead =
+      errors > 0
+        ? h('p', { class: 'headline error' }, t('import.previewBlocked', { n: formatInt(errors) }))
+        : h('p', { class: 'headline ok' }, t('import.previewReady'));
+    return h(
+      'section',
+      { class: 'card pad preview', 'data-testid': 'import-preview', 'aria-labelledby': 'preview-title' },
+      h('h3', { id: 'preview-title' }, t('import.previewTitle')),
+      files && h('p', { class: 'muted files' }, files),
+      lead,
+      countsTable(report, 'preview-counts'),
+      h(
+        'div',
+        { class: 'actions start' },
+        confirmBtn,
+        validOnlyBtn,
+        button(t('import.cancel'), cancel, { 'data-testid': 'cancel-import' }),
+        saveBtn,
+      ),
+      savedNote,
+      problemsSection(report),
+    );
+  }
+
+  // ── Import itself ────────────────────────────────────────────────────────
+  async function runImport(tok: number, skipInvalid: boolean): Promise<void> {
+    if (busy) return;
+    setBusy(true);
+    const phase = h('strong', { class: 'phase' }, phaseLabel('reading'));
+    const numbers = h('span', { class: 'progress-numbers' });
+    const bar = h('progress', { max: 100, 'aria-labelledby': 'progress-label' });
+    stage.replaceChildren(
+      h(
+        'section',
+        { class: 'card pad progress', 'data-testid': 'import-progress' },
+        h('div', { class: 'progress-label', id: 'progress-label', 'aria-live': 'polite' }, phase, ' ', numbers),
+        bar,
+      ),
+    );
+    const meter = new RateMeter();
+    let pending: ImportProgress | null = null;
+    const paint = () => {
+      if (!pending) return;
+      const p = pending;
+      pending = null;
+      const rate = meter.update(p, performance.now());
+      phase.textContent = p.file ? `${phaseLabel(p.phase)} ${baseName(p.file)}` : phaseLabel(p.phase);
+      numbers.textContent = p.phase === 'done' ? '' : `— ${progressCounts(p, rate)}`;
+      const pct = progressPercent(p);
+      if (pct === null) bar.removeAttribute('value');
+      else bar.value = pct;
+    };
+    // Progress can arrive thousands of times a second; paint at most once per frame.
+    const onProgress = (p: ImportProgress) => {
+      const scheduled = pending !== null;
+      pending = p;
+      if (!scheduled) requestAnimationFrame(paint);
+    };
+    try {
+      const summary = await confirmImport(tok, skipInvalid, onProgress);
+      token = null;
+      pending = null;
+      setBusy(false);
+      stage.replaceChildren(renderSummary(summary));
+    } catch (e) {
+      token = null;
+      pending = null;
+      setBusy(false);
+      showError(toBackendError(e).message);
+    }
+  }
+
+  function renderSummary(summary: ImportSummary): HTMLElement {
+    const head = outcomeSentence(summary);
+    const historyLink = h('a', { href: '#history', class: 'link', 'data-testid': 'go-history' }, t('import.seeHistory'));
+    historyLink.addEventListener('click', (e) => {
+      e.preventDefault();
+      goToHistory();
+    });
+    const files = summary.files.map(baseName).join(', ');
+    return h(
+      'section',
+      { class: 'card pad summary', 'data-testid': 'import-summary', 'aria-labelledby': 'summary-title' },
+      h('h3', { id: 'summary-title' }, t('import.summaryTitle')),
+      h('p', { class: `headline ${head.tone}`, 'data-testid': 'import-outcome' }, head.text),
+      files && h('p', { class: 'muted files' }, files),
+      countsTable(summary, 'summary-counts'),
+      h('p', {}, historyLink),
+      summary.error_count + summary.warning_count > 0 ? problemsSection(summary) : null,
+      h('div', { class: 'actions start' }, button(t('import.another'), () => cancel(), { 'data-testid': 'import-another' })),
+    );
+  }
+
+  return {
+    el,
+    dropped(d: DropPreview) {
+      if (busy) return; // an import is running; Rust refuses concurrent ones anyway
+      if (d.preview) show(d.preview);
+      else showError(d.message ?? t('import.dropRefused'));
+    },
+  };
+}
+
+function countsTable(summary: Pick<ImportSummary, 'counts'>, testid: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { class: 'data counts', 'data-testid': testid },
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { scope: 'col' }, t('import.table')), ...COUNT_KINDS.map((k) => h('th', { scope: 'col', class: 'num' }, kindLabel(k)))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...countRows(summary).map((row) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, tableLabel(row.table)),
+            ...row.cells.map((c) =>
+              h(
+                'td',
+                {
+                  class: `num${c.value === 0 ? ' zero' : ''}${c.kind === 'rejected' && c.value > 0 ? ' bad' : ''}`,
+                  'data-testid': c.testId,
+                },
+                formatInt(c.value),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function problemsSection(summary: ImportSummary): HTMLElement {
+  const rows = problemRows(summary);
+  let severity: SeverityFilter = 'all';
+  let sheet = '';
+  const severitySelect = select(
+    [
+      ['all', t('problems.all')],
+      ['errors', t('problems.onlyErrors')],
+      ['warnings', t('problems.onlyWarnings')],
+    ],
+    severity,
+    { id: 'problem-severity', 'data-testid': 'problem-severity' },
+  );
+  const sheetSelect = select([['', t('problems.allSheets')], ...problemSheets(rows).map((s) => [s, s] as const)], sheet, {
+    id: 'problem-sheet',
+    'data-testid': 'problem-sheet',
+  });
+  const severityName = (r: ProblemRow) => (r.severity === 'error' ? t('problems.error') : t('problems.warning'));
+  const text = (key: Exclude<ProblemKey, 'severity'>) => ({ kind: key === 'cell' ? ('cell' as const) : ('text' as const), value: (r: ProblemRow) => r[key] });
+  const table = dataTable<ProblemRow>({
+    testid: 'problems-table',
+    empty: rows.length === 0 ? t('problems.none') : t('problems.noneMatch'),
+    limit: MAX_PROBLEM_ROWS,
+    sorter: (list, key, dir) => sortProblems(list, key as ProblemKey, dir),
+    rowAttrs: (r) => ({ class: r.severity }),
+    columns: [
+      {
+        key: 'severity',
+        label: t('problems.severity'),
+        sort: { kind: 'text', value: (r) => r.severity },
+        cell: (r) => h('span', { class: `badge ${r.severity}` }, severityName(r)),
+      },
+      { key: 'file', label: t('problems.file'), sort: text('file'), cell: (r) => baseName(r.file), title: (r) => r.file },
+      { key: 'sheet', label: t('problems.sheet'), sort: text('sheet'), cell: (r) => r.sheet },
+      { key: 'cell', label: t('problems.cell'), sort: text('cell'), cell: (r) => r.cell, cls: () => 'mono' },
+      { key: 'column', label: t('problems.column'), sort: text('column'), cell: (r) => r.column },
+      { key: 'value', label: t('problems.value'), sort: text('value'), cell: (r) => r.value, cls: () => 'mono value', title: (r) => r.value },
+      { key: 'message', label: t('problems.message'), sort: text('message'), cell: (r) => r.message },
+    ],
+  });
+  const apply = () => table.setRows(filterProblems(rows, { severity, sheet }));
+  severitySelect.addEventListener('change', () => {
+    severity = severitySelect.value as SeverityFilter;
+    apply();
+  });
+  sheetSelect.addEventListener('change', () => {
+    sheet = sheetSelect.value;
+    apply();
+  });
+  apply();
+  return h(
+    'div',
+    { class: 'problems' },
+    h(
+      'div',
+      { class: 'toolbar wrap' },
+      h('h4', { 'data-testid': 'problem-counts' }, problemCountText(summary.error_count, summary.warning_count)),
+      h('div', { class: 'spacer' }),
+      h('label', { for: 'problem-severity' }, t('problems.show')),
+      severitySelect,
+      h('label', { for: 'problem-sheet' }, t('problems.sheet')),
+      sheetSelect,
+    ),
+    problemsTruncated(summary) ? h('p', { class: 'muted' }, t('problems.truncated')) : null,
+    table.el,
+  );
+}
