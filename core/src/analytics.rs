@@ -428,6 +428,15 @@ pub fn category_sales(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<V
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
 
+/// A calendar day (re-exported so the shell needs no chrono of its own).
+pub type Day = NaiveDate;
+
+/// A date typed by the user, `YYYY-MM-DD`.
+pub fn parse_day(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| CoreError::Usage(format!("The date \u{201c}{s}\u{201d} is not of the form YYYY-MM-DD.")))
+}
+
 fn split_list(s: &str) -> Vec<String> {
     s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
 }

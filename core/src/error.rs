@@ -7,6 +7,14 @@ pub enum CoreError {
     #[error("{file} cannot be imported: {reason}.")]
     Unreadable { file: String, reason: String },
 
+    /// No sheet of the file was recognised: the user can map its columns.
+    #[error("{file} cannot be imported: no sheet looks like Products, Stock, Clients, Invoices or InvoiceLines (no header row with their required columns was found).")]
+    NoKnownSheet { file: String },
+
+    /// The current role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+
     #[error("{path} was not found.")]
     NotFound { path: String },
 
@@ -43,6 +51,8 @@ impl CoreError {
         match self {
             CoreError::Unreadable { .. } => "unreadable_file",
             CoreError::NotFound { .. } => "not_found",
+            CoreError::NoKnownSheet { .. } => "no_known_sheet",
+            CoreError::Forbidden(_) => "forbidden",
             CoreError::StoreOpen { .. } => "store_open",
             CoreError::Store(_) => "store",
             CoreError::Usage(_) => "usage",

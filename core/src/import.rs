@@ -206,12 +206,7 @@ impl Importer<'_> {
             }
         }
         if recognised == 0 {
-            return Err(CoreError::Unreadable {
-                file: name,
-                reason: "no sheet looks like Products, Stock, Clients, Invoices or InvoiceLines \
-                         (no header row with their required columns was found)"
-                    .into(),
-            });
+            return Err(CoreError::NoKnownSheet { file: name });
         }
         Ok(FileMeta { name, sha256, bytes: meta.len() })
     }

@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod cells;
 pub mod charts;
 pub mod error;
+pub mod exports;
 pub mod errors_out;
 pub mod generate;
 pub mod history;

@@ -157,12 +157,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             Ok(if rejected { 1 } else { 0 })
         }
         Command::Report { as_of, window, json } => {
-            let as_of = as_of
-                .map(|s| {
-                    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                        .map_err(|_| CoreError::Usage(format!("The date \u{201c}{s}\u{201d} is not of the form YYYY-MM-DD.")))
-                })
-                .transpose()?;
+            let as_of = as_of.as_deref().map(analytics::parse_day).transpose()?;
             let period = Period::parse(&window)?;
             let store = open_store(cli.db)?;
             let report = analytics::report(&store, as_of, period)?;

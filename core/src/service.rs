@@ -1,50 +1,115 @@
 //! The operations the desktop shell exposes, as plain Rust over one store.
-//! The shell only translates these to commands and events.
+//! The shell only translates these to commands and events. Role checks live
+//! here: the accountant imports; the administrator also reads the dashboard,
+//! exports it and changes thresholds.
 
-use crate::analytics::{self, Period, Winner};
-use crate::charts;
-use crate::error::Result;
+use crate::analytics::{self, CategorySales, DayPoint, Period, Report};
+use crate::charts::{self, Lang};
+use crate::error::{CoreError, Result};
+use crate::history::{self, ImportRecord};
 use crate::import::{self, ImportOptions, ImportReport, Outcome, Phase, Progress};
+use crate::layout::SheetKind;
+use crate::mappings;
 use crate::store::Store;
-use serde::Serialize;
+use crate::workbook::display_name;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::NaiveDate;
+use duckdb::params;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::collections::HashMap;
 use std::sync::Mutex;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Accountant,
+    Admin,
+}
 
 pub struct Service {
     store: Mutex<Store>,
-    /// Bumped after every import that changed the store; screens compare it.
+    /// Bumped after every import or undo that changed the store; screens compare it.
     generation: AtomicU64,
     /// Dashboards of the standard periods, recomputed after each import so the
     /// screens read them instantly; each carries the generation it was built at.
     ready: Mutex<HashMap<String, Dashboard>>,
+    /// The last dashboard shown, whose charts `chart_svg` saves.
+    shown: Mutex<Option<Dashboard>>,
+    role: Mutex<Option<Role>>,
+    /// Files chosen or dropped, held here between their preview and the decision.
+    pending: Mutex<HashMap<u64, Vec<PathBuf>>>,
+    next_token: AtomicU64,
 }
 
 /// The periods kept ready after each import.
 const READY_PERIODS: [Period; 3] = [Period::Week, Period::Month, Period::All];
+/// The settings key of the administrator's passphrase hash (never listed).
+const PASSPHRASE_KEY: &str = "admin_passphrase";
+/// Settings any role may change; the others are the administrator's.
+const PERSONAL_SETTINGS: [&str; 2] = ["language", "theme"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AppInfo {
     pub version: String,
     pub db_path: String,
     pub has_data: bool,
+    pub role: Option<Role>,
+    pub has_passphrase: bool,
+    /// Milliseconds since this process started.
+    pub started_ms: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct DashboardWindow {
-    pub name: String,
-    pub from: Option<String>,
-    pub to: Option<String>,
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Charts {
+    pub winners: String,
+    pub revenue_profit: String,
+    pub loss_risk: String,
+    pub tiers: String,
+    pub categories: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     pub generation: u64,
-    pub as_of: Option<String>,
-    pub window: DashboardWindow,
-    pub winners: Vec<Winner>,
-    pub winners_chart_svg: String,
+    pub refreshed_at: String,
+    pub report: Option<Report>,
+    pub timeline: Vec<DayPoint>,
+    pub categories: Vec<CategorySales>,
+    pub charts: Charts,
+    pub currency: String,
+}
+
+/// A sheet none of whose columns were recognised, for the mapping step.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnrecognisedSheet {
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+    pub headers: Vec<String>,
+    pub fields: HashMap<&'static str, Vec<FieldInfo>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldInfo {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub token: u64,
+    pub files: Vec<String>,
+    pub report: Option<ImportReport>,
+    pub unrecognised: Option<UnrecognisedSheet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
 }
 
 impl Service {
@@ -53,6 +118,10 @@ impl Service {
             store: Mutex::new(Store::open(path)?),
             generation: AtomicU64::new(1),
             ready: Mutex::new(HashMap::new()),
+            shown: Mutex::new(None),
+            role: Mutex::new(None),
+            pending: Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(1),
         })
     }
 
@@ -62,12 +131,19 @@ impl Service {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub fn info(&self) -> Result<AppInfo> {
         let store = self.store();
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             db_path: store.path().display().to_string(),
             has_data: store.has_data()?,
+            role: *Self::lock(&self.role),
+            has_passphrase: passphrase_hash(&store)?.is_some(),
+            started_ms: process_age_ms(),
         })
     }
 
@@ -75,59 +151,308 @@ impl Service {
         self.generation.load(Ordering::SeqCst)
     }
 
+    // ── Roles ──────────────────────────────────────────────────────────────
+
+    /// Picks the role; the administrator's needs the passphrase when one is set.
+    pub fn choose_role(&self, role: Role, passphrase: Option<&str>) -> Result<Role> {
+        if role == Role::Admin {
+            if let Some(hash) = passphrase_hash(&self.store())? {
+                let parsed = PasswordHash::new(&hash).map_err(|e| CoreError::Store(format!("the stored passphrase is damaged ({e})")))?;
+                let given = passphrase.unwrap_or("");
+                if Argon2::default().verify_password(given.as_bytes(), &parsed).is_err() {
+                    return Err(CoreError::Forbidden("That is not the administrator's passphrase.".into()));
+                }
+            }
+        }
+        *Self::lock(&self.role) = Some(role);
+        Ok(role)
+    }
+
+    fn require_role(&self) -> Result<Role> {
+        Self::lock(&self.role).ok_or_else(|| CoreError::Forbidden("Choose a role first (Accountant or Administrator).".into()))
+    }
+
+    fn require_admin(&self) -> Result<()> {
+        match self.require_role()? {
+            Role::Admin => Ok(()),
+            Role::Accountant => Err(CoreError::Forbidden("Only the administrator can do this; switch role to Administrator.".into())),
+        }
+    }
+
+    /// Sets (or with None removes) the administrator's passphrase, stored as an argon2 hash.
+    pub fn set_passphrase(&self, next: Option<&str>) -> Result<()> {
+        self.require_admin()?;
+        let store = self.store();
+        let conn = store.conn();
+        match next {
+            None => {
+                conn.execute("DELETE FROM settings WHERE key = ?", params![PASSPHRASE_KEY])?;
+            }
+            Some(p) if p.chars().count() < 6 => {
+                return Err(CoreError::Usage("The passphrase must have at least 6 characters.".into()));
+            }
+            Some(p) => {
+                let salt = SaltString::generate(&mut OsRng);
+                let hash = Argon2::default()
+                    .hash_password(p.as_bytes(), &salt)
+                    .map_err(|e| CoreError::Store(format!("the passphrase could not be hashed ({e})")))?
+                    .to_string();
+                conn.execute_batch("BEGIN TRANSACTION")?;
+                let written = conn
+                    .execute("DELETE FROM settings WHERE key = ?", params![PASSPHRASE_KEY])
+                    .and_then(|_| conn.execute("INSERT INTO settings VALUES (?, ?)", params![PASSPHRASE_KEY, hash]));
+                match written {
+                    Ok(_) => conn.execute_batch("COMMIT")?,
+                    Err(e) => {
+                        conn.execute_batch("ROLLBACK")?;
+                        return Err(e.into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ── Import: preview, mapping, decision ─────────────────────────────────
+
+    /// Holds `paths` under a new token and dry-runs them.
+    pub fn preview(&self, paths: Vec<PathBuf>) -> Result<Preview> {
+        self.require_role()?;
+        let token = self.next_token.fetch_add(1, Ordering::SeqCst);
+        Self::lock(&self.pending).insert(token, paths);
+        self.preview_token(token)
+    }
+
+    fn pending_paths(&self, token: u64) -> Result<Vec<PathBuf>> {
+        Self::lock(&self.pending)
+            .get(&token)
+            .cloned()
+            .ok_or_else(|| CoreError::Usage("These files are no longer waiting to be imported; choose them again.".into()))
+    }
+
+    fn preview_token(&self, token: u64) -> Result<Preview> {
+        let paths = self.pending_paths(token)?;
+        let files = paths.iter().map(|p| display_name(p)).collect();
+        let options = ImportOptions { dry_run: true, ..ImportOptions::default() };
+        match import::import_files(&self.store(), &paths, &options, &mut |_| {}) {
+            Ok(report) => Ok(Preview { token, files, report: Some(report), unrecognised: None }),
+            Err(CoreError::NoKnownSheet { file }) => {
+                let path = paths.iter().find(|p| display_name(p) == file).cloned().unwrap_or_default();
+                let (sheet, row, cells) = mappings::read_header_row(&path, None, None)?;
+                let fields = SheetKind::ALL
+                    .into_iter()
+                    .map(|k| (k.label(), k.columns().iter().map(|c| FieldInfo { name: c.name, required: c.required }).collect()))
+                    .collect();
+                let headers = cells.into_iter().map(|(_, t)| t).collect();
+                Ok(Preview { token, files, report: None, unrecognised: Some(UnrecognisedSheet { file, sheet, row: row + 1, headers, fields }) })
+            }
+            Err(e) => {
+                Self::lock(&self.pending).remove(&token);
+                Err(e)
+            }
+        }
+    }
+
+    /// Remembers the user's mapping for the unrecognised sheet of a preview, then previews again.
+    pub fn save_mapping(&self, token: u64, kind: &str, columns: &[(String, Option<String>)]) -> Result<Preview> {
+        self.require_role()?;
+        let preview = self.preview_token(token)?;
+        let Some(u) = preview.unrecognised else { return Ok(preview) };
+        let kind = SheetKind::from_sheet_name(kind).ok_or_else(|| CoreError::Usage(format!("\u{201c}{kind}\u{201d} is not a kind of sheet.")))?;
+        let paths = self.pending_paths(token)?;
+        let path = paths.iter().find(|p| display_name(p) == u.file).cloned().unwrap_or_default();
+        let (_, _, cells) = mappings::read_header_row(&path, Some(&u.sheet), Some(u.row))?;
+        let chosen: Vec<(String, String)> =
+            columns.iter().map(|(h, f)| (h.clone(), f.clone().unwrap_or_else(|| "-".into()))).collect();
+        mappings::save(&self.store(), kind, &cells, &chosen)?;
+        self.preview_token(token)
+    }
+
+    pub fn cancel(&self, token: u64) {
+        Self::lock(&self.pending).remove(&token);
+    }
+
+    /// Imports the files of a preview; they stop being pending whatever happens.
+    pub fn confirm(&self, token: u64, skip_invalid: bool, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
+        self.require_role()?;
+        let paths = self.pending_paths(token)?;
+        Self::lock(&self.pending).remove(&token);
+        self.import(&paths, &ImportOptions { skip_invalid, ..ImportOptions::default() }, progress)
+    }
+
+    /// Writes the annotated errors workbook of a preview to `out`.
+    pub fn save_problems(&self, token: u64, out: &Path) -> Result<()> {
+        self.require_role()?;
+        let paths = self.pending_paths(token)?;
+        let options = ImportOptions { dry_run: true, errors_out: Some(out.to_path_buf()), ..ImportOptions::default() };
+        import::import_files(&self.store(), &paths, &options, &mut |_| {}).map(|_| ())
+    }
+
+    /// Imports straight away (the watch folder, the CLI-like paths of the shell).
     pub fn import(&self, paths: &[PathBuf], options: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
         let report = import::import_files(&self.store(), paths, options, progress)?;
         if report.outcome == Outcome::Imported {
-            self.generation.fetch_add(1, Ordering::SeqCst);
-            progress(Progress { phase: Phase::Refreshing, file: String::new(), rows: 0, total_estimate: None });
-            self.refresh()?;
-            progress(Progress { phase: Phase::Done, file: String::new(), rows: 0, total_estimate: None });
+            self.changed(progress)?;
         }
         Ok(report)
     }
 
+    fn changed(&self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        progress(Progress { phase: Phase::Refreshing, file: String::new(), rows: 0, total_estimate: None });
+        self.refresh()?;
+        progress(Progress { phase: Phase::Done, file: String::new(), rows: 0, total_estimate: None });
+        Ok(())
+    }
+
+    pub fn history(&self) -> Result<Vec<ImportRecord>> {
+        self.require_role()?;
+        history::history(&self.store())
+    }
+
+    pub fn undo(&self, import_id: i64) -> Result<()> {
+        self.require_role()?;
+        history::undo(&self.store(), import_id)?;
+        self.changed(&mut |_| {})
+    }
+
+    // ── Administrator ──────────────────────────────────────────────────────
+
     /// Recomputes the standard periods' dashboards (after an import).
     pub fn refresh(&self) -> Result<()> {
         for period in READY_PERIODS {
-            let d = self.compute_dashboard(period)?;
-            self.ready.lock().unwrap_or_else(|p| p.into_inner()).insert(period.name(), d);
+            let d = self.compute_dashboard(period, None)?;
+            Self::lock(&self.ready).insert(period.name(), d);
         }
         Ok(())
     }
 
     /// The dashboard of a period: ready-made when it is current, else computed.
-    pub fn dashboard(&self, period: Period) -> Result<Dashboard> {
-        let cached = self.ready.lock().unwrap_or_else(|p| p.into_inner()).get(&period.name()).cloned();
-        match cached {
-            Some(d) if d.generation == self.generation() => Ok(d),
-            _ => self.compute_dashboard(period),
-        }
+    pub fn dashboard(&self, period: Period, as_of: Option<NaiveDate>) -> Result<Dashboard> {
+        self.require_admin()?;
+        let cached = match as_of {
+            None => Self::lock(&self.ready).get(&period.name()).cloned(),
+            Some(_) => None,
+        };
+        let d = match cached {
+            Some(d) if d.generation == self.generation() => d,
+            _ => self.compute_dashboard(period, as_of)?,
+        };
+        *Self::lock(&self.shown) = Some(d.clone());
+        Ok(d)
     }
 
-    fn compute_dashboard(&self, period: Period) -> Result<Dashboard> {
+    fn compute_dashboard(&self, period: Period, as_of: Option<NaiveDate>) -> Result<Dashboard> {
         let store = self.store();
         let generation = self.generation();
+        let currency = crate::settings::get(&store, "currency")?;
+        let lang = Lang::from_setting(&crate::settings::get(&store, "language")?);
+        let refreshed_at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
         if !store.has_data()? {
-            return Ok(Dashboard {
-                generation,
-                as_of: None,
-                window: DashboardWindow { name: period.name(), from: None, to: None },
-                winners: Vec::new(),
-                winners_chart_svg: String::new(),
-            });
+            let (report, timeline, categories, charts) = (None, Vec::new(), Vec::new(), Charts::default());
+            return Ok(Dashboard { generation, refreshed_at, report, timeline, categories, charts, currency });
         }
-        let report = analytics::report(&store, None, period)?;
-        Ok(Dashboard {
-            generation,
-            as_of: Some(report.as_of.to_string()),
-            window: DashboardWindow {
-                name: period.name(),
-                from: Some(report.window.from.to_string()),
-                to: Some(report.window.to.to_string()),
-            },
-            winners_chart_svg: charts::winners_svg(&report.winners, 480, 340),
-            winners: report.winners,
-        })
+        let report = analytics::report(&store, as_of, period)?;
+        let (from, to) = (report.window.from, report.window.to);
+        let timeline = analytics::sales_timeline(&store, from, to)?;
+        let categories = analytics::category_sales(&store, from, to)?;
+        let charts = Charts {
+            winners: charts::winners_svg(&report.winners, 560, 360),
+            revenue_profit: charts::revenue_profit_svg(&timeline, lang, 640, 320),
+            loss_risk: charts::loss_risk_svg(&report.loss_risk, lang, 480, 220),
+            tiers: charts::tiers_svg(&report.clients, lang, 480, 220),
+            categories: charts::categories_svg(&categories, lang, 560, 360),
+        };
+        Ok(Dashboard { generation, refreshed_at, report: Some(report), timeline, categories, charts, currency })
+    }
+
+    fn language(&self) -> Result<Lang> {
+        Ok(Lang::from_setting(&crate::settings::get(&self.store(), "language")?))
+    }
+
+    /// Writes the dashboard of a period as an Excel workbook.
+    pub fn export_dashboard(&self, period: Period, as_of: Option<NaiveDate>, out: &Path) -> Result<()> {
+        let d = self.dashboard(period, as_of)?;
+        let report = d.report.ok_or_else(|| CoreError::Usage("There is nothing to export yet: import a workbook first.".into()))?;
+        crate::exports::dashboard_xlsx(&report, &d.timeline, &d.categories, &d.currency, self.language()?, out)
+    }
+
+    /// Writes the clients eligible for the promotion as an Excel workbook.
+    pub fn export_promo_clients(&self, out: &Path) -> Result<()> {
+        let d = self.dashboard(Period::All, None)?;
+        let clients = d.report.map(|r| r.clients).unwrap_or_default();
+        crate::exports::promo_clients_xlsx(&clients, self.language()?, out)
+    }
+
+    /// The SVG of one chart of the last dashboard shown.
+    pub fn chart_svg(&self, name: &str) -> Result<String> {
+        self.require_admin()?;
+        let shown = Self::lock(&self.shown).clone();
+        let charts = shown.map(|d| d.charts).unwrap_or_default();
+        let svg = match name {
+            "winners" => charts.winners,
+            "revenue_profit" => charts.revenue_profit,
+            "loss_risk" => charts.loss_risk,
+            "tiers" => charts.tiers,
+            "categories" => charts.categories,
+            other => return Err(CoreError::Usage(format!("There is no chart \u{201c}{other}\u{201d}."))),
+        };
+        if svg.is_empty() {
+            return Err(CoreError::Usage("This chart is empty; there is nothing to save.".into()));
+        }
+        Ok(svg)
+    }
+
+    /// Fails until a role is chosen (before the shell opens a file dialog).
+    pub fn check_role(&self) -> Result<()> {
+        self.require_role().map(|_| ())
+    }
+
+    /// Fails unless the administrator is working (before the shell opens a save dialog).
+    pub fn check_admin(&self) -> Result<()> {
+        self.require_admin()
+    }
+
+    // ── Settings ───────────────────────────────────────────────────────────
+
+    pub fn settings(&self) -> Result<Vec<Setting>> {
+        self.require_role()?;
+        let list = crate::settings::list(&self.store())?;
+        Ok(list.into_iter().map(|(key, value)| Setting { key, value }).collect())
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<Vec<Setting>> {
+        if !PERSONAL_SETTINGS.contains(&key) {
+            self.require_admin()?;
+        }
+        self.require_role()?;
+        crate::settings::set(&self.store(), key, value)?;
+        // Thresholds change the figures: the ready dashboards are stale.
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.settings()
+    }
+}
+
+fn passphrase_hash(store: &Store) -> Result<Option<String>> {
+    let mut stmt = store.conn().prepare("SELECT value FROM settings WHERE key = ?")?;
+    let mut rows = stmt.query(params![PASSPHRASE_KEY])?;
+    Ok(match rows.next()? {
+        Some(r) => Some(r.get(0)?),
+        None => None,
+    })
+}
+
+/// Milliseconds since this process started (Linux: /proc), for the start-up figure.
+pub fn process_age_ms() -> u64 {
+    let ticks_per_second = 100.0; // USER_HZ on Linux
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let uptime = std::fs::read_to_string("/proc/uptime").unwrap_or_default();
+    // Field 22 (starttime) counts from after the command name's closing parenthesis.
+    let start_ticks = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(19)).and_then(|t| t.parse::<f64>().ok());
+    let up = uptime.split_whitespace().next().and_then(|u| u.parse::<f64>().ok());
+    match (start_ticks, up) {
+        (Some(start), Some(up)) => ((up - start / ticks_per_second) * 1000.0).max(0.0) as u64,
+        _ => 0,
     }
 }
 
@@ -135,30 +460,164 @@ impl Service {
 mod tests {
     use super::*;
 
-    #[test]
-    fn dashboards_are_ready_after_an_import_and_carry_the_generation() {
-        let dir = std::env::temp_dir().join(format!("comptoir-service-{}", std::process::id()));
+    struct Fixture {
+        dir: PathBuf,
+        service: Service,
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn fixture(tag: &str) -> Fixture {
+        let dir = std::env::temp_dir().join(format!("comptoir-service-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let book = dir.join("products.csv");
-        std::fs::write(&book, "product_id,name,buy_price,sell_price\nT1,Tea,1,2\n").unwrap();
-        let inv = dir.join("invoices.csv");
-        std::fs::write(&inv, "invoice_id,timestamp\nF1,2026-05-31\n").unwrap();
-        let lines = dir.join("lines.csv");
-        std::fs::write(&lines, "invoice_id,product_id,qty\nF1,T1,3\n").unwrap();
         let service = Service::open(&dir.join("s.duckdb")).unwrap();
-        let empty = service.dashboard(Period::Month).unwrap();
-        assert_eq!((empty.generation, empty.as_of.clone()), (1, None));
+        Fixture { dir, service }
+    }
+
+    /// Products (one named like a formula), one invoice of 3 teas on 2026-05-31.
+    fn sales_files(dir: &Path) -> Vec<PathBuf> {
+        let files = [
+            ("products.csv", "product_id,name,category,buy_price,sell_price\nT1,Tea,Drinks,1,2\nT2,=HYPERLINK(\"x\"),Drinks,1,3\n"),
+            ("invoices.csv", "invoice_id,timestamp\nF1,2026-05-31\n"),
+            ("lines.csv", "invoice_id,product_id,qty\nF1,T1,3\nF1,T2,1\n"),
+        ];
+        files
+            .iter()
+            .map(|(name, text)| {
+                let p = dir.join(name);
+                std::fs::write(&p, text).unwrap();
+                p
+            })
+            .collect()
+    }
+
+    #[test]
+    fn preview_writes_nothing_confirm_imports_and_dashboards_are_ready() {
+        let f = fixture("flow");
+        let s = &f.service;
+        s.choose_role(Role::Accountant, None).unwrap();
+        let preview = s.preview(sales_files(&f.dir)).unwrap();
+        let report = preview.report.clone().unwrap();
+        assert_eq!(report.outcome, Outcome::DryRun);
+        assert_eq!((report.counts.products.new, report.counts.lines.new), (2, 2));
+        assert!(!s.info().unwrap().has_data, "a preview writes nothing");
         let mut phases = Vec::new();
-        service.import(&[book, inv, lines], &ImportOptions::default(), &mut |p| phases.push(p.phase)).unwrap();
+        let done = s.confirm(preview.token, false, &mut |p| phases.push(p.phase)).unwrap();
+        assert_eq!(done.outcome, Outcome::Imported);
         assert_eq!(phases.iter().filter(|p| **p == Phase::Refreshing).count(), 1);
-        assert_eq!(phases.last(), Some(&Phase::Done));
-        let ready = service.ready.lock().unwrap().get("month").cloned().unwrap();
+        assert!(s.confirm(preview.token, false, &mut |_| {}).is_err(), "a token serves once");
+        assert_eq!(s.generation(), 2);
+
+        s.choose_role(Role::Admin, None).unwrap();
+        let ready = Service::lock(&s.ready).get("month").cloned().unwrap();
         assert_eq!(ready.generation, 2);
-        assert_eq!(ready.winners[0].profit, "3.00");
-        let d = service.dashboard(Period::Month).unwrap();
-        assert_eq!((d.generation, d.as_of.as_deref()), (2, Some("2026-05-31")));
-        assert!(d.winners_chart_svg.starts_with("<svg"));
-        drop(service);
-        std::fs::remove_dir_all(&dir).unwrap();
+        let d = s.dashboard(Period::Month, None).unwrap();
+        let r = d.report.unwrap();
+        assert_eq!(r.kpis.current.revenue, "9.00"); // 3 × 2 + 1 × 3
+        assert_eq!(r.winners[0].product_id, "T1"); // profit 3 against 2
+        assert_eq!(d.categories[0].category.as_deref(), Some("Drinks"));
+        assert_eq!(d.timeline.len(), 30);
+        assert!(d.charts.winners.starts_with("<svg") && d.charts.revenue_profit.starts_with("<svg"));
+        assert!(d.charts.categories.contains("Drinks"));
+
+        // Cancel forgets the files; undo takes the import back and bumps the generation.
+        let again = s.preview(sales_files(&f.dir)).unwrap();
+        assert_eq!(again.report.unwrap().outcome, Outcome::DryRun);
+        s.cancel(again.token);
+        assert!(s.confirm(again.token, false, &mut |_| {}).is_err());
+        s.undo(done.import_id.unwrap()).unwrap();
+        assert_eq!(s.generation(), 3);
+        assert!(!s.info().unwrap().has_data);
+    }
+
+    #[test]
+    fn the_accountant_is_refused_what_is_the_administrators() {
+        let f = fixture("roles");
+        let s = &f.service;
+        let forbidden = |r: Result<()>| matches!(r, Err(CoreError::Forbidden(_)));
+        assert!(forbidden(s.preview(vec![]).map(|_| ())), "no role chosen yet");
+        s.choose_role(Role::Accountant, None).unwrap();
+        assert!(forbidden(s.dashboard(Period::Month, None).map(|_| ())));
+        assert!(forbidden(s.export_dashboard(Period::Month, None, &f.dir.join("d.xlsx"))));
+        assert!(forbidden(s.export_promo_clients(&f.dir.join("p.xlsx"))));
+        assert!(forbidden(s.chart_svg("winners").map(|_| ())));
+        assert!(forbidden(s.set_setting("gold_min", "1").map(|_| ())));
+        assert!(forbidden(s.set_passphrase(Some("secret-1"))));
+        assert!(!f.dir.join("d.xlsx").exists());
+        // Language and theme are everyone's.
+        let after = s.set_setting("theme", "dark").unwrap();
+        assert!(after.iter().any(|x| x.key == "theme" && x.value == "dark"));
+        assert_eq!(s.info().unwrap().role, Some(Role::Accountant));
+    }
+
+    #[test]
+    fn the_admin_passphrase_is_an_argon2_hash_and_guards_the_role() {
+        let f = fixture("passphrase");
+        let s = &f.service;
+        s.choose_role(Role::Admin, Some("anything")).unwrap(); // no passphrase yet
+        assert!(matches!(s.set_passphrase(Some("short")), Err(CoreError::Usage(_))));
+        s.set_passphrase(Some("comptoir-2026")).unwrap();
+        let stored = passphrase_hash(&s.store()).unwrap().unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert!(!stored.contains("comptoir-2026"));
+        assert!(s.settings().unwrap().iter().all(|x| x.key != PASSPHRASE_KEY), "never listed");
+        assert!(s.info().unwrap().has_passphrase);
+        s.choose_role(Role::Accountant, None).unwrap();
+        let wrong = s.choose_role(Role::Admin, Some("comptoir-2025")).unwrap_err();
+        assert_eq!(wrong.to_string(), "That is not the administrator's passphrase.");
+        assert_eq!(wrong.code(), "forbidden");
+        assert_eq!(s.info().unwrap().role, Some(Role::Accountant), "a wrong passphrase changes nothing");
+        s.choose_role(Role::Admin, Some("comptoir-2026")).unwrap();
+        s.set_passphrase(None).unwrap();
+        assert!(!s.info().unwrap().has_passphrase);
+    }
+
+    #[test]
+    fn an_unrecognised_sheet_asks_for_a_mapping_then_previews() {
+        let f = fixture("mapping");
+        let s = &f.service;
+        s.choose_role(Role::Accountant, None).unwrap();
+        let till = f.dir.join("till.csv");
+        std::fs::write(&till, "Doc;Quand;Article;Nb;Tarif\nA1;14/02/2026 10:00;X1;2;1,50\n").unwrap();
+        let p = s.preview(vec![till]).unwrap();
+        let u = p.unrecognised.clone().unwrap();
+        assert!(p.report.is_none());
+        assert_eq!((u.file.as_str(), u.row), ("till.csv", 1));
+        assert_eq!(u.headers, ["Doc", "Quand", "Article", "Nb", "Tarif"]);
+        assert!(u.fields["Invoices"].iter().any(|x| x.name == "timestamp" && x.required));
+        let pick = |h: &str, f: &str| (h.to_string(), Some(f.to_string()));
+        let columns =
+            [pick("Doc", "invoice_id"), pick("Quand", "timestamp"), pick("Article", "product_id"), pick("Nb", "qty"), pick("Tarif", "unit_price")];
+        let mapped = s.save_mapping(p.token, "invoices", &columns).unwrap();
+        let report = mapped.report.unwrap();
+        assert_eq!((report.counts.invoices.new, report.counts.lines.new, report.error_count), (1, 1, 0));
+    }
+
+    #[test]
+    fn the_dashboard_exports_to_excel_with_formulas_neutralised() {
+        use calamine::{open_workbook, Data, Reader, Xlsx};
+        let f = fixture("export");
+        let s = &f.service;
+        s.choose_role(Role::Admin, None).unwrap();
+        let p = s.preview(sales_files(&f.dir)).unwrap();
+        s.confirm(p.token, false, &mut |_| {}).unwrap();
+        let out = f.dir.join("dashboard.xlsx");
+        s.export_dashboard(Period::Month, None, &out).unwrap();
+        let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+        let names = book.sheet_names();
+        assert_eq!(names, ["Summary", "Winners", "Losers", "Loss risk", "Clients", "Stock ageing", "Categories", "By day"]);
+        let winners = book.worksheet_range("Winners").unwrap();
+        let row = |r: usize| winners.rows().nth(r).unwrap().to_vec();
+        assert_eq!(row(1)[1], Data::String("T1".into()));
+        assert_eq!(row(1)[5], Data::Float(3.0), "profit 3 × (2 − 1), a number");
+        assert_eq!(row(2)[2], Data::String("'=HYPERLINK(\"x\")".into()), "formula text neutralised");
+        let summary = book.worksheet_range("Summary").unwrap();
+        assert!(summary.rows().any(|r| r[0] == Data::String("Revenue".into()) && r[1] == Data::Float(9.0)));
+        assert!(s.chart_svg("winners").unwrap().starts_with("<svg"));
     }
 }

@@ -1,16 +1,19 @@
 //! Comptoir's desktop shell. Commands and events translate between the webview
-//! and `comptoir_core::service::Service`; they hold no business logic.
-//! Long work runs on tokio's blocking pool, never on the UI thread.
+//! and `comptoir_core::service::Service`; they hold no business logic, and the
+//! role checks are the service's. Long work runs on tokio's blocking pool,
+//! never on the UI thread. The webview never sees a path: files arrive through
+//! the native dialogs or a drop, and are held by the service under a token.
 
-use comptoir_core::analytics::Period;
+use comptoir_core::analytics::{parse_day, Day, Period};
 use comptoir_core::error::CoreError;
-use comptoir_core::import::{ImportOptions, ImportReport, Progress};
-use comptoir_core::service::{AppInfo, Dashboard, Service};
+use comptoir_core::history::ImportRecord;
+use comptoir_core::import::{ImportReport, Outcome, Progress};
+use comptoir_core::service::{AppInfo, Dashboard, Preview, Role, Service, Setting};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, DragDropEvent, Emitter, Manager, State, WindowEvent};
+use tauri::{AppHandle, DragDropEvent, Emitter, Manager, WindowEvent};
 
 /// The sample workbook ships inside the binary: "Load the sample" needs no file access.
 const SAMPLE_WORKBOOK: &[u8] = include_bytes!("../../sample/stock_data.xlsx");
@@ -18,6 +21,7 @@ const SAMPLE_WORKBOOK: &[u8] = include_bytes!("../../sample/stock_data.xlsx");
 const IMPORTABLE: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "txt"];
 /// A dropped file larger than this is refused before any parsing.
 const MAX_DROP_BYTES: u64 = 1 << 30;
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// An error as it crosses the bridge: a stable code and one sentence.
 #[derive(Debug, Serialize)]
@@ -37,112 +41,222 @@ fn internal(e: impl std::fmt::Display) -> BridgeError {
 }
 
 type Shared = Arc<Service>;
+type Answer<T> = Result<T, BridgeError>;
 
 /// Runs blocking core work off the UI thread.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
-) -> Result<T, BridgeError> {
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, CoreError> + Send + 'static) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(work).await.map_err(internal)?.map_err(BridgeError::from)
 }
 
-#[tauri::command]
-async fn app_info(service: State<'_, Shared>) -> Result<AppInfo, BridgeError> {
-    let service = service.inner().clone();
-    blocking(move || service.info()).await
+fn service(app: &AppHandle) -> Shared {
+    app.state::<Shared>().inner().clone()
+}
+
+fn period(window: &str, as_of: Option<String>) -> Result<(Period, Option<Day>), CoreError> {
+    Ok((Period::parse(window)?, as_of.filter(|s| !s.trim().is_empty()).as_deref().map(parse_day).transpose()?))
 }
 
 #[tauri::command]
-async fn dashboard(service: State<'_, Shared>, window: String) -> Result<Dashboard, BridgeError> {
-    let service = service.inner().clone();
-    let period = Period::parse(&window)?;
-    blocking(move || service.dashboard(period)).await
+async fn app_info(app: AppHandle) -> Answer<AppInfo> {
+    let s = service(&app);
+    blocking(move || s.info()).await
 }
 
 #[tauri::command]
-async fn import_sample(app: AppHandle, on_progress: Channel<Progress>) -> Result<ImportReport, BridgeError> {
+async fn choose_role(app: AppHandle, role: Role, passphrase: Option<String>) -> Answer<Role> {
+    let s = service(&app);
+    blocking(move || s.choose_role(role, passphrase.as_deref())).await
+}
+
+#[tauri::command]
+async fn set_passphrase(app: AppHandle, next: Option<String>) -> Answer<()> {
+    let s = service(&app);
+    blocking(move || s.set_passphrase(next.as_deref())).await
+}
+
+/// Runs a native dialog on the main thread (GTK requires it) and waits for its answer.
+async fn on_main_thread<T: Send + 'static>(app: &AppHandle, dialog: impl FnOnce() -> T + Send + 'static) -> Answer<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.run_on_main_thread(move || {
+        let _ = tx.send(dialog());
+    })
+    .map_err(internal)?;
+    rx.await.map_err(internal)
+}
+
+fn file_dialog(app: &AppHandle, title: &str) -> rfd::FileDialog {
+    let dialog = rfd::FileDialog::new().set_title(title);
+    match app.get_webview_window("main") {
+        Some(w) => dialog.set_parent(&w),
+        None => dialog,
+    }
+}
+
+/// Asks where to save; None when the user cancels.
+async fn save_dialog(app: &AppHandle, title: &str, name: &str, ext: &'static str) -> Answer<Option<PathBuf>> {
+    let dialog = file_dialog(app, title).set_file_name(name).add_filter(ext.to_uppercase(), &[ext]);
+    on_main_thread(app, move || dialog.save_file()).await
+}
+
+#[tauri::command]
+async fn choose_files(app: AppHandle) -> Answer<Option<Preview>> {
+    let s = service(&app);
+    s.check_role()?;
+    let dialog = file_dialog(&app, "Choose workbooks to import").add_filter("Workbooks and CSV", IMPORTABLE);
+    let Some(paths) = on_main_thread(&app, move || dialog.pick_files()).await? else { return Ok(None) };
+    blocking(move || s.preview(paths)).await.map(Some)
+}
+
+#[tauri::command]
+async fn preview_sample(app: AppHandle) -> Answer<Preview> {
     let dir = app.path().app_data_dir().map_err(internal)?;
     let path = dir.join("stock_data.xlsx");
     std::fs::create_dir_all(&dir)
         .and_then(|_| std::fs::write(&path, SAMPLE_WORKBOOK))
         .map_err(|e| BridgeError::from(CoreError::Write { path: path.display().to_string(), reason: e.to_string() }))?;
-    run_import(app, vec![path], move |p| {
-        let _ = on_progress.send(p);
-    })
-    .await
+    let s = service(&app);
+    blocking(move || s.preview(vec![path])).await
 }
 
 #[tauri::command]
-async fn choose_and_import(app: AppHandle, on_progress: Channel<Progress>) -> Result<Option<ImportReport>, BridgeError> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let window = app.get_webview_window("main");
-    // GTK dialogs must run on the main thread; the command itself does not.
-    app.run_on_main_thread(move || {
-        let mut dialog = rfd::FileDialog::new()
-            .set_title("Choose workbooks to import")
-            .add_filter("Workbooks and CSV", IMPORTABLE);
-        if let Some(w) = &window {
-            dialog = dialog.set_parent(w);
-        }
-        let _ = tx.send(dialog.pick_files());
-    })
-    .map_err(internal)?;
-    let Some(paths) = rx.await.map_err(internal)? else { return Ok(None) };
-    run_import(app, paths, move |p| {
-        let _ = on_progress.send(p);
-    })
-    .await
-    .map(Some)
+async fn save_mapping(app: AppHandle, token: u64, kind: String, columns: Vec<(String, Option<String>)>) -> Answer<Preview> {
+    let s = service(&app);
+    blocking(move || s.save_mapping(token, &kind, &columns)).await
 }
 
-/// Imports, then pushes a fresh dashboard to every window.
-async fn run_import(
-    app: AppHandle,
-    paths: Vec<PathBuf>,
-    mut progress: impl FnMut(Progress) + Send + 'static,
-) -> Result<ImportReport, BridgeError> {
-    let service = app.state::<Shared>().inner().clone();
-    let report = blocking(move || service.import(&paths, &ImportOptions::default(), &mut progress)).await?;
-    push_dashboard(&app).await;
+#[tauri::command]
+async fn confirm_import(app: AppHandle, token: u64, skip_invalid: bool, on_progress: Channel<Progress>) -> Answer<ImportReport> {
+    let s = service(&app);
+    let report = blocking(move || {
+        s.confirm(token, skip_invalid, &mut |p| {
+            let _ = on_progress.send(p);
+        })
+    })
+    .await?;
+    if report.outcome == Outcome::Imported {
+        push_generation(&app);
+    }
     Ok(report)
 }
 
-async fn push_dashboard(app: &AppHandle) {
-    let service = app.state::<Shared>().inner().clone();
-    match blocking(move || service.dashboard(Period::Month)).await {
-        Ok(d) => {
-            let _ = app.emit("dashboard-updated", d);
-        }
-        Err(e) => eprintln!("dashboard refresh failed: {}", e.message),
-    }
+#[tauri::command]
+async fn cancel_import(app: AppHandle, token: u64) -> Answer<()> {
+    service(&app).cancel(token);
+    Ok(())
+}
+
+#[tauri::command]
+async fn save_problems(app: AppHandle, token: u64) -> Answer<Option<String>> {
+    let Some(out) = save_dialog(&app, "Save the problems as Excel", "problems.xlsx", "xlsx").await? else { return Ok(None) };
+    let s = service(&app);
+    blocking(move || s.save_problems(token, &out).map(|_| Some(out.display().to_string()))).await
+}
+
+#[tauri::command]
+async fn history(app: AppHandle) -> Answer<Vec<ImportRecord>> {
+    let s = service(&app);
+    blocking(move || s.history()).await
+}
+
+#[tauri::command]
+async fn undo_import(app: AppHandle, import_id: i64) -> Answer<()> {
+    let s = service(&app);
+    blocking(move || s.undo(import_id)).await?;
+    push_generation(&app);
+    Ok(())
+}
+
+#[tauri::command]
+async fn dashboard(app: AppHandle, window: String, as_of: Option<String>) -> Answer<Dashboard> {
+    let (period, as_of) = period(&window, as_of)?;
+    let s = service(&app);
+    blocking(move || s.dashboard(period, as_of)).await
+}
+
+/// Checks the role before any dialog opens, so a refused export shows no dialog.
+async fn admin_only(app: &AppHandle) -> Answer<()> {
+    Ok(service(app).check_admin()?)
+}
+
+#[tauri::command]
+async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>) -> Answer<Option<String>> {
+    let (period, as_of) = period(&window, as_of)?;
+    admin_only(&app).await?;
+    let Some(out) = save_dialog(&app, "Export the dashboard to Excel", "comptoir-dashboard.xlsx", "xlsx").await? else { return Ok(None) };
+    let s = service(&app);
+    blocking(move || s.export_dashboard(period, as_of, &out).map(|_| Some(out.display().to_string()))).await
+}
+
+#[tauri::command]
+async fn export_promo_clients(app: AppHandle) -> Answer<Option<String>> {
+    admin_only(&app).await?;
+    let Some(out) = save_dialog(&app, "Export the promotion-eligible clients", "promotion-clients.xlsx", "xlsx").await? else {
+        return Ok(None);
+    };
+    let s = service(&app);
+    blocking(move || s.export_promo_clients(&out).map(|_| Some(out.display().to_string()))).await
+}
+
+#[tauri::command]
+async fn save_chart(app: AppHandle, name: String, format: String, png: Option<Vec<u8>>) -> Answer<Option<String>> {
+    let s = service(&app);
+    let svg = {
+        let (s, name) = (s.clone(), name.clone());
+        blocking(move || s.chart_svg(&name)).await?
+    };
+    let bytes = match (format.as_str(), png) {
+        ("svg", _) => svg.into_bytes(),
+        ("png", Some(png)) if png.starts_with(PNG_MAGIC) => png,
+        _ => return Err(CoreError::Usage("A chart is saved as svg, or as png with the picture's bytes.".into()).into()),
+    };
+    let ext: &'static str = if format == "svg" { "svg" } else { "png" };
+    let Some(out) = save_dialog(&app, "Save the chart", &format!("{name}.{ext}"), ext).await? else { return Ok(None) };
+    std::fs::write(&out, bytes)
+        .map_err(|e| BridgeError::from(CoreError::Write { path: out.display().to_string(), reason: e.to_string() }))?;
+    Ok(Some(out.display().to_string()))
+}
+
+#[tauri::command]
+async fn get_settings(app: AppHandle) -> Answer<Vec<Setting>> {
+    let s = service(&app);
+    blocking(move || s.settings()).await
+}
+
+#[tauri::command]
+async fn set_setting(app: AppHandle, key: String, value: String) -> Answer<Vec<Setting>> {
+    let s = service(&app);
+    let settings = blocking(move || s.set_setting(&key, &value)).await?;
+    push_generation(&app);
+    Ok(settings)
+}
+
+/// Tells every window the figures changed; an open dashboard fetches its period again.
+fn push_generation(app: &AppHandle) {
+    let _ = app.emit("dashboard-updated", service(app).generation());
 }
 
 #[derive(Clone, Serialize)]
-struct ImportFinished {
-    ok: bool,
-    summary: Option<ImportReport>,
+struct DropPreview {
+    preview: Option<Preview>,
     message: Option<String>,
 }
 
-/// Dropped files are checked here, in Rust; the webview never sees a path.
+/// Dropped files are checked here, in Rust, then dry-run like chosen ones.
 fn on_drop(app: &AppHandle, paths: &[PathBuf]) {
     let accepted: Result<Vec<PathBuf>, String> = paths.iter().map(|p| check_dropped(p).map(|_| p.clone())).collect();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let finished = match accepted {
-            Err(message) => ImportFinished { ok: false, summary: None, message: Some(message) },
+        let outcome = match accepted {
+            Err(message) => DropPreview { preview: None, message: Some(message) },
             Ok(paths) => {
-                let emitter = app.clone();
-                let result = run_import(app.clone(), paths, move |p| {
-                    let _ = emitter.emit("import-progress", p);
-                })
-                .await;
-                match result {
-                    Ok(r) => ImportFinished { ok: true, summary: Some(r), message: None },
-                    Err(e) => ImportFinished { ok: false, summary: None, message: Some(e.message) },
+                let s = service(&app);
+                match blocking(move || s.preview(paths)).await {
+                    Ok(p) => DropPreview { preview: Some(p), message: None },
+                    Err(e) => DropPreview { preview: None, message: Some(e.message) },
                 }
             }
         };
-        let _ = app.emit("import-finished", finished);
+        let _ = app.emit("drop-preview", outcome);
     });
 }
 
@@ -162,6 +276,27 @@ fn check_dropped(path: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The app's commands; build.rs declares the same list so Tauri enforces the ACL.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "choose_role",
+    "set_passphrase",
+    "choose_files",
+    "preview_sample",
+    "save_mapping",
+    "confirm_import",
+    "cancel_import",
+    "save_problems",
+    "history",
+    "undo_import",
+    "dashboard",
+    "export_dashboard",
+    "export_promo_clients",
+    "save_chart",
+    "get_settings",
+    "set_setting",
+];
+
 pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
@@ -176,7 +311,25 @@ pub fn run() {
                 on_drop(window.app_handle(), paths);
             }
         })
-        .invoke_handler(tauri::generate_handler![app_info, dashboard, import_sample, choose_and_import])
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            choose_role,
+            set_passphrase,
+            choose_files,
+            preview_sample,
+            save_mapping,
+            confirm_import,
+            cancel_import,
+            save_problems,
+            history,
+            undo_import,
+            dashboard,
+            export_dashboard,
+            export_promo_clients,
+            save_chart,
+            get_settings,
+            set_setting
+        ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Comptoir could not start: {e}");
@@ -202,6 +355,20 @@ mod tests {
         std::fs::write(&ok, b"a,b\n").unwrap();
         assert!(check_dropped(&ok).is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn every_command_is_declared_for_the_acl_and_granted_to_the_window() {
+        let build = include_str!("../build.rs");
+        let capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted: Vec<&str> = capability["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+        for command in COMMANDS {
+            assert!(build.contains(&format!("\"{command}\"")), "{command} is not declared in build.rs");
+            assert!(granted.contains(&format!("allow-{}", command.replace('_', "-")).as_str()), "{command} is not granted");
+        }
+        let own: Vec<&&str> = granted.iter().filter(|p| p.starts_with("allow-")).collect();
+        assert_eq!(own.len(), COMMANDS.len(), "no permission for a command that does not exist");
+        assert!(granted.iter().all(|p| p.starts_with("allow-") || p.starts_with("core:event:")), "no plugin beyond events: {granted:?}");
     }
 
     #[test]

@@ -1,0 +1,241 @@
+//! Excel exports of the dashboard and of the promotion-eligible clients.
+//! Every text cell is neutralised against formula injection (OWASP: a leading
+//! `= + - @` TAB or CR gets a `'`); amounts are written as numbers.
+
+use crate::analytics::{CategorySales, ClientTier, DayPoint, Kpis, Report};
+use crate::charts::Lang;
+use crate::error::{CoreError, Result};
+use crate::errors_out::neutralise;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use std::path::Path;
+
+enum Cell {
+    Text(String),
+    /// A decimal string written as a number ("1234.50").
+    Amount(Option<String>),
+    Int(i64),
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn amount(s: &str) -> Cell {
+    Cell::Amount(Some(s.to_string()))
+}
+
+fn maybe(s: &Option<String>) -> Cell {
+    Cell::Amount(s.clone())
+}
+
+fn label(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+fn write_table(sheet: &mut Worksheet, headers: &[&str], rows: &[Vec<Cell>]) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let number = Format::new().set_num_format("#,##0.00##");
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, neutralise(h), &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, neutralise(s))?;
+                }
+                Cell::Amount(Some(s)) => match s.parse::<f64>() {
+                    Ok(v) => {
+                        sheet.write_number_with_format(r, c, v, &number)?;
+                    }
+                    Err(_) => {
+                        sheet.write_string(r, c, neutralise(s))?;
+                    }
+                },
+                Cell::Amount(None) => {}
+                Cell::Int(i) => {
+                    sheet.write_number(r, c, *i as f64)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    Ok(())
+}
+
+fn save(book: &mut Workbook, out: &Path) -> Result<()> {
+    book.save(out).map_err(|e| CoreError::Write { path: out.display().to_string(), reason: e.to_string() })
+}
+
+fn kpi_rows(lang: Lang, now: &Kpis, before: &Kpis) -> Vec<Vec<Cell>> {
+    let pairs: [(&str, &str, Option<String>, Option<String>); 8] = [
+        ("Revenue", "Chiffre d'affaires", Some(now.revenue.clone()), Some(before.revenue.clone())),
+        ("Profit", "Marge", Some(now.profit.clone()), Some(before.profit.clone())),
+        ("Margin rate", "Taux de marge", now.margin_rate.clone(), before.margin_rate.clone()),
+        ("Invoices", "Factures", Some(now.invoices.to_string()), Some(before.invoices.to_string())),
+        ("Average basket", "Panier moyen", now.average_basket.clone(), before.average_basket.clone()),
+        ("Units sold", "Unités vendues", Some(now.units_sold.clone()), Some(before.units_sold.clone())),
+        ("Stock value", "Valeur du stock", Some(now.stock_value.clone()), Some(before.stock_value.clone())),
+        ("Value at risk", "Valeur à risque", Some(now.value_at_risk.clone()), Some(before.value_at_risk.clone())),
+    ];
+    pairs.into_iter().map(|(en, fr, a, b)| vec![text(label(lang, en, fr)), Cell::Amount(a), Cell::Amount(b)]).collect()
+}
+
+/// The dashboard as a workbook: a summary sheet, then one sheet per table.
+pub fn dashboard_xlsx(
+    report: &Report,
+    timeline: &[DayPoint],
+    categories: &[CategorySales],
+    currency: &str,
+    lang: Lang,
+    out: &Path,
+) -> Result<()> {
+    let fail = |e: XlsxError| CoreError::Write { path: out.display().to_string(), reason: e.to_string() };
+    let l = |en, fr| label(lang, en, fr);
+    let mut book = Workbook::new();
+    let mut summary = vec![
+        vec![text(l("As of", "Arrêté au")), text(report.as_of.to_string())],
+        vec![text(l("From", "Du")), text(report.window.from.to_string())],
+        vec![text(l("To", "Au")), text(report.window.to.to_string())],
+        vec![text(l("Currency", "Devise")), text(currency)],
+        vec![],
+    ];
+    summary.push(vec![text(l("Indicator", "Indicateur")), text(l("This period", "Cette période")), text(l("Previous period", "Période précédente"))]);
+    summary.extend(kpi_rows(lang, &report.kpis.current, &report.kpis.previous));
+    write_table(book.add_worksheet().set_name(l("Summary", "Synthèse")).map_err(fail)?, &[l("Dashboard", "Tableau de bord")], &summary)
+        .map_err(fail)?;
+
+    let winners: Vec<Vec<Cell>> = report
+        .winners
+        .iter()
+        .map(|w| vec![Cell::Int(w.rank), text(&w.product_id), text(&w.name), amount(&w.quantity), amount(&w.revenue), amount(&w.profit)])
+        .collect();
+    let product_headers = [l("Rank", "Rang"), l("Product", "Produit"), l("Name", "Nom"), l("Quantity", "Quantité"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge")];
+    write_table(book.add_worksheet().set_name(l("Winners", "Gagnants")).map_err(fail)?, &product_headers, &winners).map_err(fail)?;
+
+    let losers: Vec<Vec<Cell>> = report
+        .losers
+        .iter()
+        .map(|x| {
+            vec![
+                text(&x.product_id),
+                text(&x.name),
+                text(x.reasons.join(", ")),
+                maybe(&x.buy_price),
+                maybe(&x.sell_price),
+                maybe(&x.margin_rate),
+                amount(&x.min_margin_threshold),
+                amount(&x.quantity),
+                amount(&x.revenue),
+                amount(&x.profit),
+            ]
+        })
+        .collect();
+    let headers = [
+        l("Product", "Produit"),
+        l("Name", "Nom"),
+        l("Reasons", "Raisons"),
+        l("Buy price", "Prix d'achat"),
+        l("Sell price", "Prix de vente"),
+        l("Margin rate", "Taux de marge"),
+        l("Minimum margin", "Marge minimale"),
+        l("Quantity", "Quantité"),
+        l("Revenue", "Chiffre d'affaires"),
+        l("Profit", "Marge"),
+    ];
+    write_table(book.add_worksheet().set_name(l("Losers", "Perdants")).map_err(fail)?, &headers, &losers).map_err(fail)?;
+
+    let risk: Vec<Vec<Cell>> = report
+        .loss_risk
+        .iter()
+        .map(|x| {
+            vec![
+                text(&x.stock_id),
+                text(&x.product_id),
+                text(&x.name),
+                text(x.reasons.join(", ")),
+                amount(&x.quantity),
+                text(x.expiry_date.map(|d| d.to_string()).unwrap_or_default()),
+                text(x.last_movement.map(|d| d.to_string()).unwrap_or_default()),
+                x.days_left.map(Cell::Int).unwrap_or(Cell::Amount(None)),
+                maybe(&x.value_at_risk),
+                maybe(&x.forecast_leftover),
+                maybe(&x.forecast_leftover_value),
+            ]
+        })
+        .collect();
+    let headers = [
+        l("Batch", "Lot"),
+        l("Product", "Produit"),
+        l("Name", "Nom"),
+        l("Reasons", "Raisons"),
+        l("Quantity", "Quantité"),
+        l("Expiry", "Péremption"),
+        l("Last movement", "Dernier mouvement"),
+        l("Days left", "Jours restants"),
+        l("Value at risk", "Valeur à risque"),
+        l("Forecast leftover", "Reste prévu"),
+        l("Forecast leftover value", "Valeur du reste prévu"),
+    ];
+    write_table(book.add_worksheet().set_name(l("Loss risk", "Risque de perte")).map_err(fail)?, &headers, &risk).map_err(fail)?;
+
+    write_clients(book.add_worksheet().set_name("Clients").map_err(fail)?, &report.clients, lang).map_err(fail)?;
+
+    let ageing: Vec<Vec<Cell>> =
+        report.stock_ageing.iter().map(|b| vec![text(&b.bucket), amount(&b.units), amount(&b.value), Cell::Int(b.batches)]).collect();
+    let headers = [l("Age", "Âge"), l("Units", "Unités"), l("Value", "Valeur"), l("Batches", "Lots")];
+    write_table(book.add_worksheet().set_name(l("Stock ageing", "Âge du stock")).map_err(fail)?, &headers, &ageing).map_err(fail)?;
+
+    let cats: Vec<Vec<Cell>> = categories
+        .iter()
+        .map(|c| vec![text(c.category.clone().unwrap_or_default()), amount(&c.revenue), maybe(&c.profit), amount(&c.quantity)])
+        .collect();
+    let headers = [l("Category", "Catégorie"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge"), l("Quantity", "Quantité")];
+    write_table(book.add_worksheet().set_name(l("Categories", "Catégories")).map_err(fail)?, &headers, &cats).map_err(fail)?;
+
+    let days: Vec<Vec<Cell>> = timeline.iter().map(|d| vec![text(d.day.to_string()), amount(&d.revenue), amount(&d.profit)]).collect();
+    let headers = [l("Day", "Jour"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge")];
+    write_table(book.add_worksheet().set_name(l("By day", "Par jour")).map_err(fail)?, &headers, &days).map_err(fail)?;
+    save(&mut book, out)
+}
+
+fn write_clients(sheet: &mut Worksheet, clients: &[ClientTier], lang: Lang) -> std::result::Result<(), XlsxError> {
+    let l = |en, fr| label(lang, en, fr);
+    let rows: Vec<Vec<Cell>> = clients
+        .iter()
+        .map(|c| {
+            vec![
+                text(&c.client_id),
+                text(&c.name),
+                amount(&c.lifetime_revenue),
+                text(&c.tier),
+                text(if c.eligible_promo { l("yes", "oui") } else { l("no", "non") }),
+                maybe(&c.to_next_tier),
+            ]
+        })
+        .collect();
+    let headers = [
+        l("Client", "Client"),
+        l("Name", "Nom"),
+        l("Lifetime revenue", "Chiffre d'affaires cumulé"),
+        l("Tier", "Niveau"),
+        l("Eligible for the promotion", "Éligible à la promotion"),
+        l("To the next tier", "Jusqu'au niveau suivant"),
+    ];
+    write_table(sheet, &headers, &rows)
+}
+
+/// The clients eligible for the promotion, one sheet.
+pub fn promo_clients_xlsx(clients: &[ClientTier], lang: Lang, out: &Path) -> Result<()> {
+    let fail = |e: XlsxError| CoreError::Write { path: out.display().to_string(), reason: e.to_string() };
+    let eligible: Vec<ClientTier> = clients.iter().filter(|c| c.eligible_promo).cloned().collect();
+    let mut book = Workbook::new();
+    write_clients(book.add_worksheet().set_name(label(lang, "Promotion", "Promotion")).map_err(fail)?, &eligible, lang).map_err(fail)?;
+    save(&mut book, out)
+}
