@@ -12,6 +12,7 @@ pub mod errors_out;
 pub mod generate;
 pub mod history;
 pub mod import;
+pub mod lake;
 pub mod layout;
 pub mod mappings;
 pub mod preflight;

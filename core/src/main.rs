@@ -56,6 +56,10 @@ enum Command {
     },
     /// Undo an import: its invoices go, the master data it replaced comes back.
     Undo { import_id: i64 },
+    /// Write the lake (raw batches, curated tables, sales by year/month) to DIR.
+    ExportLake { dir: PathBuf },
+    /// Build a new store (--db) from a lake alone.
+    Restore { dir: PathBuf },
     /// Show all settings, one, or change one.
     Settings { key: Option<String>, value: Option<String> },
     /// Column mappings: say once which column is which in a header Comptoir
@@ -128,7 +132,11 @@ fn main() -> ExitCode {
 }
 
 fn open_store(db: Option<PathBuf>) -> Result<Store, CoreError> {
-    Store::open(&db.unwrap_or_else(default_db_path))
+    let store = Store::open(&db.unwrap_or_else(default_db_path))?;
+    if let Err(e) = comptoir_core::lake::write_pending(&store) {
+        eprintln!("The lake could not be brought up to date (it will be retried): {e}");
+    }
+    Ok(store)
 }
 
 fn run(cli: Cli) -> Result<u8, CoreError> {
@@ -144,6 +152,11 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                 }
             };
             let report = import::import_files(&store, &files, &ImportOptions { dry_run, skip_invalid, errors_out }, &mut on_progress)?;
+            if let Some(id) = report.import_id {
+                if let Err(e) = comptoir_core::lake::after_import(&store, id) {
+                    eprintln!("Import #{id} is safe in the store, but its lake batch waits for the next run: {e}");
+                }
+            }
             if show_progress {
                 eprint!("\r\x1b[K");
             }
@@ -191,6 +204,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         Command::Undo { import_id } => {
             let store = open_store(cli.db)?;
             comptoir_core::history::undo(&store, import_id)?;
+            comptoir_core::lake::after_undo(&store, import_id)?;
             println!("Import #{import_id} was undone.");
             Ok(0)
         }
@@ -211,6 +225,19 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             Ok(0)
         }
         Command::Mapping { action } => run_mapping(cli.db, action),
+        Command::ExportLake { dir } => {
+            let store = open_store(cli.db)?;
+            comptoir_core::lake::export(&store, &dir)?;
+            println!("Wrote the lake to {}.", dir.display());
+            Ok(0)
+        }
+        Command::Restore { dir } => {
+            let db = cli.db.unwrap_or_else(default_db_path);
+            let store = comptoir_core::lake::restore(&dir, &db)?;
+            let imports: i64 = store.conn().query_row("SELECT count(*) FROM imports", [], |r| r.get(0)).map_err(CoreError::from)?;
+            println!("Restored {} from {} ({imports} imports).", db.display(), dir.display());
+            Ok(0)
+        }
         Command::Generate { lines, out } => {
             comptoir_core::generate::generate(lines, &out)?;
             println!("Wrote {} ({lines} invoice lines).", out.display());

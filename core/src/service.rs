@@ -114,8 +114,12 @@ pub struct Setting {
 
 impl Service {
     pub fn open(path: &Path) -> Result<Service> {
+        let store = Store::open(path)?;
+        if let Err(e) = crate::lake::write_pending(&store) {
+            eprintln!("The lake could not be brought up to date (it will be retried): {e}");
+        }
         Ok(Service {
-            store: Mutex::new(Store::open(path)?),
+            store: Mutex::new(store),
             generation: AtomicU64::new(1),
             ready: Mutex::new(HashMap::new()),
             shown: Mutex::new(None),
@@ -292,6 +296,12 @@ impl Service {
     pub fn import(&self, paths: &[PathBuf], options: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
         let report = import::import_files(&self.store(), paths, options, progress)?;
         if report.outcome == Outcome::Imported {
+            if let Some(id) = report.import_id {
+                // After the commit; a failure leaves the batch pending for the next open.
+                if let Err(e) = crate::lake::after_import(&self.store(), id) {
+                    eprintln!("Import #{id} is safe in the store, but its lake batch waits for the next start: {e}");
+                }
+            }
             self.changed(progress)?;
         }
         Ok(report)
@@ -313,6 +323,7 @@ impl Service {
     pub fn undo(&self, import_id: i64) -> Result<()> {
         self.require_role()?;
         history::undo(&self.store(), import_id)?;
+        crate::lake::after_undo(&self.store(), import_id)?;
         self.changed(&mut |_| {})
     }
 

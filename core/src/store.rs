@@ -5,7 +5,11 @@ use duckdb::{params, Connection};
 use std::path::{Path, PathBuf};
 
 /// Schema changes happen here only, at open, never inside an import.
-const MIGRATIONS: &[&str] = &[include_str!("sql/schema_v1.sql"), include_str!("sql/schema_v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/schema_v1.sql"),
+    include_str!("sql/schema_v2.sql"),
+    include_str!("sql/schema_v3.sql"),
+];
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.
 pub const VIEWS: &[(&str, &str)] = &[

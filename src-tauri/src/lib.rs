@@ -92,8 +92,13 @@ fn file_dialog(app: &AppHandle, title: &str) -> rfd::FileDialog {
     }
 }
 
-/// Asks where to save; None when the user cancels.
+/// Asks where to save; None when the user cancels. The end-to-end test sets
+/// COMPTOIR_TEST_SAVE_DIR: files are then saved there under `name`, no dialog
+/// (WebDriver cannot drive native dialogs).
 async fn save_dialog(app: &AppHandle, title: &str, name: &str, ext: &'static str) -> Answer<Option<PathBuf>> {
+    if let Some(dir) = std::env::var_os("COMPTOIR_TEST_SAVE_DIR") {
+        return Ok(Some(PathBuf::from(dir).join(name)));
+    }
     let dialog = file_dialog(app, title).set_file_name(name).add_filter(ext.to_uppercase(), &[ext]);
     on_main_thread(app, move || dialog.save_file()).await
 }

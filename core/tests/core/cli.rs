@@ -206,3 +206,67 @@ fn a_confirmed_column_mapping_is_remembered_for_the_same_header() {
     assert_one_sentence(&out);
     assert!(stderr(&out).contains("The Invoices sheet needs invoice_id"), "{}", stderr(&out));
 }
+
+fn report_all(db: &std::path::Path) -> serde_json::Value {
+    let out = comptoir(db, &["report", "--window", "all", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_lake_rebuilds_the_store_and_forgets_undone_imports() {
+    let dir = TempDir::new("cli-lake");
+    let db = dir.join("shop").join("store.duckdb");
+    let sample = sample_path();
+    assert_eq!(comptoir(&db, &["import", sample.to_str().unwrap()]).status.code(), Some(0));
+    // #2 changes a price the reports use; #3 adds a sale and is then undone.
+    let prices = dir.join("prices.csv");
+    std::fs::write(&prices, "product_id,name,buy_price,sell_price\nP00114,Champignons de Paris 250 g,0.10,11.60\n").unwrap();
+    let out = comptoir(&db, &["import", prices.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sale = dir.join("sale.csv");
+    std::fs::write(&sale, "invoice_id,timestamp,product_id,qty,unit_price\nX-1,2026-05-31 18:00,P00114,100,11.60\n").unwrap();
+    assert_eq!(comptoir(&db, &["import", sale.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(comptoir(&db, &["undo", "3"]).status.code(), Some(0));
+
+    let raw = db.with_file_name("lake").join("raw");
+    for id in [1, 2] {
+        assert!(raw.join("invoice_lines").join(format!("import_id={id}")).join("part-0.parquet").is_file());
+    }
+    assert!(!raw.join("invoices").join("import_id=3").exists(), "the undone batch left the lake");
+
+    let exported = dir.join("exported");
+    let out = comptoir(&db, &["export-lake", exported.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sales = exported.join("curated").join("sales");
+    let months: Vec<String> = std::fs::read_dir(sales.join("year=2026")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(months.contains(&"month=5".to_string()), "{months:?}");
+
+    let original = report_all(&db);
+    for (lake, name) in [(exported.clone(), "from-export.duckdb"), (db.with_file_name("lake"), "from-beside.duckdb")] {
+        let restored = dir.join(name);
+        let out = comptoir(&restored, &["restore", lake.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(report_all(&restored), original, "restored from {}", lake.display());
+    }
+    // Restoring never overwrites a store.
+    let out = comptoir(&db, &["restore", exported.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_failed_lake_write_loses_nothing_and_is_retried() {
+    let dir = TempDir::new("cli-lake-retry");
+    let db = dir.join("store.duckdb");
+    std::fs::write(dir.join("lake"), "a file where the lake folder should be").unwrap();
+    let sample = sample_path();
+    let out = comptoir(&db, &["import", sample.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "the import itself succeeds: {}", stderr(&out));
+    assert!(stderr(&out).contains("is safe in the store, but its lake batch waits"), "{}", stderr(&out));
+    assert_eq!(report_all(&db)["kpis"]["current"]["invoices"].as_i64().map(|n| n > 0), Some(true));
+    std::fs::remove_file(dir.join("lake")).unwrap();
+    let out = comptoir(&db, &["history"]); // any command opens the store and writes what is pending
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("lake/raw/invoice_lines/import_id=1/part-0.parquet").is_file());
+}
