@@ -71,7 +71,15 @@ export function createDashboard(goToImport: () => void): DashboardView {
     h('label', { for: 'period-to' }, t('period.to')),
     toInput,
   );
-  const asOfInput = h('input', { type: 'date', id: 'as-of-input', 'data-testid': 'as-of-input' });
+  const asOfInput = h('input', { type: 'date', id: 'as-of-input', 'data-testid': 'as-of-input', 'aria-describedby': 'as-of-help' });
+  /** The as-of date chosen here; null = the setting (the latest invoice by default). */
+  let asOfChosen: string | null = null;
+  const asOfReset = button(t('dash.asOfLatest'), () => {
+    asOfChosen = null;
+    asOfInput.value = '';
+    asOfReset.hidden = true;
+    load();
+  }, { class: 'btn small', 'data-testid': 'as-of-reset', hidden: true });
   const excelBtn = button(t('dash.exportExcel'), () => void exportExcel(), { 'data-testid': 'export-excel' });
   const printBtn = button(t('dash.print'), () => window.print(), { 'data-testid': 'print' });
   const toolbar = h(
@@ -82,6 +90,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
     custom,
     h('label', { for: 'as-of-input' }, t('dash.asOf')),
     asOfInput,
+    asOfReset,
+    h('span', { id: 'as-of-help', class: 'visually-hidden' }, t('dash.asOfHelp')),
     h('div', { class: 'spacer' }),
     excelBtn,
     printBtn,
@@ -273,7 +283,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
   }
 
   function asOf(): string | null {
-    return isIsoDate(asOfInput.value) ? asOfInput.value : null;
+    return asOfChosen;
   }
 
   function say(textValue: string, tone: 'ok' | 'error'): void {
@@ -319,6 +329,12 @@ export function createDashboard(goToImport: () => void): DashboardView {
     empty.hidden = true;
     content.hidden = false;
     dataQuality.hidden = false;
+    if (asOfChosen === null) asOfInput.value = r.as_of;
+    if (choice !== 'custom') {
+      // A later switch to "Custom…" starts from the period on screen.
+      fromInput.value = r.window.from;
+      toInput.value = r.window.to;
+    }
     asOfText.textContent = t('dash.window', { asOf: formatDate(r.as_of), from: formatDate(r.window.from), to: formatDate(r.window.to) });
     dataQuality.textContent = dataQualitySentence(r.data_quality, currency);
     renderKpis(r);
@@ -410,15 +426,18 @@ export function createDashboard(goToImport: () => void): DashboardView {
     choice = periodSelect.value as PeriodChoice;
     custom.hidden = choice !== 'custom';
     if (choice === 'custom') {
-      if (!fromInput.value) fromInput.focus();
-      else load();
+      fromInput.focus();
+      load();
     } else {
       load();
     }
   });
   for (const input of [fromInput, toInput]) input.addEventListener('change', load);
   asOfInput.addEventListener('change', () => {
-    if (asOfInput.value === '' || isIsoDate(asOfInput.value)) load();
+    if (asOfInput.value !== '' && !isIsoDate(asOfInput.value)) return;
+    asOfChosen = asOfInput.value || null;
+    asOfReset.hidden = asOfChosen === null;
+    load();
   });
 
   return {

@@ -18,7 +18,7 @@ import {
 } from './backend';
 import { button, h, select } from './dom';
 import { baseName, formatInt, phaseLabel, progressCounts, progressPercent, RateMeter } from './format';
-import { t } from './i18n';
+import { t, tn } from './i18n';
 import {
   countRows,
   filterProblems,
@@ -44,6 +44,8 @@ export interface ImporterView {
   el: HTMLElement;
   /** A native drop was dry-run in Rust (or refused). */
   dropped(d: DropPreview): void;
+  /** The view is going away (role or language change): let Rust drop a pending preview. */
+  dispose(): void;
 }
 
 export function createImporter(goToHistory: () => void): ImporterView {
@@ -82,6 +84,7 @@ export function createImporter(goToHistory: () => void): ImporterView {
     stage.replaceChildren(
       h('div', { class: 'notice error', role: 'alert', 'data-testid': 'import-error' }, h('strong', {}, t('import.failed')), ' ', message),
     );
+    dropzone.classList.remove('compact');
   }
 
   async function startPreview(get: () => Promise<Preview | null>): Promise<void> {
@@ -97,17 +100,30 @@ export function createImporter(goToHistory: () => void): ImporterView {
     }
   }
 
+  /** Shows a step below the (now compact) drop zone and moves the focus to its heading. */
+  function stageShow(section: HTMLElement | null): void {
+    if (section) stage.replaceChildren(section);
+    else stage.replaceChildren();
+    dropzone.classList.toggle('compact', section !== null);
+    const heading = section?.querySelector<HTMLElement>('h3');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+      section!.scrollIntoView?.({ block: 'nearest' });
+    }
+  }
+
   function show(preview: Preview): void {
     if (token !== null && token !== preview.token) release();
     token = preview.token;
-    if (preview.unrecognised) stage.replaceChildren(renderMapping(preview, preview.unrecognised));
-    else if (preview.report) stage.replaceChildren(renderPreview(preview, preview.report));
+    if (preview.unrecognised) stageShow(renderMapping(preview, preview.unrecognised));
+    else if (preview.report) stageShow(renderPreview(preview, preview.report));
     else showError(t('import.emptyPreview'));
   }
 
   function cancel(): void {
     release();
-    stage.replaceChildren();
+    stageShow(null);
     chooseBtn.focus();
   }
 
@@ -252,7 +268,7 @@ export function createImporter(goToHistory: () => void): ImporterView {
     const files = preview.files.map(baseName).join(', ');
     const lead =
       errors > 0
-        ? h('p', { class: 'headline error' }, t('import.previewBlocked', { n: formatInt(errors) }))
+        ? h('p', { class: 'headline error' }, tn('import.previewBlocked', errors, { n: formatInt(errors) }))
         : h('p', { class: 'headline ok' }, t('import.previewReady'));
     return h(
       'section',
@@ -281,10 +297,11 @@ export function createImporter(goToHistory: () => void): ImporterView {
     const phase = h('strong', { class: 'phase' }, phaseLabel('reading'));
     const numbers = h('span', { class: 'progress-numbers' });
     const bar = h('progress', { max: 100, 'aria-labelledby': 'progress-label' });
-    stage.replaceChildren(
+    stageShow(
       h(
         'section',
         { class: 'card pad progress', 'data-testid': 'import-progress' },
+        h('h3', {}, t('import.importing')),
         h('div', { class: 'progress-label', id: 'progress-label', 'aria-live': 'polite' }, phase, ' ', numbers),
         bar,
       ),
@@ -313,7 +330,7 @@ export function createImporter(goToHistory: () => void): ImporterView {
       token = null;
       pending = null;
       setBusy(false);
-      stage.replaceChildren(renderSummary(summary));
+      stageShow(renderSummary(summary));
     } catch (e) {
       token = null;
       pending = null;
@@ -349,6 +366,9 @@ export function createImporter(goToHistory: () => void): ImporterView {
       if (busy) return; // an import is running; Rust refuses concurrent ones anyway
       if (d.preview) show(d.preview);
       else showError(d.message ?? t('import.dropRefused'));
+    },
+    dispose() {
+      if (!busy) release();
     },
   };
 }

@@ -37,6 +37,7 @@ let tabButtons: HTMLButtonElement[] = [];
 let panels = new Map<TabId, HTMLElement>();
 
 function resetViews(): void {
+  importer?.dispose();
   importer = dashboard = historyView = settingsView = null;
   panels = new Map();
 }

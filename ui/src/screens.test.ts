@@ -1,0 +1,429 @@
+// @vitest-environment happy-dom
+// The screens against a fake Rust side: every command answered by name, as the bridge would.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('@tauri-apps/api/core', () => {
+  class Channel<T> {
+    onmessage: (m: T) => void = () => {};
+  }
+  return { invoke: vi.fn(), Channel, isTauri: () => true };
+});
+vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) }));
+vi.mock('@tauri-apps/api/webview', () => ({ getCurrentWebview: vi.fn() }));
+
+import { invoke, type Channel } from '@tauri-apps/api/core';
+import type { AppInfo, Dashboard, ImportProgress, ImportRecord, ImportSummary, Preview, Setting } from './backend';
+import { createDashboard } from './dashboard';
+import { createHistory } from './history';
+import { setLanguage } from './i18n';
+import { createImporter } from './importer';
+import { createRoleScreen, tabsFor } from './roles';
+import { createSettings } from './settings';
+
+type Handler = (args: Record<string, unknown>) => unknown;
+let handlers: Record<string, Handler> = {};
+const invokeMock = vi.mocked(invoke);
+
+beforeEach(() => {
+  setLanguage('en');
+  handlers = {};
+  invokeMock.mockReset();
+  invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
+    const handler = handlers[cmd];
+    if (!handler) throw { code: 'internal', message: `no fake for ${cmd}` };
+    return handler((args ?? {}) as Record<string, unknown>);
+  });
+  document.body.replaceChildren();
+});
+afterEach(() => document.body.replaceChildren());
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+const $ = <T extends Element = HTMLElement>(root: ParentNode, testid: string) => root.querySelector<T & Element>(`[data-testid="${testid}"]`);
+const mount = (el: HTMLElement) => {
+  document.body.append(el);
+  return el;
+};
+const calls = (cmd: string) => invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1] as Record<string, unknown>);
+
+const zero = { new: 0, updated: 0, unchanged: 0, rejected: 0 };
+const problem = (message: string, cell: string, sheet = 'Invoices') => ({ file: '/d/book.xlsx', sheet, cell, column: 'qty', value: 'abc', message });
+
+function report(over: Partial<ImportSummary> = {}): ImportSummary {
+  return {
+    import_id: null,
+    files: ['/d/book.xlsx'],
+    counts: { products: { ...zero, new: 12 }, stock: zero, clients: zero, invoices: { ...zero, new: 3 }, lines: { ...zero, new: 40, rejected: 2 } },
+    errors: [problem('Quantity is not a number.', 'C10'), problem('Missing invoice_id.', 'A2')],
+    warnings: [problem('Unknown column.', 'H1', 'Products')],
+    error_count: 2,
+    warning_count: 1,
+    outcome: 'dry_run',
+    ...over,
+  };
+}
+
+const info = (over: Partial<AppInfo> = {}): AppInfo => ({
+  version: '0.2.0',
+  db_path: '/d/comptoir.duckdb',
+  has_data: true,
+  role: null,
+  has_passphrase: false,
+  started_ms: 50,
+  ...over,
+});
+
+describe('opening screen', () => {
+  it('gives the accountant no dashboard', () => {
+    expect(tabsFor('accountant')).toEqual(['import', 'history', 'settings']);
+    expect(tabsFor('admin')).toEqual(['dashboard', 'import', 'history', 'settings']);
+  });
+
+  it('asks for the passphrase and shows the refusal sentence', async () => {
+    const chosen = vi.fn();
+    handlers.choose_role = ({ passphrase }) => {
+      if (passphrase !== 'open sesame') throw { code: 'forbidden', message: 'The passphrase is not right.' };
+      return 'admin';
+    };
+    const el = mount(createRoleScreen(info({ has_passphrase: true }), chosen));
+    $<HTMLButtonElement>(el, 'role-admin')!.click();
+    const input = $<HTMLInputElement>(el, 'role-passphrase')!;
+    expect(input.closest('form')!.hidden).toBe(false);
+    input.value = 'wrong';
+    $<HTMLButtonElement>(el, 'role-submit')!.click();
+    await flush();
+    expect($(el, 'role-error')!.hidden).toBe(false);
+    expect($(el, 'role-error')!.textContent).toBe('The passphrase is not right.');
+    expect(chosen).not.toHaveBeenCalled();
+    input.value = 'open sesame';
+    $<HTMLButtonElement>(el, 'role-submit')!.click();
+    await flush();
+    expect(chosen).toHaveBeenCalledWith('admin');
+  });
+
+  it('opens the accountant side at once', async () => {
+    const chosen = vi.fn();
+    handlers.choose_role = ({ role }) => role;
+    const el = mount(createRoleScreen(info(), chosen));
+    $<HTMLButtonElement>(el, 'role-accountant')!.click();
+    await flush();
+    expect(calls('choose_role')).toEqual([{ role: 'accountant', passphrase: null }]);
+    expect(chosen).toHaveBeenCalledWith('accountant');
+  });
+});
+
+describe('import screen', () => {
+  it('previews, filters and sorts problems, then imports the valid rows', async () => {
+    handlers.preview_sample = (): Preview => ({ token: 5, files: ['/d/book.xlsx'], report: report(), unrecognised: null });
+    let progress: Channel<ImportProgress> | null = null;
+    handlers.confirm_import = (args) => {
+      progress = args.onProgress as Channel<ImportProgress>;
+      progress.onmessage({ phase: 'writing', file: '/d/book.xlsx', rows: 10, total_estimate: 40 });
+      return report({ import_id: 9, outcome: 'imported' });
+    };
+    const goHistory = vi.fn();
+    const view = createImporter(goHistory);
+    const el = mount(view.el);
+    $<HTMLButtonElement>(el, 'load-sample')!.click();
+    await flush();
+
+    expect($(el, 'preview-counts')).not.toBeNull();
+    expect($(el, 'count-lines-new')!.textContent).toBe('40');
+    expect($(el, 'count-products-new')!.textContent).toBe('12');
+    expect($<HTMLButtonElement>(el, 'confirm-import')!.disabled).toBe(true);
+    expect($<HTMLButtonElement>(el, 'import-valid-only')!.disabled).toBe(false);
+    expect($(el, 'problem-counts')!.textContent).toBe('2 errors, 1 warning');
+
+    const table = $(el, 'problems-table')!;
+    const cells = () => [...table.querySelectorAll('tbody tr td[data-col="cell"]')].map((td) => td.textContent);
+    expect(cells()).toEqual(['C10', 'A2', 'H1']);
+    const severity = $<HTMLSelectElement>(el, 'problem-severity')!;
+    severity.value = 'warnings';
+    severity.dispatchEvent(new Event('change'));
+    expect(cells()).toEqual(['H1']);
+    severity.value = 'all';
+    severity.dispatchEvent(new Event('change'));
+    const sheet = $<HTMLSelectElement>(el, 'problem-sheet')!;
+    expect([...sheet.options].map((o) => o.value)).toEqual(['', 'Invoices', 'Products']);
+    sheet.value = 'Invoices';
+    sheet.dispatchEvent(new Event('change'));
+    const cellHeader = table.querySelector<HTMLElement>('th[data-key="cell"]')!;
+    cellHeader.querySelector('button')!.click();
+    expect(cellHeader.getAttribute('aria-sort')).toBe('ascending');
+    expect(cells()).toEqual(['A2', 'C10']);
+    cellHeader.querySelector('button')!.click();
+    expect(cellHeader.getAttribute('aria-sort')).toBe('descending');
+    expect(cells()).toEqual(['C10', 'A2']);
+
+    $<HTMLButtonElement>(el, 'import-valid-only')!.click();
+    await flush();
+    expect(calls('confirm_import')[0]).toMatchObject({ token: 5, skipInvalid: true });
+    expect($(el, 'import-summary')).not.toBeNull();
+    expect($(el, 'import-outcome')!.textContent).toBe('Import #9 done: 40 new invoice lines; 2 rows were set aside.');
+    $<HTMLAnchorElement>(el, 'go-history')!.click();
+    expect(goHistory).toHaveBeenCalled();
+  });
+
+  it('shows the progress bar while importing', async () => {
+    let finish: (s: ImportSummary) => void = () => {};
+    handlers.preview_sample = (): Preview => ({ token: 1, files: ['/d/a.csv'], report: report({ errors: [], warnings: [], error_count: 0, warning_count: 0 }), unrecognised: null });
+    handlers.confirm_import = (args) => {
+      (args.onProgress as Channel<ImportProgress>).onmessage({ phase: 'reading', file: '/d/a.csv', rows: 1200, total_estimate: 4800 });
+      return new Promise<ImportSummary>((resolve) => (finish = resolve));
+    };
+    const el = mount(createImporter(() => {}).el);
+    $<HTMLButtonElement>(el, 'load-sample')!.click();
+    await flush();
+    expect($<HTMLButtonElement>(el, 'confirm-import')!.disabled).toBe(false);
+    expect($<HTMLButtonElement>(el, 'import-valid-only')!.disabled).toBe(true);
+    $<HTMLButtonElement>(el, 'confirm-import')!.click();
+    await flush();
+    await new Promise((r) => setTimeout(r, 50)); // one animation frame
+    const box = $(el, 'import-progress')!;
+    expect(box.querySelector('progress')!.getAttribute('value')).toBe('25');
+    expect(box.textContent).toContain('Reading a.csv');
+    expect(box.textContent).toContain('1,200 of ~4,800 rows');
+    finish(report({ import_id: 2, outcome: 'imported', errors: [], warnings: [], error_count: 0, warning_count: 0 }));
+    await flush();
+    expect($(el, 'import-summary')).not.toBeNull();
+  });
+
+  it('cancels a preview and shows a refused drop as a sentence', async () => {
+    handlers.preview_sample = (): Preview => ({ token: 4, files: ['/d/a.csv'], report: report(), unrecognised: null });
+    handlers.cancel_import = () => null;
+    const view = createImporter(() => {});
+    const el = mount(view.el);
+    $<HTMLButtonElement>(el, 'load-sample')!.click();
+    await flush();
+    $<HTMLButtonElement>(el, 'cancel-import')!.click();
+    await flush();
+    expect(calls('cancel_import')).toEqual([{ token: 4 }]);
+    expect($(el, 'import-preview')).toBeNull();
+    view.dropped({ preview: null, message: 'photo.png is not a spreadsheet.' });
+    expect($(el, 'import-error')!.textContent).toContain('photo.png is not a spreadsheet.');
+  });
+
+  it('maps the columns of an unrecognised sheet, then previews again', async () => {
+    const fields = {
+      Products: [
+        { name: 'product_id', required: true },
+        { name: 'name', required: true },
+      ],
+      Stock: [],
+      Clients: [],
+      Invoices: [
+        { name: 'invoice_id', required: true },
+        { name: 'timestamp', required: true },
+        { name: 'total_amount', required: false },
+      ],
+      InvoiceLines: [],
+    };
+    handlers.preview_sample = (): Preview => ({
+      token: 8,
+      files: ['/d/till.csv'],
+      report: null,
+      unrecognised: { file: '/d/till.csv', sheet: 'till', row: 1, headers: ['Pièce', 'Date', 'Remarque'], fields },
+    });
+    handlers.save_mapping = (): Preview => ({ token: 8, files: ['/d/till.csv'], report: report(), unrecognised: null });
+    const el = mount(createImporter(() => {}).el);
+    $<HTMLButtonElement>(el, 'load-sample')!.click();
+    await flush();
+    const kind = $<HTMLSelectElement>(el, 'mapping-kind')!;
+    kind.value = 'Invoices';
+    kind.dispatchEvent(new Event('change'));
+    const save = $<HTMLButtonElement>(el, 'save-mapping')!;
+    expect(save.disabled).toBe(true); // required fields not mapped yet
+    const pick = (i: number, v: string) => {
+      const s = $<HTMLSelectElement>(el, `mapping-${i}`)!;
+      s.value = v;
+      s.dispatchEvent(new Event('change'));
+    };
+    expect([...$<HTMLSelectElement>(el, 'mapping-0')!.options].map((o) => o.textContent)).toContain('invoice_id *');
+    pick(0, 'invoice_id');
+    pick(1, 'timestamp');
+    expect(save.disabled).toBe(false);
+    save.click();
+    await flush();
+    expect(calls('save_mapping')).toEqual([
+      {
+        token: 8,
+        kind: 'Invoices',
+        columns: [
+          ['Pièce', 'invoice_id'],
+          ['Date', 'timestamp'],
+          ['Remarque', null],
+        ],
+      },
+    ]);
+    expect($(el, 'preview-counts')).not.toBeNull();
+  });
+});
+
+describe('history', () => {
+  const record = (id: number, undone: boolean): ImportRecord => ({
+    import_id: id,
+    imported_at: `2026-05-0${id} 10:00:00`,
+    files: [{ name: `day${id}.xlsx`, sha256: 'ab', bytes: 10 }],
+    counts: { products: zero, stock: zero, clients: zero, invoices: zero, lines: { ...zero, new: id * 100 } },
+    errors: 0,
+    warnings: 0,
+    rejected: 0,
+    undone,
+  });
+
+  it('offers undo on the newest import only, asks inline, then refreshes', async () => {
+    let records = [record(1, false), record(2, false), record(3, true)];
+    handlers.history = () => records;
+    handlers.undo_import = ({ importId }) => {
+      records = records.map((r) => (r.import_id === importId ? { ...r, undone: true } : r));
+      return null;
+    };
+    const view = createHistory();
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    const rows = el.querySelectorAll('[data-testid="history-table"] tbody tr');
+    expect(rows).toHaveLength(3);
+    expect(rows[0].querySelector('td')!.textContent).toBe('3');
+    expect($(el, 'undo-3')).toBeNull();
+    expect($(el, 'undo-1')).toBeNull();
+    $<HTMLButtonElement>(el, 'undo-2')!.click();
+    expect($(el, 'undo-confirm')).not.toBeNull();
+    expect(calls('undo_import')).toHaveLength(0);
+    $<HTMLButtonElement>(el, 'undo-confirm')!.click();
+    await flush();
+    expect(calls('undo_import')).toEqual([{ importId: 2 }]);
+    expect($(el, 'undo-1')).not.toBeNull();
+    expect($(el, 'undo-2')).toBeNull();
+  });
+});
+
+describe('dashboard', () => {
+  const kpis = { revenue: '1100.00', profit: '300.00', margin_rate: '0.2727', invoices: 12, average_basket: '91.67', units_sold: '150', stock_value: '5000.00', value_at_risk: '120.00' };
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="10" height="10"/></svg>';
+  const dashboard = (over: Partial<Dashboard> = {}): Dashboard => ({
+    generation: 3,
+    refreshed_at: '2026-05-31 14:05:09',
+    currency: '€',
+    charts: { winners: svg, revenue_profit: svg, loss_risk: '', tiers: svg, categories: svg },
+    report: {
+      as_of: '2026-05-31',
+      window: { from: '2026-05-02', to: '2026-05-31' },
+      kpis: { current: kpis, previous: { ...kpis, revenue: '1000.00' } },
+      winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: '40.00' }],
+      losers: [],
+      loss_risk: [],
+      clients: [
+        { client_id: 'C1', name: 'Dupont', lifetime_revenue: '25000.00', tier: 'Gold', eligible_promo: true, to_next_tier: null },
+        { client_id: 'C2', name: 'Martin', lifetime_revenue: '6000.00', tier: 'Silver', eligible_promo: false, to_next_tier: '14000.00' },
+      ],
+      stock_ageing: [{ bucket: '0-30', units: '10', value: '50.00', batches: 2 }],
+      data_quality: { lines_without_cost: 0, revenue_without_cost: '0', rejected_rows_last_import: 0, products_unknown_to_products_sheet: 0, products_without_cost: 0 },
+    },
+    ...over,
+  });
+
+  it('shows KPIs, charts and tables, and reloads for a new period', async () => {
+    handlers.dashboard = () => dashboard();
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    expect(calls('dashboard')).toEqual([{ window: 'month', asOf: null }]);
+    expect($(el, 'kpi-revenue')!.textContent).toContain('€1,100.00');
+    expect($(el, 'kpi-revenue')!.textContent).toContain('▲ 10.0%');
+    expect($(el, 'kpi-margin_rate')!.textContent).toContain('27.3%');
+    expect($(el, 'refreshed-at')!.textContent).toBe('31 May 2026, 14:05');
+    expect($(el, 'data-quality')!.textContent).toMatch(/^Data quality/);
+    const winner = el.querySelector('[data-testid="winners-table"] tbody tr')!;
+    expect(winner.querySelectorAll('td')[2].textContent).toBe('Olive oil');
+    expect($(el, 'chart-winners')!.querySelector('svg rect')).not.toBeNull();
+    expect($(el, 'chart-loss_risk')!.querySelector('svg')).toBeNull();
+    expect($<HTMLButtonElement>(el, 'chart-loss_risk-png')!.disabled).toBe(true);
+
+    const tier = $<HTMLSelectElement>(el, 'client-tier')!;
+    tier.value = 'Silver';
+    tier.dispatchEvent(new Event('change'));
+    expect([...el.querySelectorAll('[data-testid="clients-table"] tbody tr')].map((r) => r.querySelector('td')!.textContent)).toEqual(['C2']);
+
+    const period = $<HTMLSelectElement>(el, 'period')!;
+    period.value = 'custom';
+    period.dispatchEvent(new Event('change'));
+    await flush();
+    // "Custom…" starts from the period on screen.
+    expect(calls('dashboard').at(-1)).toEqual({ window: '2026-05-02..2026-05-31', asOf: null });
+    const from = $<HTMLInputElement>(el, 'period-from')!;
+    const to = $<HTMLInputElement>(el, 'period-to')!;
+    from.value = '2026-05-01';
+    to.value = '2026-05-15';
+    to.dispatchEvent(new Event('change'));
+    await flush();
+    expect(calls('dashboard').at(-1)).toEqual({ window: '2026-05-01..2026-05-15', asOf: null });
+
+    // A pushed generation already shown changes nothing; a newer one reloads.
+    view.refresh(3);
+    view.refresh(4);
+    await flush();
+    expect(calls('dashboard')).toHaveLength(4);
+
+    // The as-of input shows the date in use; a date picked here is sent until "Latest".
+    const asOf = $<HTMLInputElement>(el, 'as-of-input')!;
+    expect(asOf.value).toBe('2026-05-31');
+    asOf.value = '2026-05-20';
+    asOf.dispatchEvent(new Event('change'));
+    await flush();
+    expect(calls('dashboard').at(-1)).toEqual({ window: '2026-05-01..2026-05-15', asOf: '2026-05-20' });
+    $<HTMLButtonElement>(el, 'as-of-reset')!.click();
+    await flush();
+    expect(calls('dashboard').at(-1)).toEqual({ window: '2026-05-01..2026-05-15', asOf: null });
+  });
+
+  it('says what to do when the store has no sales', async () => {
+    handlers.dashboard = () => dashboard({ report: null });
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    expect($(el, 'dashboard-empty')!.hidden).toBe(false);
+    expect($(el, 'dashboard-empty')!.textContent).toContain('Import tab');
+  });
+});
+
+describe('settings', () => {
+  it('shows the admin settings and the refusal sentence inline', async () => {
+    const settings: Setting[] = [
+      { key: 'language', value: 'en' },
+      { key: 'gold_min', value: '20000' },
+      { key: 'expiring_days', value: '7' },
+      { key: 'theme', value: 'system' },
+    ];
+    handlers.get_settings = () => settings;
+    handlers.set_setting = ({ key, value }) => {
+      throw { code: 'usage', message: `${key} must be an amount of at least 0, such as 5000, not “${value}”.` };
+    };
+    const onPrefs = vi.fn();
+    const view = createSettings({ role: 'admin', prefs: { language: 'en', theme: 'system' }, hasPassphrase: false, onPrefs, onPassphrase: () => {} });
+    const el = mount(view.el);
+    await flush();
+    const inputs = [...el.querySelectorAll<HTMLInputElement>('input[data-testid^="setting-"]')].map((i) => i.dataset.testid);
+    expect(inputs).toEqual(['setting-expiring_days', 'setting-gold_min']);
+    $<HTMLInputElement>(el, 'setting-gold_min')!.value = '-5';
+    $<HTMLButtonElement>(el, 'save-gold_min')!.click();
+    await flush();
+    expect($(el, 'setting-gold_min-status')!.textContent).toBe('gold_min must be an amount of at least 0, such as 5000, not “-5”.');
+
+    const theme = $<HTMLSelectElement>(el, 'theme')!;
+    theme.value = 'dark';
+    theme.dispatchEvent(new Event('change'));
+    expect(onPrefs).toHaveBeenCalledWith({ language: 'en', theme: 'dark' });
+  });
+
+  it('shows only language and theme to the accountant', () => {
+    const view = createSettings({ role: 'accountant', prefs: { language: 'fr', theme: 'light' }, hasPassphrase: false, onPrefs: () => {}, onPassphrase: () => {} });
+    expect(view.el.querySelector('[data-testid^="setting-"]')).toBeNull();
+    expect(view.el.querySelector('[data-testid="passphrase-new"]')).toBeNull();
+    expect($<HTMLSelectElement>(view.el, 'language')!.value).toBe('fr');
+    expect(calls('get_settings')).toHaveLength(0);
+  });
+});
