@@ -61,7 +61,7 @@ mockIPC(
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (cmd) {
       case 'app_info':
-        return { version: '0.2.0', db_path: '/home/ana/.local/share/comptoir/comptoir.duckdb', has_data: true, role: q.get('role'), has_passphrase: q.has('pass'), started_ms: 40 };
+        return { version: '0.2.0', db_path: '/home/ana/.local/share/comptoir/comptoir.duckdb', has_data: !q.has('nodata'), role: q.get('role'), has_passphrase: q.has('pass'), started_ms: 40 };
       case 'choose_role':
         if (args.role === 'admin' && q.has('pass') && args.passphrase !== q.get('pass')) throw { code: 'forbidden', message: 'The passphrase is not right.' };
         return args.role;
@@ -91,10 +91,12 @@ mockIPC(
       }
       case 'history':
         return history;
+      case 'save_chart':
+        (window as { lastSaveChart?: unknown }).lastSaveChart = { name: args.name, format: args.format, pngBytes: Array.isArray(args.png) ? args.png.length : null, head: Array.isArray(args.png) ? args.png.slice(0, 4) : null };
+        return `/home/ana/Documents/${String(args.name)}.${String(args.format)}`;
       case 'save_problems':
       case 'export_dashboard':
       case 'export_promo_clients':
-      case 'save_chart':
         return '/home/ana/Documents/export.xlsx';
       default:
         return null;

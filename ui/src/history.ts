@@ -94,6 +94,7 @@ export function createHistory(): HistoryView {
     empty.hidden = records.length > 0;
     tbody.replaceChildren(
       ...newestFirst(records).map((r) => {
+        const files = Array.isArray(r.files) ? r.files : [];
         const undo =
           r.import_id === undoable
             ? button(t('history.undo'), (e) => askUndo(r, e.currentTarget as HTMLButtonElement), { 'data-testid': `undo-${r.import_id}` })
@@ -103,7 +104,7 @@ export function createHistory(): HistoryView {
           { class: r.undone ? 'undone' : undefined, 'data-testid': `history-row-${r.import_id}` },
           h('td', { class: 'num' }, String(r.import_id)),
           h('td', { class: 'nowrap' }, formatDateTime(r.imported_at)),
-          h('td', { class: 'files-cell', title: r.files.map((f) => `${f.name} — SHA-256 ${f.sha256}`).join('\n') }, r.files.map((f) => f.name).join(', ')),
+          h('td', { class: 'files-cell', title: files.map((f) => `${f.name} — SHA-256 ${f.sha256}`).join('\n') }, files.map((f) => f.name).join(', ')),
           h('td', { class: 'num' }, formatInt(r.counts?.lines?.new ?? 0)),
           h('td', { class: `num${r.rejected > 0 ? ' bad' : ''}` }, formatInt(r.rejected)),
           h('td', {}, h('span', { class: `badge ${r.undone ? 'muted-badge' : 'ok'}` }, r.undone ? t('history.statusUndone') : t('history.statusDone'))),

@@ -47,6 +47,9 @@ const en = {
 
   'import.title': 'Import workbooks',
   'import.dropTitle': 'Drop workbooks anywhere on this window',
+  'import.dropOverlay': 'Drop the workbooks to preview them',
+  'import.dropChooseRole': 'Choose a role first, then drop the workbooks',
+  'import.emptyStore': 'The store is empty. Load the sample workbook to try Comptoir with example products, stock, clients and sales.',
   'import.formats': 'Excel (.xlsx, .xlsm, .xls, .xlsb), OpenDocument (.ods) or text (.csv, .tsv, .txt). Nothing is written before you confirm.',
   'import.choose': 'Choose files…',
   'import.sample': 'Load the sample workbook',
@@ -335,6 +338,9 @@ const fr: Record<MessageKey, string> = {
 
   'import.title': 'Importer des classeurs',
   'import.dropTitle': 'Déposez des classeurs n’importe où sur cette fenêtre',
+  'import.dropOverlay': 'Déposez les classeurs pour les prévisualiser',
+  'import.dropChooseRole': 'Choisissez d’abord un rôle, puis déposez les classeurs',
+  'import.emptyStore': 'La base est vide. Chargez le classeur d’exemple pour essayer Comptoir avec des produits, stocks, clients et ventes d’exemple.',
   'import.formats': 'Excel (.xlsx, .xlsm, .xls, .xlsb), OpenDocument (.ods) ou texte (.csv, .tsv, .txt). Rien n’est écrit avant votre confirmation.',
   'import.choose': 'Choisir des fichiers…',
   'import.sample': 'Charger le classeur d’exemple',

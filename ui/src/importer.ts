@@ -48,9 +48,12 @@ export interface ImporterView {
   dispose(): void;
 }
 
-export function createImporter(goToHistory: () => void): ImporterView {
+export function createImporter(goToHistory: () => void, storeIsEmpty = false): ImporterView {
   const chooseBtn = button(t('import.choose'), () => void startPreview(chooseFiles), { 'data-testid': 'choose-files', class: 'btn primary' });
-  const sampleBtn = button(t('import.sample'), () => void startPreview(previewSample), { 'data-testid': 'load-sample' });
+  const sampleBtn = button(t('import.sample'), () => void startPreview(previewSample), {
+    'data-testid': 'load-sample',
+    class: storeIsEmpty ? 'btn primary' : 'btn',
+  });
   const dropzone = h(
     'div',
     { class: 'dropzone', 'data-testid': 'dropzone' },
@@ -58,6 +61,7 @@ export function createImporter(goToHistory: () => void): ImporterView {
     h('p', { class: 'dropzone-title' }, t('import.dropTitle')),
     h('p', { class: 'muted dropzone-formats' }, t('import.formats')),
     h('div', { class: 'actions' }, chooseBtn, sampleBtn),
+    storeIsEmpty ? h('p', { class: 'empty-hint', 'data-testid': 'empty-store' }, t('import.emptyStore')) : null,
   );
   const status = h('p', { class: 'muted status', 'aria-live': 'polite', hidden: true });
   const stage = h('div', { class: 'stage' });

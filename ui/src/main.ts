@@ -36,6 +36,11 @@ let settingsView: SettingsView | null = null;
 let tabButtons: HTMLButtonElement[] = [];
 let panels = new Map<TabId, HTMLElement>();
 
+/** The administrator opens on the dashboard once the store holds sales; otherwise on Import. */
+function firstTab(r: Role): TabId {
+  return r === 'admin' && info?.has_data !== false ? 'dashboard' : 'import';
+}
+
 function resetViews(): void {
   importer?.dispose();
   importer = dashboard = historyView = settingsView = null;
@@ -48,7 +53,7 @@ function viewFor(id: TabId): HTMLElement {
       dashboard ??= createDashboard(() => select('import', true));
       return dashboard.el;
     case 'import':
-      importer ??= createImporter(() => select('history', true));
+      importer ??= createImporter(() => select('history', true), info?.has_data === false);
       return importer.el;
     case 'history':
       historyView ??= createHistory();
@@ -62,6 +67,7 @@ function viewFor(id: TabId): HTMLElement {
         onPassphrase: (has) => {
           if (info) info.has_passphrase = has;
         },
+        onSettingSaved: () => dashboard?.refresh(),
       });
       return settingsView.el;
   }
@@ -137,7 +143,7 @@ function render(): void {
       createRoleScreen(info, (chosen) => {
         role = chosen;
         if (info) info.role = chosen;
-        current = chosen === 'admin' ? 'dashboard' : 'import';
+        current = firstTab(chosen);
         render();
         tabButtons.find((b) => b.dataset.tab === current)?.focus();
       }),
@@ -170,7 +176,7 @@ function start(): void {
     (i) => {
       info = i;
       role = i.role;
-      if (role) current = role === 'admin' ? 'dashboard' : 'import';
+      if (role) current = firstTab(role);
       render();
     },
     (e: unknown) => {
@@ -199,7 +205,10 @@ function start(): void {
     dashboard?.refresh(generation);
     if (current === 'history') historyView?.refresh();
   }).catch(() => {});
-  void onDragHover((hovering) => document.body.classList.toggle('drag-hover', hovering)).catch(() => {});
+  void onDragHover((hovering) => {
+    document.body.dataset.dropLabel = role ? t('import.dropOverlay') : t('import.dropChooseRole');
+    document.body.classList.toggle('drag-hover', hovering);
+  }).catch(() => {});
 }
 
 start();

@@ -34,6 +34,8 @@ export interface SettingsContext {
   /** Language or theme changed: apply it (the app re-renders for a language change). */
   onPrefs(prefs: Prefs): void;
   onPassphrase(has: boolean): void;
+  /** A store setting changed (thresholds, as_of, currency): the figures need recomputing. */
+  onSettingSaved?(key: string): void;
 }
 
 export interface SettingsView {
@@ -125,6 +127,7 @@ export function createSettings(ctx: SettingsContext): SettingsView {
             const stored = all.find((x) => x.key === s.key);
             if (stored) input.value = stored.value;
             show(note, t('common.saved'), 'ok');
+            ctx.onSettingSaved?.(s.key);
           },
           (e: unknown) => {
             save.disabled = false;
