@@ -112,6 +112,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   // ── KPIs ─────────────────────────────────────────────────────────────────
   const kpiGrid = h('div', { class: 'kpi-grid' });
+  const loading = h('p', { class: 'muted loading', 'data-testid': 'dashboard-loading' }, t('common.loading'));
 
   // ── Charts ───────────────────────────────────────────────────────────────
   const chartBodies = new Map<ChartName, HTMLElement>();
@@ -273,6 +274,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
     dataQuality,
     message,
     error,
+    loading,
     empty,
     content,
   );
@@ -308,6 +310,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
       (e: unknown) => {
         if (seq !== requestSeq) return;
         el.removeAttribute('aria-busy');
+        loading.hidden = true;
         error.textContent = toBackendError(e).message;
         error.hidden = false;
       },
@@ -315,6 +318,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
   }
 
   function render(d: Dashboard): void {
+    loading.hidden = true;
     shownGeneration = d.generation;
     currency = d.currency || currency;
     refreshedAt.textContent = formatDateTime(d.refreshed_at);

@@ -28,7 +28,7 @@ function align(a: Dec, b: Dec): [bigint, bigint, number] {
   return [rescale(a, scale), rescale(b, scale), scale];
 }
 
-export function decToString(d: Dec): string {
+function decToString(d: Dec): string {
   const negative = d.units < 0n;
   let digits = (negative ? -d.units : d.units).toString();
   if (d.scale > 0) {
@@ -36,15 +36,6 @@ export function decToString(d: Dec): string {
     digits = `${digits.slice(0, -d.scale)}.${digits.slice(-d.scale)}`;
   }
   return (negative ? '-' : '') + digits;
-}
-
-/** Exact a − b; null when either is not a decimal. */
-export function subDec(a: string, b: string): string | null {
-  const x = parseDec(a);
-  const y = parseDec(b);
-  if (!x || !y) return null;
-  const [p, q, scale] = align(x, y);
-  return decToString({ units: p - q, scale });
 }
 
 /** Orders decimal strings exactly; values that are not decimals sort after all numbers. */

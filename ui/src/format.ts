@@ -1,7 +1,7 @@
 // Locale-aware formatting. Money arrives as decimal strings and is never turned into a float.
 // fr: "1 234,50 €", "25,3 %", "31 mai 2026"; en: "€1,234.50", "25.3%", "31 May 2026".
 import type { ImportPhase, ImportProgress } from './backend';
-import { parseDec, roundDec, times100 } from './decimal';
+import { roundDec, times100 } from './decimal';
 import { getLanguage, t, type Lang } from './i18n';
 
 const NBSP = '\u00a0';
@@ -102,11 +102,6 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
-/** True when the decimal string is a valid number (used by settings inputs). */
-export function isDecimal(value: string): boolean {
-  return parseDec(value) !== null;
-}
-
 // ── Import progress ────────────────────────────────────────────────────────
 
 /** Rows per second, or null while too little time has passed to say anything honest. */
@@ -177,13 +172,5 @@ export function progressCounts(p: ImportProgress, rate: number | null, lang: Lan
       ? t('progress.rowsOfTotal', { rows, total: formatInt(Math.max(p.total_estimate, p.rows), lang) }, lang)
       : t(p.rows === 1 ? 'progress.row' : 'progress.rows', { rows }, lang);
   if (rate !== null) text += t('progress.rate', { rate: formatInt(rate, lang) }, lang);
-  return text;
-}
-
-/** "Reading stock_data.xlsx — 12,000 of ~48,000 rows, 24,000 rows/s" */
-export function progressText(p: ImportProgress, rate: number | null, lang: Lang = getLanguage()): string {
-  let text = phaseLabel(p.phase);
-  if (p.file) text += ` ${baseName(p.file)}`;
-  if (p.phase !== 'done' && (p.phase !== 'refreshing' || p.rows > 0)) text += ` — ${progressCounts(p, rate, lang)}`;
   return text;
 }

@@ -1,6 +1,5 @@
 // Every user-visible sentence, in English and French. `t(key, params)` fills `{name}` slots.
 export type Lang = 'fr' | 'en';
-export const LANGS: readonly Lang[] = ['fr', 'en'];
 
 const en = {
   'app.noCore': 'The Comptoir core is not available: open this page from the Comptoir app.',

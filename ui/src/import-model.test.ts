@@ -139,3 +139,21 @@ describe('outcome and history', () => {
     expect(newestFirst([rec(1, false), rec(3, true), rec(2, false)]).map((r) => r.import_id)).toEqual([3, 2, 1]);
   });
 });
+
+describe('mapping guesses', () => {
+  const fields = {
+    Products: [{ name: 'product_id', required: true }, { name: 'name', required: true }],
+    Stock: [{ name: 'product_id', required: true }, { name: 'quantity', required: true }, { name: 'expiry_date', required: false }],
+    Clients: [],
+    Invoices: [],
+    InvoiceLines: [],
+  };
+
+  it('maps headers that name a field, whatever their case and accents', async () => {
+    const { guessField, guessKind } = await import('./import-model');
+    expect(guessField(' Product ID ', fields.Products)).toBe('product_id');
+    expect(guessField('Désignation', fields.Products)).toBe('');
+    expect(guessKind({ headers: ['Product_ID', 'Quantity', 'Expiry date'], fields })).toBe('Stock');
+    expect(guessKind({ headers: ['Pièce', 'Nb'], fields })).toBe('Products');
+  });
+});

@@ -1,5 +1,16 @@
 // Pure view models for an import preview and its summary.
-import { COUNT_KINDS, TABLES, type CountKind, type ImportRecord, type ImportSummary, type Problem, type TableName } from './backend';
+import {
+  COUNT_KINDS,
+  SHEET_KINDS,
+  TABLES,
+  type CountKind,
+  type ImportRecord,
+  type ImportSummary,
+  type Problem,
+  type SheetKind,
+  type TableName,
+  type UnrecognisedSheet,
+} from './backend';
 import { formatInt } from './format';
 import { t, tn } from './i18n';
 import { sortRows, type SortDir, type SortKind } from './sorting';
@@ -48,7 +59,6 @@ export function problemRows(summary: Pick<ImportSummary, 'errors' | 'warnings'>)
 }
 
 export type ProblemKey = 'severity' | 'file' | 'sheet' | 'cell' | 'column' | 'value' | 'message';
-export const PROBLEM_KEYS: readonly ProblemKey[] = ['severity', 'file', 'sheet', 'cell', 'column', 'value', 'message'];
 
 export type SeverityFilter = 'all' | 'errors' | 'warnings';
 export interface ProblemFilter {
@@ -70,7 +80,7 @@ export function problemSheets(rows: readonly ProblemRow[]): string[] {
   return [...new Set(rows.map((r) => r.sheet))];
 }
 
-export function problemSortKind(key: ProblemKey): SortKind {
+function problemSortKind(key: ProblemKey): SortKind {
   return key === 'cell' ? 'cell' : 'text';
 }
 
@@ -136,4 +146,35 @@ export function undoableId(records: readonly ImportRecord[]): number | null {
 
 export function newestFirst(records: readonly ImportRecord[]): ImportRecord[] {
   return [...records].sort((a, b) => b.import_id - a.import_id);
+}
+
+/** "Prix d'achat " → "prix_d_achat": accents, case and punctuation ignored. */
+export function normaliseHeader(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+/** The field a header names exactly (after normalising), or '' to ignore the column. */
+export function guessField(header: string, fields: readonly { name: string }[]): string {
+  const h = normaliseHeader(header);
+  return fields.find((f) => normaliseHeader(f.name) === h)?.name ?? '';
+}
+
+/** The kind of sheet whose field names match the most headers; the first kind when none does. */
+export function guessKind(u: Pick<UnrecognisedSheet, 'headers' | 'fields'>): SheetKind {
+  let best: SheetKind = SHEET_KINDS[0];
+  let bestScore = 0;
+  for (const kind of SHEET_KINDS) {
+    const fields = u.fields[kind] ?? [];
+    const score = u.headers.filter((h) => guessField(h, fields) !== '').length;
+    if (score > bestScore) {
+      best = kind;
+      bestScore = score;
+    }
+  }
+  return best;
 }

@@ -22,6 +22,8 @@ import { t, tn } from './i18n';
 import {
   countRows,
   filterProblems,
+  guessField,
+  guessKind,
   kindLabel,
   outcomeSentence,
   problemCountText,
@@ -133,7 +135,7 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
 
   // ── Mapping step ─────────────────────────────────────────────────────────
   function renderMapping(preview: Preview, u: UnrecognisedSheet): HTMLElement {
-    let kind: SheetKind = SHEET_KINDS[0];
+    let kind: SheetKind = guessKind(u);
     const kindSelect = select(
       SHEET_KINDS.map((k) => [k, t(`sheetKind.${k}`)] as const),
       kind,
@@ -144,9 +146,6 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
     const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
     let selects: HTMLSelectElement[] = [];
     const saveBtn = button(t('mapping.save'), () => void save(), { class: 'btn primary', 'data-testid': 'save-mapping' });
-
-    const normalise = (s: string) =>
-      s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
     function fields() {
       return u.fields[kind] ?? [];
@@ -165,9 +164,8 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
     }
 
     function drawRows(): void {
-      const names = fields().map((f) => f.name);
       selects = u.headers.map((header, i) => {
-        const guess = names.find((n) => normalise(n) === normalise(header)) ?? '';
+        const guess = guessField(header, fields());
         const s = select(
           [['', t('mapping.ignore')], ...fields().map((f) => [f.name, f.required ? `${f.name} *` : f.name] as const)],
           guess,
