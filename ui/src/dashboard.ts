@@ -30,7 +30,7 @@ import {
   type PeriodChoice,
   type TierFilter,
 } from './dashboard-model';
-import { button, h, select } from './dom';
+import { button, h, select, toast } from './dom';
 import { formatDate, formatDateTime, formatInt, formatMoney, formatQuantity, formatRate } from './format';
 import { t } from './i18n';
 import { svgFromString } from './svg';
@@ -101,7 +101,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
   const refreshedAt = h('span', { 'data-testid': 'refreshed-at' });
   const meta = h('p', { class: 'muted meta' }, asOfText, ' · ', t('dash.refreshed'), ' ', refreshedAt);
   const dataQuality = h('p', { class: 'data-quality', 'data-testid': 'data-quality' });
-  const message = h('p', { class: 'notice', role: 'status', 'data-testid': 'dashboard-message', hidden: true });
+  const message = h('p', { class: 'notice', 'data-testid': 'dashboard-message', hidden: true });
   const error = h('p', { class: 'notice error', role: 'alert', 'data-testid': 'dashboard-error', hidden: true });
   const importLink = h('a', { href: '#import', class: 'link' }, t('dash.goImport'));
   importLink.addEventListener('click', (e) => {
@@ -288,10 +288,12 @@ export function createDashboard(goToImport: () => void): DashboardView {
     return asOfChosen;
   }
 
+  /** Export results: above the figures, and as a toast wherever the page is scrolled. */
   function say(textValue: string, tone: 'ok' | 'error'): void {
     message.hidden = false;
     message.className = `notice ${tone}`;
     message.textContent = textValue;
+    toast(textValue, tone);
   }
 
   function load(): void {

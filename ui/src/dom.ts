@@ -39,3 +39,19 @@ export function select(
   el.value = value;
   return el;
 }
+
+/**
+ * A short message at the bottom of the window, seen wherever the page is scrolled (exports
+ * started from far down a dashboard). Screen readers hear it through role=status.
+ */
+export function toast(text: string, tone: 'ok' | 'error', ms = 6000): HTMLElement {
+  let host = document.getElementById('toasts');
+  if (!host) {
+    host = h('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.append(host);
+  }
+  const el = h('div', { class: `toast notice ${tone}`, 'data-testid': 'toast' }, text);
+  host.append(el);
+  setTimeout(() => el.remove(), ms);
+  return el;
+}

@@ -56,6 +56,7 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
     'data-testid': 'load-sample',
     class: storeIsEmpty ? 'btn primary' : 'btn',
   });
+  const emptyHint = h('p', { class: 'empty-hint', 'data-testid': 'empty-store', hidden: !storeIsEmpty }, t('import.emptyStore'));
   const dropzone = h(
     'div',
     { class: 'dropzone', 'data-testid': 'dropzone' },
@@ -63,7 +64,7 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
     h('p', { class: 'dropzone-title' }, t('import.dropTitle')),
     h('p', { class: 'muted dropzone-formats' }, t('import.formats')),
     h('div', { class: 'actions' }, chooseBtn, sampleBtn),
-    storeIsEmpty ? h('p', { class: 'empty-hint', 'data-testid': 'empty-store' }, t('import.emptyStore')) : null,
+    emptyHint,
   );
   const status = h('p', { class: 'muted status', 'aria-live': 'polite', hidden: true });
   const stage = h('div', { class: 'stage' });
@@ -332,6 +333,10 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
       token = null;
       pending = null;
       setBusy(false);
+      if (summary.outcome === 'imported') {
+        emptyHint.hidden = true;
+        sampleBtn.classList.remove('primary');
+      }
       stageShow(renderSummary(summary));
     } catch (e) {
       token = null;
