@@ -5,6 +5,8 @@
 //!   bench import FILE DB     Comptoir's import of FILE into a fresh store DB
 //!   bench synth DB LINES     fill DB with LINES generated invoice lines (SQL, fast)
 //!   bench refresh DB [N]     all analytics views, N times; median and max
+//!   bench watch DIR [N]      N files of 10,000 lines landing in a watched folder:
+//!                            from the rename into the folder to the refreshed dashboards
 //!
 //! Each prints one line: `mode=… seconds=… rows=… rows_per_s=… peak_rss_mb=…`.
 
@@ -89,6 +91,70 @@ fn synth(db: &Path, lines: u64) {
     store.rebuild_sales_aggregates().expect("aggregates build");
 }
 
+/// A flat sales export of `lines` lines (Online Retail's columns), invoices `tag`-N.
+fn sales_csv(path: &Path, tag: usize, lines: usize) {
+    let mut text = String::from("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+    for i in 0..lines {
+        let invoice = i / 3;
+        text += &format!(
+            "W{tag}-{invoice},SKU{},Item {},{},2026-05-{:02} {:02}:{:02}:00,{}.{:02},{},France\n",
+            i % 400,
+            i % 400,
+            1 + i % 5,
+            1 + (invoice % 28),
+            8 + invoice % 10,
+            invoice % 60,
+            1 + i % 9,
+            (i * 7) % 100,
+            10_000 + invoice % 700
+        );
+    }
+    std::fs::write(path, text).expect("csv written");
+}
+
+fn watch_bench(dir: &Path, runs: usize) {
+    use comptoir_core::service::{Role, Service};
+    let _ = std::fs::remove_dir_all(dir);
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(&inbox).expect("inbox");
+    let service = Service::open(&dir.join("watch.duckdb")).expect("service");
+    service.choose_role(Role::Admin, None).expect("role");
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let landed: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+    let (tx, rx) = std::sync::mpsc::channel::<f64>();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            comptoir_core::watch::run(&inbox, &stop, &mut |path| {
+                let outcome = service.import_watched(&path);
+                assert!(outcome.imported, "{}", outcome.message);
+                // The dashboards are refreshed inside import_watched: the report reflects the file.
+                let d = service.dashboard(Period::Month, None).expect("dashboard"); // the screen the app opens on
+                let since = landed.lock().unwrap().expect("landing time").elapsed().as_secs_f64() * 1000.0;
+                assert!(d.report.is_some());
+                tx.send(since).unwrap();
+            })
+            .expect("watch runs");
+        });
+        let mut times = Vec::new();
+        for run in 0..runs {
+            let aside = dir.join(format!("day-{run}.csv"));
+            sales_csv(&aside, run, 10_000);
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            *landed.lock().unwrap() = Some(Instant::now());
+            std::fs::rename(&aside, inbox.join(format!("day-{run}.csv"))).expect("landed");
+            times.push(rx.recv_timeout(std::time::Duration::from_secs(30)).expect("imported"));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        times.sort_by(f64::total_cmp);
+        println!(
+            "mode=watch runs={runs} lines_per_file=10000 median_ms={:.0} max_ms={:.0} (settle wait {} ms included)",
+            times[runs / 2],
+            times[runs - 1],
+            250
+        );
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(PathBuf::from).unwrap_or_else(|| panic!("missing argument {i}; see the header of examples/bench.rs"));
@@ -151,6 +217,10 @@ fn main() {
             let lines: u64 = args.get(2).and_then(|s| s.parse().ok()).expect("LINES");
             synth(&arg(1), lines);
             ("synth", lines)
+        }
+        Some("watch") => {
+            watch_bench(&arg(1), args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5));
+            return;
         }
         Some("refresh") => {
             let store = Store::open(&arg(1)).expect("store opens");

@@ -17,6 +17,40 @@ pub struct ImportRecord {
     pub undone: bool,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportFailure {
+    pub failed_at: String,
+    pub file_name: String,
+    pub message: String,
+    pub problems: serde_json::Value,
+}
+
+/// Remembers an import that failed (nothing was written), with its problems.
+pub fn record_failure(store: &Store, file_name: &str, sha256: &str, message: &str, problems: &[crate::import::Problem]) -> Result<()> {
+    let problems = serde_json::to_string(&problems.iter().take(100).collect::<Vec<_>>()).expect("problems serialise");
+    store.conn().execute(
+        "INSERT INTO import_failures VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
+        params![file_name, sha256, message, problems],
+    )?;
+    Ok(())
+}
+
+/// Failed imports, newest first.
+pub fn failures(store: &Store) -> Result<Vec<ImportFailure>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT strftime(failed_at, '%Y-%m-%d %H:%M:%S'), file_name, message, problems FROM import_failures ORDER BY failed_at DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ImportFailure {
+            failed_at: r.get(0)?,
+            file_name: r.get(1)?,
+            message: r.get(2)?,
+            problems: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
 pub fn history(store: &Store) -> Result<Vec<ImportRecord>> {
     let mut stmt = store.conn().prepare(
         "SELECT import_id, strftime(imported_at, '%Y-%m-%d %H:%M:%S'), files, counts, errors, warnings, rejected,

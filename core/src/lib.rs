@@ -15,6 +15,7 @@ pub mod import;
 pub mod lake;
 pub mod layout;
 pub mod mappings;
+pub mod watch;
 pub mod preflight;
 pub mod sandbox;
 pub mod service;

@@ -56,6 +56,8 @@ enum Command {
     },
     /// Undo an import: its invoices go, the master data it replaced comes back.
     Undo { import_id: i64 },
+    /// Import every workbook or CSV saved into DIR, once fully written and never twice.
+    Watch { dir: PathBuf },
     /// Write the lake (raw batches, curated tables, sales by year/month) to DIR.
     ExportLake { dir: PathBuf },
     /// Build a new store (--db) from a lake alone.
@@ -186,7 +188,9 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             let records = comptoir_core::history::history(&store)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&records).expect("history serialises"));
-            } else if records.is_empty() {
+                return Ok(0);
+            }
+            if records.is_empty() {
                 println!("No import yet.");
             } else {
                 for r in records {
@@ -198,6 +202,9 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                         if r.undone { "  (undone)" } else { "" }
                     );
                 }
+            }
+            for f in comptoir_core::history::failures(&store)? {
+                println!("failed {}  {}  {}", f.failed_at, f.file_name, f.message);
             }
             Ok(0)
         }
@@ -225,6 +232,19 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             Ok(0)
         }
         Command::Mapping { action } => run_mapping(cli.db, action),
+        Command::Watch { dir } => {
+            let db = cli.db.unwrap_or_else(default_db_path);
+            drop(open_store(Some(db.clone()))?); // migrations, pending lake batches
+            let service = comptoir_core::service::Service::open(&db)?;
+            service.choose_role(comptoir_core::service::Role::Accountant, None)?;
+            println!("Watching {} (Ctrl-C stops).", dir.display());
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            comptoir_core::watch::run(&dir, &stop, &mut |path| {
+                let outcome = service.import_watched(&path);
+                println!("{} {}", chrono::Local::now().format("%H:%M:%S"), outcome.message);
+            })?;
+            Ok(0)
+        }
         Command::ExportLake { dir } => {
             let store = open_store(cli.db)?;
             comptoir_core::lake::export(&store, &dir)?;

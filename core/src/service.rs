@@ -44,8 +44,9 @@ pub struct Service {
     next_token: AtomicU64,
 }
 
-/// The periods kept ready after each import.
-const READY_PERIODS: [Period; 3] = [Period::Week, Period::Month, Period::All];
+/// The period kept ready after each import: the one the dashboard opens on
+/// (the others are computed when asked, ~150 ms each).
+const READY_PERIODS: [Period; 1] = [Period::Month];
 /// The settings key of the administrator's passphrase hash (never listed).
 const PASSPHRASE_KEY: &str = "admin_passphrase";
 /// Settings any role may change; the others are the administrator's.
@@ -104,6 +105,14 @@ pub struct Preview {
     pub files: Vec<String>,
     pub report: Option<ImportReport>,
     pub unrecognised: Option<UnrecognisedSheet>,
+}
+
+/// What the watch folder did with one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchOutcome {
+    pub file: String,
+    pub imported: bool,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -315,6 +324,41 @@ impl Service {
         Ok(())
     }
 
+    /// Imports one file of the watch folder unless its content was imported
+    /// already; a failure is remembered in the history. Returns a sentence.
+    pub fn import_watched(&self, path: &Path) -> WatchOutcome {
+        let name = display_name(path);
+        let attempt = || -> Result<WatchOutcome> {
+            let sha = import::sha256_file(path)?;
+            if let Some(id) = crate::watch::imported_by(&self.store(), &sha)? {
+                return Ok(WatchOutcome { file: name.clone(), imported: false, message: format!("{name} was already imported (import #{id}).") });
+            }
+            let report = match self.import(&[path.to_path_buf()], &ImportOptions::default(), &mut |_| {}) {
+                Ok(r) => r,
+                Err(e) => {
+                    history::record_failure(&self.store(), &name, &sha, &e.to_string(), &[])?;
+                    return Ok(WatchOutcome { file: name.clone(), imported: false, message: e.to_string() });
+                }
+            };
+            let message = match report.outcome {
+                Outcome::Imported => format!("{name} was imported as import #{}.", report.import_id.unwrap_or_default()),
+                Outcome::NothingToChange => format!("{name} changes nothing: everything in it is already in the store."),
+                _ => {
+                    let m = format!("{name} was not imported: {} error(s) must be fixed first.", report.error_count);
+                    history::record_failure(&self.store(), &name, &sha, &m, &report.errors)?;
+                    m
+                }
+            };
+            Ok(WatchOutcome { file: name.clone(), imported: report.outcome == Outcome::Imported, message })
+        };
+        attempt().unwrap_or_else(|e| WatchOutcome { file: name.clone(), imported: false, message: e.to_string() })
+    }
+
+    pub fn failures(&self) -> Result<Vec<history::ImportFailure>> {
+        self.require_role()?;
+        history::failures(&self.store())
+    }
+
     pub fn history(&self) -> Result<Vec<ImportRecord>> {
         self.require_role()?;
         history::history(&self.store())
@@ -426,10 +470,16 @@ impl Service {
 
     // ── Settings ───────────────────────────────────────────────────────────
 
+    /// Readable before a role is chosen: the first screen needs the language and theme.
     pub fn settings(&self) -> Result<Vec<Setting>> {
-        self.require_role()?;
         let list = crate::settings::list(&self.store())?;
         Ok(list.into_iter().map(|(key, value)| Setting { key, value }).collect())
+    }
+
+    /// The watch folder setting; None when there is none.
+    pub fn watch_folder(&self) -> Result<Option<PathBuf>> {
+        let value = crate::settings::get(&self.store(), "watch_folder")?;
+        Ok((!value.trim().is_empty()).then(|| PathBuf::from(value.trim())))
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<Vec<Setting>> {

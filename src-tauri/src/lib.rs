@@ -230,9 +230,45 @@ async fn get_settings(app: AppHandle) -> Answer<Vec<Setting>> {
 #[tauri::command]
 async fn set_setting(app: AppHandle, key: String, value: String) -> Answer<Vec<Setting>> {
     let s = service(&app);
+    let watch_changed = key == "watch_folder";
     let settings = blocking(move || s.set_setting(&key, &value)).await?;
+    if watch_changed {
+        restart_watch(&app);
+    }
     push_generation(&app);
     Ok(settings)
+}
+
+/// The running watch-folder thread's stop flag.
+#[derive(Default)]
+struct WatchState(std::sync::Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>);
+
+/// (Re)starts watching the folder of the `watch_folder` setting, if any. Each
+/// file it imports refreshes the dashboards; each outcome is a notification.
+fn restart_watch(app: &AppHandle) {
+    let state = app.state::<WatchState>();
+    let mut running = state.0.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(stop) = running.take() {
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    let s = service(app);
+    let Ok(Some(dir)) = s.watch_folder() else { return };
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    *running = Some(stop.clone());
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let result = comptoir_core::watch::run(&dir, &stop, &mut |path| {
+            let outcome = s.import_watched(&path);
+            if outcome.imported {
+                push_generation(&app);
+            }
+            let _ = app.emit("watch-imported", outcome);
+        });
+        if let Err(e) = result {
+            let message = e.to_string();
+            let _ = app.emit("watch-imported", comptoir_core::service::WatchOutcome { file: String::new(), imported: false, message });
+        }
+    });
 }
 
 /// Tells every window the figures changed; an open dashboard fetches its period again.
@@ -309,6 +345,8 @@ pub fn run() {
             let db = comptoir_core::store::default_db_path();
             let service = Service::open(&db).map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
             app.manage::<Shared>(Arc::new(service));
+            app.manage(WatchState::default());
+            restart_watch(app.handle());
             Ok(())
         })
         .on_window_event(|window, event| {

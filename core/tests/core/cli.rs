@@ -270,3 +270,69 @@ fn a_failed_lake_write_loses_nothing_and_is_retried() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(dir.join("lake/raw/invoice_lines/import_id=1/part-0.parquet").is_file());
 }
+
+#[test]
+fn the_watch_folder_imports_each_new_file_once_and_remembers_failures() {
+    use std::io::BufRead;
+    let dir = TempDir::new("cli-watch");
+    let db = dir.join("store.duckdb");
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    /// Kills the watcher however the test ends.
+    struct Watcher(std::process::Child);
+    impl Drop for Watcher {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Watcher(
+        Command::new(env!("CARGO_BIN_EXE_comptoir"))
+            .arg("--db")
+            .arg(&db)
+            .arg("watch")
+            .arg(&inbox)
+            .env_remove("COMPTOIR_DB")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.0.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let next = || rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the watcher said something");
+    assert!(next().starts_with("Watching "));
+    let day = dataset("online-retail").join("by-day").join("2010-12-01.csv");
+    // Saved the way editors do: written aside, then renamed into the folder.
+    let land = |name: &str, from: &std::path::Path| {
+        let aside = dir.join(&format!("{name}.tmp"));
+        std::fs::copy(from, &aside).unwrap();
+        std::fs::rename(&aside, inbox.join(name)).unwrap();
+    };
+    land("2010-12-01.csv", &day);
+    let line = next();
+    assert!(line.ends_with("2010-12-01.csv was imported as import #1."), "{line}");
+    land("copy-of-the-same-day.csv", &day);
+    let line = next();
+    assert!(line.ends_with("copy-of-the-same-day.csv was already imported (import #1)."), "{line}");
+    let notes = dir.join("notes.csv");
+    std::fs::write(&notes, "colour,size\nred,4\n").unwrap();
+    land("notes.csv", &notes);
+    let line = next();
+    assert!(line.contains("notes.csv cannot be imported: no sheet looks like"), "{line}");
+    drop(child);
+
+    let out = comptoir(&db, &["history"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("#1 "), "{text}");
+    assert!(text.contains("failed") && text.contains("notes.csv cannot be imported"), "{text}");
+    // 2010-12-01.csv: 3,109 lines by `wc -l`, minus the header.
+    let out = comptoir(&db, &["history", "--json"]);
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(h.as_array().unwrap().len(), 1, "imported once");
+    assert_eq!(h[0]["counts"]["lines"]["new"], 3_108);
+}
