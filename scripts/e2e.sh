@@ -13,6 +13,8 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=1    # blank windows under Xvfb otherwise
 export NO_AT_BRIDGE=1
 export COMPTOIR_APP="$APP_BIN"
 export E2E_ARTIFACTS="$artifacts"
+export COMPTOIR_TEST_SAVE_DIR="$work/saved"   # "save" dialogs save here (no native dialog)
+mkdir -p "$COMPTOIR_TEST_SAVE_DIR"
 export E2E_EXPECTED_FIRST="$(grep -oP 'EXPECTED_TOP_WINNER: &str = "\K[^"]+' "$REPO_ROOT/core/tests/core/sample.rs")"
 
 trap 'rm -rf "$work"' EXIT

@@ -59,7 +59,12 @@ fn period(window: &str, as_of: Option<String>) -> Result<(Period, Option<Day>), 
 #[tauri::command]
 async fn app_info(app: AppHandle) -> Answer<AppInfo> {
     let s = service(&app);
-    blocking(move || s.info()).await
+    let info = blocking(move || s.info()).await?;
+    if std::env::var_os("COMPTOIR_LOG_STARTUP").is_some() {
+        // The first screen is drawn as soon as this answer arrives (bench: BENCHMARKS.md).
+        eprintln!("startup: app_info answered {} ms after the process started", info.started_ms);
+    }
+    Ok(info)
 }
 
 #[tauri::command]

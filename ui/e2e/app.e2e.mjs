@@ -1,22 +1,24 @@
 // End-to-end test of the built app through tauri-driver (WebDriver on 127.0.0.1:4444).
 // Env: COMPTOIR_APP (app binary), E2E_EXPECTED_FIRST (name of the top winner for `month`),
-//      E2E_ARTIFACTS (directory for screenshots).
+//      E2E_ARTIFACTS (screenshots, figures), COMPTOIR_TEST_SAVE_DIR (where "save" dialogs save).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { inflateRawSync } from 'node:zlib';
 import { remote } from 'webdriverio';
 
 const APP = process.env.COMPTOIR_APP;
 const EXPECTED_FIRST = process.env.E2E_EXPECTED_FIRST;
 const ARTIFACTS = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
+const SAVE_DIR = process.env.COMPTOIR_TEST_SAVE_DIR;
 const WD_HOST = process.env.E2E_WEBDRIVER_HOST || '127.0.0.1';
 const WD_PORT = Number(process.env.E2E_WEBDRIVER_PORT || 4444);
 
 const sel = (testId) => `[data-testid="${testId}"]`;
-/** "12,345" → 12345; NaN for anything that is not a formatted whole number. */
-const parseCount = (text) => (/^\d{1,3}(,\d{3})*$/.test(text.trim()) ? Number(text.trim().replaceAll(',', '')) : NaN);
+/** "20,000" or "20 000" (French, no-break space) → 20000. */
+const parseCount = (text) => (/^[\d\s,.\u00a0\u202f]+$/.test(text.trim()) ? Number(text.replace(/\D/g, '')) : NaN);
 
 /** @type {WebdriverIO.Browser} */
 let browser;
@@ -30,9 +32,65 @@ async function screenshot(name) {
   execFileSync('import', ['-window', 'root', join(ARTIFACTS, name)], { timeout: 15_000 });
 }
 
+/** Calls a Rust command from the page, as the UI would; resolves to {ok, value|error}. */
+async function invokeFromPage(command, args = {}) {
+  // A returned promise is awaited by WebDriver; JSON keeps the answer plain.
+  const json = await browser.execute(
+    (cmd, a) =>
+      window.__TAURI_INTERNALS__
+        .invoke(cmd, a)
+        .then((value) => JSON.stringify({ ok: true, value }))
+        .catch((error) => JSON.stringify({ ok: false, error })),
+    command,
+    args,
+  );
+  return JSON.parse(json);
+}
+
+/** Sets a <select> from script: WebKitGTK opens a native popup menu on a WebDriver click. */
+async function choose(testId, value) {
+  await browser.execute(
+    (s, v) => {
+      const el = document.querySelector(s);
+      el.value = v;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    sel(testId),
+    value,
+  );
+}
+
+async function text(testId) {
+  return browser.execute((s) => document.querySelector(s)?.textContent?.trim() ?? null, sel(testId));
+}
+
+/** The entries of a ZIP file (an .xlsx), name → text, with Node's zlib only. */
+function unzip(path) {
+  const buf = readFileSync(path);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const files = {};
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(dataAt, dataAt + size);
+    files[name] = (method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return files;
+}
+
 describe('Comptoir desktop app', () => {
   before(async () => {
     assert.ok(APP, 'COMPTOIR_APP must be the path of the app binary');
+    assert.ok(SAVE_DIR, 'COMPTOIR_TEST_SAVE_DIR must be set');
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await remote({
       hostname: WD_HOST,
@@ -56,64 +114,123 @@ describe('Comptoir desktop app', () => {
     await browser.deleteSession();
   });
 
-  it('opens on the Accountant tab', async () => {
-    const tab = browser.$(sel('tab-accountant'));
-    await tab.waitForDisplayed({ timeout: 30_000 });
-    assert.equal(await tab.getAttribute('aria-selected'), 'true');
-    await browser.$(sel('load-sample')).waitForClickable({ timeout: 30_000 });
-    await browser.$(sel('choose-files')).waitForDisplayed();
+  it('opens on the role screen and records the start-up time', async () => {
+    await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.firstScreenMs)) != null, {
+      timeout: 10_000,
+    });
+    const ms = Number(await browser.execute(() => document.documentElement.dataset.firstScreenMs));
+    assert.ok(ms > 0, `first screen time ${ms}`);
+    writeFileSync(join(ARTIFACTS, 'first-screen-ms.txt'), `${ms}\n`);
+    await screenshot('role.png');
   });
 
-  it('imports the sample workbook and shows the counts', async () => {
+  it('refuses admin-only and undeclared commands before a role and as the accountant', async () => {
+    const before = await invokeFromPage('dashboard', { window: 'month', asOf: null });
+    assert.equal(before.ok, false);
+    assert.equal(before.error.code, 'forbidden');
+
+    await browser.$(sel('role-accountant')).click();
+    await browser.$(sel('tab-import')).waitForDisplayed({ timeout: 10_000 });
+    for (const [command, args] of [
+      ['dashboard', { window: 'month', asOf: null }],
+      ['export_dashboard', { window: 'month', asOf: null }],
+      ['set_setting', { key: 'gold_min', value: '1' }],
+      ['set_passphrase', { next: 'take-over' }],
+    ]) {
+      const r = await invokeFromPage(command, args);
+      assert.equal(r.ok, false, `${command} should be refused to the accountant`);
+      assert.equal(r.error.code, 'forbidden', `${command}: ${JSON.stringify(r.error)}`);
+    }
+    // Not an app command, and no plugin is granted: the ACL refuses it in Tauri itself.
+    const fs = await invokeFromPage('plugin:fs|read_text_file', { path: '/etc/passwd' });
+    assert.equal(fs.ok, false);
+    assert.doesNotMatch(JSON.stringify(fs.error), /root:/);
+    assert.equal(existsSync(join(SAVE_DIR, 'comptoir-dashboard.xlsx')), false);
+    await screenshot('import-empty.png');
+  });
+
+  it('previews the sample, then imports it on confirmation', async () => {
     await browser.$(sel('load-sample')).click();
+    await browser.$(sel('import-preview')).waitForDisplayed({ timeout: 60_000 });
+    assert.equal(parseCount(await text('count-lines-new')), 20_000);
+    assert.equal(parseCount(await text('count-products-new')), 150);
+    assert.equal(parseCount(await text('count-clients-new')), 250);
+    await screenshot('import-preview.png');
+
+    await browser.$(sel('confirm-import')).click();
     await browser.waitUntil(
       async () => (await browser.$(sel('import-summary')).isExisting()) || (await browser.$(sel('import-error')).isExisting()),
       { timeout: 60_000, interval: 250, timeoutMsg: 'no import summary after 60 s' },
     );
     const error = browser.$(sel('import-error'));
     if (await error.isExisting()) assert.fail(`the sample import failed: ${await error.getText()}`);
+    assert.equal(parseCount(await text('count-lines-new')), 20_000);
+    await screenshot('import-summary.png');
 
-    const lines = parseCount(await browser.$(sel('count-lines-new')).getText());
-    assert.ok(Number.isInteger(lines) && lines > 0, `count-lines-new should be a positive integer, got ${lines}`);
-    const products = parseCount(await browser.$(sel('count-products-new')).getText());
-    assert.ok(products > 0, `count-products-new should be > 0, got ${products}`);
-    await screenshot('accountant.png');
+    await browser.$(sel('tab-history')).click();
+    await browser.$(sel('history-row-1')).waitForDisplayed({ timeout: 10_000 });
+    await browser.$(sel('undo-1')).waitForDisplayed();
+    await screenshot('history.png');
   });
 
-  it('shows the top 10 winners of the month on the Administrator tab', async () => {
-    await browser.$(sel('tab-admin')).click();
-    const period = browser.$(sel('period'));
-    await period.waitForDisplayed({ timeout: 30_000 });
-    // Set the <select> from script: WebKitGTK opens a native popup menu on a
-    // WebDriver click, and that menu blocks later screenshots.
-    await browser.execute((s) => {
-      const el = document.querySelector(s);
-      if (el.value !== 'month') {
-        el.value = 'month';
-        el.dispatchEvent(new Event('change'));
-      }
-    }, sel('period'));
-    assert.equal(await period.getValue(), 'month');
-
+  it('shows the administrator the KPIs and the top 10 of the month, then of the week', async () => {
+    await browser.$(sel('switch-role')).click();
+    await browser.$(sel('role-admin')).waitForClickable({ timeout: 10_000 });
+    await browser.$(sel('role-admin')).click();
+    const passphrase = browser.$(sel('role-passphrase'));
+    if (await passphrase.isExisting()) await browser.$(sel('role-submit')).click();
+    await browser.$(sel('period')).waitForDisplayed({ timeout: 30_000 });
+    await choose('period', 'month');
     await browser.waitUntil(async () => (await browser.$$(sel('winner-row'))).length === 10, {
       timeout: 30_000,
       interval: 250,
       timeoutMsg: 'the winners table never had 10 rows',
     });
-    // textContent, not getText: exact characters, whatever the CSS does with overflow.
-    const first = await browser.execute(
-      (s) => document.querySelector(s)?.textContent ?? null,
-      `${sel('winner-row')} [data-col="name"]`,
-    );
+    const first = await browser.execute((s) => document.querySelector(s)?.cells[2]?.textContent ?? null, sel('winner-row'));
     if (EXPECTED_FIRST) assert.equal(first?.trim(), EXPECTED_FIRST.trim());
-    else assert.ok(first && first.trim() !== '', 'the first winner has no name (E2E_EXPECTED_FIRST not set)');
+    else assert.ok(first && first.trim() !== '', 'the first winner has no name');
+    const monthRevenue = await text('kpi-revenue');
+    assert.match(monthRevenue ?? '', /\d/);
+    for (const chart of ['winners', 'revenue_profit', 'loss_risk', 'tiers', 'categories']) {
+      const shapes = await browser.execute((s) => document.querySelectorAll(`${s} svg rect, ${s} svg polyline`).length, sel(`chart-${chart}`));
+      assert.ok(shapes > 0, `chart ${chart} is drawn`);
+    }
+    await screenshot('dashboard.png');
 
-    const rects = await browser.execute(
-      (s) => document.querySelectorAll(s).length,
-      `${sel('winners-chart')} svg rect`,
-    );
-    assert.ok(rects >= 10, `the chart should hold at least 10 rect elements, got ${rects}`);
-    assert.match(await browser.$(sel('as-of')).getText(), /^As of /);
-    await screenshot('administrator.png');
+    await choose('period', 'week');
+    await browser.waitUntil(async () => (await text('kpi-revenue')) !== monthRevenue, {
+      timeout: 30_000,
+      interval: 250,
+      timeoutMsg: 'the KPIs did not change with the period',
+    });
+    assert.ok((await browser.$$(sel('winner-row'))).length > 0);
+    await choose('period', 'month');
+    await browser.waitUntil(async () => (await text('kpi-revenue')) === monthRevenue, { timeout: 30_000, interval: 250 });
+  });
+
+  it('exports the dashboard as an Excel workbook that reads back', async () => {
+    await browser.$(sel('export-excel')).click();
+    const out = join(SAVE_DIR, 'comptoir-dashboard.xlsx');
+    await browser.waitUntil(async () => existsSync(out), { timeout: 30_000, interval: 250, timeoutMsg: 'no workbook written' });
+    await browser.pause(500); // let the writer finish the file
+    const files = unzip(out);
+    assert.match(files['xl/workbook.xml'], /name="Winners"/);
+    assert.match(files['xl/workbook.xml'], /name="Loss risk"/);
+    if (EXPECTED_FIRST) assert.ok(files['xl/sharedStrings.xml'].includes(EXPECTED_FIRST), 'the top winner is in the workbook');
+  });
+
+  it('keeps its layout at 1024×700 and in the dark theme', async () => {
+    await browser.$(sel('tab-settings')).click();
+    await browser.$(sel('theme')).waitForDisplayed({ timeout: 10_000 });
+    await screenshot('settings.png');
+    await choose('theme', 'dark');
+    await browser.$(sel('tab-dashboard')).click();
+    await browser.$(sel('period')).waitForDisplayed({ timeout: 10_000 });
+    await browser.setWindowSize(1024, 700);
+    await browser.pause(500);
+    const overflow = await browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 1024×700`);
+    await screenshot('dashboard-dark-1024.png');
   });
 });

@@ -351,6 +351,17 @@ export async function onDashboardUpdated(handler: (generation: number) => void):
   return listen<number>('dashboard-updated', (e) => handler(e.payload));
 }
 
+/** What the watch folder did with one file (imported, already there, or failed). */
+export interface WatchOutcome {
+  file: string;
+  imported: boolean;
+  message: string;
+}
+
+export async function onWatchImported(handler: (w: WatchOutcome) => void): Promise<UnlistenFn> {
+  return listen<WatchOutcome>('watch-imported', (e) => handler(e.payload));
+}
+
 /** True while files are dragged over the window (the drop itself is handled in Rust). */
 export async function onDragHover(handler: (hovering: boolean) => void): Promise<UnlistenFn> {
   return getCurrentWebview().onDragDropEvent((e) => {
