@@ -347,11 +347,17 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             // The same store as the CLI: $COMPTOIR_DB, else the OS data directory.
+            if std::env::var_os("COMPTOIR_LOG_STARTUP").is_some() {
+                eprintln!("startup: setup begins {} ms after the process started", comptoir_core::service::process_age_ms());
+            }
             let db = comptoir_core::store::default_db_path();
             let service = Service::open(&db).map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
             app.manage::<Shared>(Arc::new(service));
             app.manage(WatchState::default());
             restart_watch(app.handle());
+            if std::env::var_os("COMPTOIR_LOG_STARTUP").is_some() {
+                eprintln!("startup: store open, window next, {} ms after the process started", comptoir_core::service::process_age_ms());
+            }
             Ok(())
         })
         .on_window_event(|window, event| {
