@@ -16,4 +16,12 @@ echo "==> UI unit tests"
 echo "==> end-to-end test (tauri-driver + WebKitWebDriver under Xvfb)"
 "$REPO_ROOT/scripts/e2e.sh"
 
+echo "==> the .deb builds and its binaries start"
+deb=$("$REPO_ROOT/scripts/package-deb.sh" | tail -1)
+unpacked=$(mktemp -d)
+dpkg-deb -x "$deb" "$unpacked"
+"$unpacked/usr/bin/comptoir" --version
+"$unpacked/usr/bin/comptoir" --db "$unpacked/check.duckdb" import "$REPO_ROOT/sample/stock_data.xlsx" >/dev/null
+rm -rf "$unpacked"
+
 echo "==> all tests passed in $(( ($(date +%s) - start) / 60 )) min"
