@@ -13,6 +13,7 @@ fn main() {
         "cancel_import",
         "save_problems",
         "history",
+        "import_failures",
         "undo_import",
         "dashboard",
         "export_dashboard",

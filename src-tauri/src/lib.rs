@@ -169,6 +169,12 @@ async fn history(app: AppHandle) -> Answer<Vec<ImportRecord>> {
 }
 
 #[tauri::command]
+async fn import_failures(app: AppHandle) -> Answer<Vec<comptoir_core::history::ImportFailure>> {
+    let s = service(&app);
+    blocking(move || s.failures()).await
+}
+
+#[tauri::command]
 async fn undo_import(app: AppHandle, import_id: i64) -> Answer<()> {
     let s = service(&app);
     blocking(move || s.undo(import_id)).await?;
@@ -334,6 +340,7 @@ pub const COMMANDS: &[&str] = &[
     "cancel_import",
     "save_problems",
     "history",
+    "import_failures",
     "undo_import",
     "dashboard",
     "export_dashboard",
@@ -376,6 +383,7 @@ pub fn run() {
             cancel_import,
             save_problems,
             history,
+            import_failures,
             undo_import,
             dashboard,
             export_dashboard,

@@ -299,6 +299,18 @@ export function history(): Promise<ImportRecord[]> {
   return call<ImportRecord[]>('history');
 }
 
+/** An import that wrote nothing (the watch folder's failures), with its first problems. */
+export interface ImportFailure {
+  failed_at: string;
+  file_name: string;
+  message: string;
+  problems: Problem[];
+}
+
+export function importFailures(): Promise<ImportFailure[]> {
+  return call<ImportFailure[]>('import_failures');
+}
+
 export function undoImport(importId: number): Promise<void> {
   return call<void>('undo_import', { importId });
 }

@@ -1,5 +1,5 @@
 // History tab: every import, newest first; the newest one still in force can be undone.
-import { history, toBackendError, undoImport, type ImportRecord } from './backend';
+import { history, importFailures, toBackendError, undoImport, type ImportFailure, type ImportRecord } from './backend';
 import { button, h } from './dom';
 import { formatDateTime, formatInt } from './format';
 import { t } from './i18n';
@@ -46,6 +46,53 @@ export function createHistory(): HistoryView {
     empty,
     h('div', { class: 'card table-card' }, h('div', { class: 'table-scroll tall' }, table)),
   );
+  // Imports that wrote nothing (a watch-folder file with errors, an unreadable file).
+  const failedBody = h('tbody');
+  const failedCard = h(
+    'div',
+    { class: 'card table-card', hidden: true },
+    h('h3', {}, t('history.failedTitle')),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { class: 'data', 'data-testid': 'failures-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, t('history.date')),
+            h('th', { scope: 'col' }, t('history.files')),
+            h('th', { scope: 'col' }, t('history.failedWhy')),
+          ),
+        ),
+        failedBody,
+      ),
+    ),
+  );
+  el.append(failedCard);
+
+  function drawFailures(list: ImportFailure[]): void {
+    failedCard.hidden = list.length === 0;
+    failedBody.replaceChildren(
+      ...list.map((f) =>
+        h(
+          'tr',
+          {},
+          h('td', { class: 'nowrap' }, formatDateTime(f.failed_at)),
+          h('td', {}, f.file_name),
+          h(
+            'td',
+            { title: f.problems.map((p) => `${p.sheet}!${p.cell}: ${p.message}`).join('\n') },
+            f.message,
+          ),
+        ),
+      ),
+    );
+  }
 
   let records: ImportRecord[] = [];
   let loading = false;
@@ -117,6 +164,7 @@ export function createHistory(): HistoryView {
   function refresh(): void {
     if (loading) return;
     loading = true;
+    importFailures().then(drawFailures, () => drawFailures([]));
     history().then(
       (list) => {
         loading = false;

@@ -140,6 +140,8 @@ const en = {
   'history.undoNo': 'Keep it',
   'history.undone': 'Import #{id} was undone.',
   'history.empty': 'No import yet. Import a workbook on the Import tab.',
+  'history.failedTitle': 'Imports that failed (nothing was written)',
+  'history.failedWhy': 'Why',
 
   'period.label': 'Period',
   'period.week': 'Last 7 days',
@@ -431,6 +433,8 @@ const fr: Record<MessageKey, string> = {
   'history.undoNo': 'Le garder',
   'history.undone': 'L’import n° {id} a été annulé.',
   'history.empty': 'Aucun import pour l’instant. Importez un classeur dans l’onglet Import.',
+  'history.failedTitle': 'Imports en échec (rien n’a été écrit)',
+  'history.failedWhy': 'Raison',
 
   'period.label': 'Période',
   'period.week': '7 derniers jours',

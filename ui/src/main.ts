@@ -214,6 +214,7 @@ function start(): void {
   // The watch folder's outcomes arrive as sentences from Rust: a notification each.
   void onWatchImported((w) => {
     toast(w.message, w.imported ? 'ok' : 'error', w.imported ? 6000 : 12000);
+    if (current === 'history') historyView?.refresh();
   }).catch(() => {});
   void onDragHover((hovering) => {
     document.body.dataset.dropLabel = role ? t('import.dropOverlay') : t('import.dropChooseRole');

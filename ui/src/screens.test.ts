@@ -297,6 +297,25 @@ describe('history', () => {
     expect($(el, 'undo-1')).not.toBeNull();
     expect($(el, 'undo-2')).toBeNull();
   });
+
+  it('lists the imports that failed, with their sentence, only when there are some', async () => {
+    handlers.history = () => [];
+    handlers.import_failures = () => [];
+    const view = createHistory();
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    expect($(el, 'failures-table')!.closest('.card')!.hasAttribute('hidden')).toBe(true);
+    handlers.import_failures = () => [
+      { failed_at: '2026-05-31 09:00:00', file_name: 'notes.csv', message: 'notes.csv cannot be imported: no sheet looks like Products.', problems: [] },
+    ];
+    view.refresh();
+    await flush();
+    const rows = el.querySelectorAll('[data-testid="failures-table"] tbody tr');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].textContent).toContain('notes.csv cannot be imported');
+    expect($(el, 'failures-table')!.closest('.card')!.hasAttribute('hidden')).toBe(false);
+  });
 });
 
 describe('dashboard', () => {
