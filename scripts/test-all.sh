@@ -10,6 +10,12 @@ start=$(date +%s)
 echo "==> Rust tests"
 (cd "$REPO_ROOT" && cargo test "${CARGO_FLAGS[@]}")
 
+echo "==> crash safety: 20 imports SIGKILLed at random moments (RELIABILITY.md)"
+(cd "$REPO_ROOT" && cargo build "${CARGO_FLAGS[@]}" --examples)
+crash_dir=$(mktemp -d)
+"$CARGO_TARGET_DIR/release/examples/bench" crash "$crash_dir/work" 20 20000
+rm -rf "$crash_dir"
+
 echo "==> UI unit tests"
 (cd "$REPO_ROOT/ui" && npm test --silent)
 

@@ -5,6 +5,10 @@
 //!   bench import FILE DB     Comptoir's import of FILE into a fresh store DB
 //!   bench synth DB LINES     fill DB with LINES generated invoice lines (SQL, fast)
 //!   bench refresh DB [N]     all analytics views, N times; median and max
+//!   bench crash DIR N [LINES] N imports of a LINES-line workbook by the CLI, each
+//!                            SIGKILLed at a random moment; after each the store must
+//!                            open with that import wholly present or wholly absent,
+//!                            the earlier data intact and the lake in agreement
 //!   bench watch DIR [N]      N files of 10,000 lines landing in a watched folder:
 //!                            from the rename into the folder to the refreshed dashboards
 //!
@@ -155,6 +159,83 @@ fn watch_bench(dir: &Path, runs: usize) {
     });
 }
 
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
+/// Rows of import `id`'s raw lines batch in the lake, or None when it has none.
+fn lake_lines(store: &Store, id: i64) -> Option<i64> {
+    let file = comptoir_core::lake::beside(store)?.join(format!("raw/invoice_lines/import_id={id}/part-0.parquet"));
+    file.is_file().then(|| count(store, &format!("SELECT count(*) FROM read_parquet('{}')", file.display())))
+}
+
+fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
+    let cli = std::env::var("COMPTOIR_CLI").map(PathBuf::from).unwrap_or_else(|_| {
+        std::env::current_exe().expect("exe").parent().and_then(Path::parent).expect("target dir").join("comptoir")
+    });
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("work dir");
+    let db = dir.join("crash.duckdb");
+    let book = dir.join("big.xlsx");
+    comptoir_core::generate::generate(lines, &book).expect("workbook");
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets/online-retail/by-day/2010-12-01.csv");
+    let run = |file: &Path| std::process::Command::new(&cli).arg("--db").arg(&db).arg("import").arg(file).output().expect("cli runs");
+    assert!(run(&baseline).status.success(), "the baseline imports");
+    let baseline_lines = count(&Store::open(&db).expect("store"), "SELECT count(*) FROM invoice_lines");
+    // How long a whole import takes, to kill anywhere within it.
+    let t = Instant::now();
+    assert!(run(&book).status.success());
+    let full_ms = t.elapsed().as_millis() as u64;
+    {
+        let store = Store::open(&db).expect("store");
+        comptoir_core::history::undo(&store, 2).expect("undo");
+        comptoir_core::lake::after_undo(&store, 2).expect("lake undo");
+    }
+    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    let (mut absent, mut present, started) = (0, 0, Instant::now());
+    for cycle in 0..cycles {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let kill_after = seed % (full_ms + full_ms / 5);
+        let mut child = std::process::Command::new(&cli)
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(&book)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cli starts");
+        std::thread::sleep(std::time::Duration::from_millis(kill_after));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // The store opens (replaying or discarding its WAL), and the lake catches up.
+        let store = Store::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: the store does not open: {e}"));
+        comptoir_core::lake::write_pending(&store).expect("pending lake batches written");
+        let baseline_now = count(&store, "SELECT count(*) FROM invoice_lines WHERE import_id = 1");
+        assert_eq!(baseline_now, baseline_lines, "cycle {cycle}: earlier data changed");
+        assert_eq!(lake_lines(&store, 1), Some(baseline_lines), "cycle {cycle}: the lake lost the baseline");
+        let latest = count(&store, "SELECT coalesce(max(import_id), 0) FROM imports WHERE undone_at IS NULL");
+        let total = count(&store, "SELECT count(*) FROM invoice_lines");
+        if latest == 1 {
+            assert_eq!(total, baseline_lines, "cycle {cycle}: lines of an absent import are in the store");
+            absent += 1;
+        } else {
+            assert_eq!(total - baseline_lines, lines as i64, "cycle {cycle}: import #{latest} is only partly there");
+            assert_eq!(count(&store, &format!("SELECT count(*) FROM invoice_lines WHERE import_id = {latest}")), lines as i64);
+            assert_eq!(lake_lines(&store, latest), Some(lines as i64), "cycle {cycle}: the lake disagrees");
+            comptoir_core::history::undo(&store, latest).expect("undo");
+            comptoir_core::lake::after_undo(&store, latest).expect("lake undo");
+            present += 1;
+        }
+    }
+    println!(
+        "mode=crash cycles={cycles} lines={lines} import_ms={full_ms} killed_before_commit={absent} complete={present} inconsistent=0 seconds={:.1}",
+        started.elapsed().as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(PathBuf::from).unwrap_or_else(|| panic!("missing argument {i}; see the header of examples/bench.rs"));
@@ -220,6 +301,12 @@ fn main() {
         }
         Some("watch") => {
             watch_bench(&arg(1), args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5));
+            return;
+        }
+        Some("crash") => {
+            let cycles = args.get(2).and_then(|s| s.parse().ok()).expect("N cycles");
+            let lines = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+            crash_bench(&arg(1), cycles, lines);
             return;
         }
         Some("refresh") => {
