@@ -189,6 +189,10 @@ impl Importer<'_> {
         if meta.is_dir() {
             return Err(CoreError::Unreadable { file: name, reason: "it is a folder, not a file".into() });
         }
+        if !meta.is_file() {
+            // A pipe or a device would block or never end.
+            return Err(CoreError::Unreadable { file: name, reason: "it is not a regular file (a pipe or a device)".into() });
+        }
         let sha256 = sha256_file(path)?;
         let mut book = Workbook::open(path)?;
         self.estimate.rows_before_file = self.rows_read;

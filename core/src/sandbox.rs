@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 pub const CHILD_FLAG: &str = "--comptoir-read-sheet";
 /// Memory a child may allocate (heap and anonymous mappings).
-pub const CHILD_MEMORY_BYTES: u64 = 256 << 20;
+pub const CHILD_MEMORY_BYTES: u64 = 192 << 20;
 /// CPU time a child may use.
 const CHILD_CPU_SECONDS: u64 = 30;
 

@@ -67,6 +67,13 @@ fn truncated_empty_fake_and_folder_files_are_refused() {
     std::fs::create_dir_all(&folder).unwrap();
     assert_eq!(refusal(&folder), "folder.xlsx cannot be imported: it is a folder, not a file.");
 
+    let fifo = dir.join("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    assert_eq!(refusal(&fifo), "pipe.csv cannot be imported: it is not a regular file (a pipe or a device).");
+    let device = std::path::Path::new("/dev/zero");
+    assert!(refusal(device).contains("it is not a regular file"), "reading it would never end");
+
     let nul = dir.join("nul.csv");
     std::fs::write(&nul, b"InvoiceNo,StockCode\n\x00\x00\x00").unwrap();
     assert!(refusal(&nul).contains("binary data"));
