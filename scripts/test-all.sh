@@ -14,6 +14,8 @@ echo "==> crash safety: 20 imports SIGKILLed at random moments (RELIABILITY.md)"
 (cd "$REPO_ROOT" && cargo build "${CARGO_FLAGS[@]}" --examples)
 crash_dir=$(mktemp -d)
 "$CARGO_TARGET_DIR/release/examples/bench" crash "$crash_dir/work" 20 20000
+echo "==> hostile corpus: 33 files, each a sentence within 5 s and under 256 MB"
+"$CARGO_TARGET_DIR/release/examples/bench" hostile "$crash_dir/hostile" | tail -1
 rm -rf "$crash_dir"
 
 echo "==> UI unit tests"

@@ -5,6 +5,8 @@
 //!   bench import FILE DB     Comptoir's import of FILE into a fresh store DB
 //!   bench synth DB LINES     fill DB with LINES generated invoice lines (SQL, fast)
 //!   bench refresh DB [N]     all analytics views, N times; median and max
+//!   bench hostile DIR        writes the hostile corpus (≥ 30 files) into DIR and imports
+//!                            each with the CLI: a sentence within 5 s, peak < 256 MB
 //!   bench crash DIR N [LINES] N imports of a LINES-line workbook by the CLI, each
 //!                            SIGKILLed at a random moment; after each the store must
 //!                            open with that import wholly present or wholly absent,
@@ -159,6 +161,146 @@ fn watch_bench(dir: &Path, runs: usize) {
     });
 }
 
+fn zip_file(path: &Path, entries: &[(&str, Vec<u8>)]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("zip file"));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zip.start_file(*name, options).expect("entry");
+        zip.write_all(data).expect("entry data");
+    }
+    zip.finish().expect("zip written");
+}
+
+const WORKBOOK_XML: &str = r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Products" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WORKBOOK_RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+
+/// An xlsx whose only sheet is `sheet` (and optional shared strings).
+fn xlsx_with_sheet(path: &Path, sheet: Vec<u8>, shared: Option<Vec<u8>>) {
+    let root_rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let mut entries = vec![
+        ("_rels/.rels", root_rels.as_bytes().to_vec()),
+        ("xl/workbook.xml", WORKBOOK_XML.as_bytes().to_vec()),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes().to_vec()),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    if let Some(s) = shared {
+        entries.push(("xl/sharedStrings.xml", s));
+    }
+    zip_file(path, &entries);
+}
+
+/// The hostile corpus: files that must each get a sentence, fast, in bounded memory.
+fn write_hostile_corpus(dir: &Path) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).expect("corpus dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let sample = std::fs::read(root.join("sample/stock_data.xlsx")).expect("sample");
+    let p = |name: &str| dir.join(name);
+    let write = |name: &str, bytes: &[u8]| std::fs::write(p(name), bytes).expect("corpus file");
+    let sheet = |body: &str| format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>"#).into_bytes();
+    write("empty.xlsx", b"");
+    write("empty.csv", b"");
+    write("truncated-half.xlsx", &sample[..sample.len() / 2]);
+    write("truncated-head.xlsx", &sample[..200]);
+    let mut flipped = sample.clone();
+    for b in flipped.iter_mut().skip(2000).step_by(97) {
+        *b ^= 0x5a;
+    }
+    write("corrupt-bytes.xlsx", &flipped);
+    write("zip-header-then-garbage.xlsx", &[b"PK\x03\x04".as_slice(), &[0xff; 4096]].concat());
+    xlsx_with_sheet(&p("zip-bomb.xlsx"), vec![b' '; 200 << 20], None);
+    let sst = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#;
+    xlsx_with_sheet(&p("sst-count-1e12.xlsx"), sheet(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#), Some(sst.to_vec()));
+    xlsx_with_sheet(
+        &p("cells-at-A1-and-XFD1048576.xlsx"),
+        sheet(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>product_id</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#),
+        None,
+    );
+    xlsx_with_sheet(&p("deep-nesting.xlsx"), format!("{}{}", "<a>".repeat(200_000), "</a>".repeat(200_000)).into_bytes(), None);
+    xlsx_with_sheet(&p("malformed-xml.xlsx"), b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\"".to_vec(), None);
+    zip_file(&p("no-workbook-part.xlsx"), &[("hello.txt", b"not a workbook".to_vec())]);
+    let row_of = |cols: &str| format!(r#"<table:table-row><table:table-cell table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#);
+    let ods = |name: &str, rows: &str| {
+        let content = format!(r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Products">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#);
+        let manifest = r#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#;
+        zip_file(&p(name), &[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".to_vec()), ("content.xml", content.into_bytes()), ("META-INF/manifest.xml", manifest.as_bytes().to_vec())]);
+    };
+    ods("ods-96-million-cells.ods", &format!(r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#));
+    ods("ods-17-billion-cells.ods", &format!(r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#));
+    ods("ods-wide-row.ods", &row_of("16384"));
+    std::fs::copy(root.join("core/tests/fixtures/far-cells.xls"), p("xls-cells-at-A1-and-IV65536.xls")).expect("fixture");
+    std::fs::copy(root.join("../shared/datasets/spreadsheet-edge-cases/pass_protected.xlsx"), p("password-protected.xlsx")).expect("dataset");
+    write("biff-garbage.xls", &[&[0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..], &[0x42; 8192]].concat());
+    write("text-named.xls", b"this is a letter, not a spreadsheet\n");
+    write("pdf-named.ods", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n");
+    write("pdf-named.xlsx", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n");
+    write("garbage.xlsb", &[0x13u8; 4096]);
+    write("nul-bytes.csv", b"InvoiceNo,StockCode\n\x00\x00\x00\x00");
+    write("random-bytes.csv", &(0..65536u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>());
+    write("line-of-64MB.csv", &vec![b'a'; 64 << 20]);
+    write("unclosed-quote.csv", &[b"InvoiceNo,StockCode\n\"".as_slice(), &vec![b'x'; 3 << 20]].concat());
+    write("header-only.csv", b"InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+    write("bom-only.csv", b"\xEF\xBB\xBF");
+    write("ten-thousand-columns.csv", (0..10_000).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",").as_bytes());
+    std::fs::create_dir_all(p("folder.xlsx")).expect("folder");
+    let _ = std::fs::remove_file(p("dangling-link.xlsx"));
+    std::os::unix::fs::symlink(dir.join("nowhere.xlsx"), p("dangling-link.xlsx")).expect("link");
+    let _ = std::fs::remove_file(p("link-to-dev-zero.csv"));
+    std::os::unix::fs::symlink("/dev/zero", p("link-to-dev-zero.csv")).expect("link");
+    let _ = std::fs::remove_file(p("named-pipe.csv"));
+    std::process::Command::new("mkfifo").arg(p("named-pipe.csv")).status().expect("mkfifo");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("corpus").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    files
+}
+
+fn hostile_bench(dir: &Path) {
+    let cli = std::env::current_exe().expect("exe").parent().and_then(Path::parent).expect("target dir").join("comptoir");
+    let _ = std::fs::remove_dir_all(dir);
+    let exe = std::env::current_exe().expect("exe");
+    let wrote = std::process::Command::new(&exe).arg("hostile-write").arg(dir.join("corpus")).status().expect("corpus writer");
+    assert!(wrote.success(), "the corpus was written");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("corpus")).expect("corpus").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    assert!(files.len() >= 30, "{} files", files.len());
+    let mut worst = (0.0_f64, 0.0_f64);
+    for (i, file) in files.iter().enumerate() {
+        let db = dir.join(format!("store-{i}.duckdb"));
+        let started = Instant::now();
+        let mut child = std::process::Command::new(&cli)
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("cli starts");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().expect("stderr"), &mut stderr).expect("stderr read");
+        // wait4: the exit status and the peak memory of the CLI and of its reading child.
+        let mut status = 0;
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waits for our own child; both out-pointers are valid.
+        unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        let seconds = started.elapsed().as_secs_f64();
+        let peak_mb = usage.ru_maxrss as f64 / 1024.0;
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(libc::WIFEXITED(status), "{name}: the CLI died (status {status})");
+        let code = libc::WEXITSTATUS(status);
+        let sentence = stderr.lines().next().unwrap_or("").to_string();
+        println!("{name:<36} exit {code}  {seconds:>5.2} s  {peak_mb:>6.0} MB  {sentence}");
+        assert!(code == 2 || code == 1 || code == 0, "{name}: exit {code}");
+        if code == 2 {
+            assert!(stderr.trim_end().lines().count() == 1 && sentence.ends_with('.'), "{name}: not one sentence: {stderr}");
+        }
+        assert!(seconds < 5.0, "{name}: {seconds:.1} s");
+        assert!(peak_mb < 256.0, "{name}: {peak_mb:.0} MB");
+        worst = (worst.0.max(seconds), worst.1.max(peak_mb));
+    }
+    println!("mode=hostile files={} worst_seconds={:.2} worst_peak_mb={:.0} crashes=0", files.len(), worst.0, worst.1);
+}
+
 fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
 }
@@ -301,6 +443,16 @@ fn main() {
         }
         Some("watch") => {
             watch_bench(&arg(1), args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5));
+            return;
+        }
+        Some("hostile") => {
+            hostile_bench(&arg(1));
+            return;
+        }
+        // Writes the corpus in its own process: the peak memory a child inherits
+        // from the process that forks it would otherwise count in its figure.
+        Some("hostile-write") => {
+            write_hostile_corpus(&arg(1));
             return;
         }
         Some("crash") => {

@@ -317,7 +317,7 @@ fn read_delimited(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(decoded);
+        .from_reader(LineLimit { inner: decoded, since_newline: 0, newlines: 0 });
     let mut record = csv::ByteRecord::new();
     let mut index = 0u32;
     loop {
@@ -325,6 +325,11 @@ fn read_delimited(
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    if let Some(line) = io.get_ref().and_then(|inner| inner.downcast_ref::<LineTooLong>()) {
+                        return Err(fail(format!("line {} is longer than 1 MB, so this is not a table", line.0)));
+                    }
+                }
                 let line = e.position().map(|p| p.line()).unwrap_or(u64::from(index) + 1);
                 return Err(fail(format!("line {line} cannot be read ({e})")));
             }
@@ -342,6 +347,43 @@ fn read_delimited(
             on_row(Row { index, cells })?;
         }
         index += 1;
+    }
+}
+
+/// Stops a delimited file at the first line longer than the limit, before the
+/// CSV reader buffers it whole (a 64 MB line would otherwise cost 64 MB+).
+struct LineLimit<R> {
+    inner: R,
+    since_newline: usize,
+    newlines: u64,
+}
+
+#[derive(Debug)]
+struct LineTooLong(u64);
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} is longer than 1 MB", self.0)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.newlines += 1;
+                self.since_newline = 0;
+            } else {
+                self.since_newline += 1;
+                if self.since_newline > MAX_CSV_RECORD_BYTES {
+                    return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, LineTooLong(self.newlines + 1)));
+                }
+            }
+        }
+        Ok(n)
     }
 }
 
