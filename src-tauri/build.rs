@@ -21,6 +21,7 @@ fn main() {
         "save_chart",
         "get_settings",
         "set_setting",
+        "recover_store",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("failed to run tauri-build");
 }

@@ -21,6 +21,11 @@ pub enum CoreError {
     #[error("The store at {path} cannot be opened: {reason}.")]
     StoreOpen { path: String, reason: String },
 
+    /// The store's file (or its write-ahead log) is damaged. Nothing was
+    /// changed; `lake` is where it can be rebuilt from, if a lake is beside it.
+    #[error("The store at {path} cannot be opened: {reason}. Nothing has been changed or deleted; {}", damaged_hint(.lake.as_deref()))]
+    StoreDamaged { path: String, reason: String, lake: Option<String> },
+
     #[error("The store reported an error: {0}.")]
     Store(String),
 
@@ -54,6 +59,9 @@ impl CoreError {
             CoreError::NoKnownSheet { .. } => "no_known_sheet",
             CoreError::Forbidden(_) => "forbidden",
             CoreError::StoreOpen { .. } => "store_open",
+            // Only a damaged store with a lake can be rebuilt: the UI offers it on this code.
+            CoreError::StoreDamaged { lake: Some(_), .. } => "store_damaged",
+            CoreError::StoreDamaged { lake: None, .. } => "store_open",
             CoreError::Store(_) => "store",
             CoreError::Usage(_) => "usage",
             CoreError::Write { .. } => "write",
@@ -68,6 +76,13 @@ impl From<duckdb::Error> for CoreError {
         let text = e.to_string();
         let first = text.lines().next().unwrap_or_default().trim_end_matches('.');
         CoreError::Store(first.to_string())
+    }
+}
+
+fn damaged_hint(lake: Option<&str>) -> String {
+    match lake {
+        Some(lake) => format!("it can be rebuilt from the lake at {lake}, keeping the damaged file aside."),
+        None => "no lake was found beside it to rebuild it from; restore it from a copy or an exported lake.".into(),
     }
 }
 

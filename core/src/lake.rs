@@ -21,7 +21,7 @@ const MASTER_TABLES: [(&str, &str); 3] = [("products", "product_id"), ("stock", 
 /// The lake beside a store's file; None for an in-memory store.
 pub fn beside(store: &Store) -> Option<PathBuf> {
     let path = store.path();
-    (path != Path::new(":memory:")).then(|| path.with_file_name("lake"))
+    (path != Path::new(":memory:")).then(|| crate::store::lake_beside(path))
 }
 
 fn sql_path(p: &Path) -> String {
@@ -60,10 +60,25 @@ pub fn after_import(store: &Store, import_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Keeps the settings (thresholds, the administrator's passphrase hash…) in
+/// the lake beside the store, so a rebuild from it loses none of them.
+pub fn write_settings(store: &Store) -> Result<()> {
+    let Some(lake) = beside(store) else { return Ok(()) };
+    std::fs::create_dir_all(&lake).map_err(|e| io_error(&lake, e))?;
+    let target = lake.join("settings.parquet");
+    let aside = lake.join(".settings.parquet.partial");
+    store.conn().execute_batch(&format!(
+        "COPY (SELECT * FROM settings) TO '{}' (FORMAT parquet, COMPRESSION zstd)",
+        sql_path(&aside)
+    ))?;
+    std::fs::rename(&aside, &target).map_err(|e| io_error(&target, e))
+}
+
 /// Writes the batches a failure (or a crash) left pending; returns how many.
 pub fn write_pending(store: &Store) -> Result<usize> {
-    if beside(store).is_none() {
-        return Ok(0);
+    let Some(lake) = beside(store) else { return Ok(0) };
+    if lake.is_dir() && !lake.join("settings.parquet").is_file() {
+        write_settings(store)?;
     }
     let mut stmt = store
         .conn()
@@ -119,6 +134,55 @@ pub fn export(store: &Store, dir: &Path) -> Result<()> {
     )?;
     copy("SELECT * FROM settings", &dir.join("settings.parquet"), "")?;
     Ok(())
+}
+
+/// What [`recover`] did.
+pub struct Recovered {
+    pub store: Store,
+    /// Where the damaged file now is (its write-ahead log beside it, `.wal`).
+    pub kept_aside: PathBuf,
+    pub imports: i64,
+}
+
+/// Rebuilds a store that does not open from the lake beside it. The damaged
+/// file and its write-ahead log are moved aside, never deleted; if the rebuild
+/// fails they are put back, so nothing is lost either way.
+pub fn recover(db: &Path) -> Result<Recovered> {
+    match Store::open(db) {
+        Ok(_) => {
+            return Err(CoreError::Usage(format!("{} opens normally; there is nothing to recover.", db.display())));
+        }
+        Err(CoreError::StoreDamaged { lake: Some(_), .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let lake = crate::store::lake_beside(db);
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let kept_aside = db.with_file_name(format!("{name}.damaged-{stamp}"));
+    let wal = |p: &Path| PathBuf::from(format!("{}.wal", p.display()));
+    let moves = [(db.to_path_buf(), kept_aside.clone()), (wal(db), wal(&kept_aside))];
+    for (from, to) in &moves {
+        if from.exists() {
+            std::fs::rename(from, to).map_err(|e| io_error(from, e))?;
+        }
+    }
+    match restore(&lake, db) {
+        Ok(store) => {
+            // The batches it was rebuilt from are the lake's own: nothing to write back.
+            store.conn().execute_batch("UPDATE imports SET lake_written = true; CHECKPOINT")?;
+            let imports = store.conn().query_row("SELECT count(*) FROM imports", [], |r| r.get(0))?;
+            Ok(Recovered { store, kept_aside, imports })
+        }
+        Err(e) => {
+            for (from, to) in &moves {
+                if to.exists() {
+                    let _ = std::fs::remove_file(from);
+                    let _ = std::fs::rename(to, from);
+                }
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Builds a new store at `db` from the lake in `dir` alone.

@@ -62,6 +62,9 @@ enum Command {
     ExportLake { dir: PathBuf },
     /// Build a new store (--db) from a lake alone.
     Restore { dir: PathBuf },
+    /// Rebuild a store that no longer opens from the lake beside it; the damaged
+    /// file is kept aside, never deleted.
+    Recover,
     /// Show all settings, one, or change one.
     Settings { key: Option<String>, value: Option<String> },
     /// Column mappings: say once which column is which in a header Comptoir
@@ -117,6 +120,11 @@ fn main() -> ExitCode {
     if let Ok(exe) = std::env::current_exe() {
         comptoir_core::sandbox::enable(exe);
     }
+    // Like any Unix filter: `comptoir report --json | head` ends quietly when
+    // the reader goes away, instead of panicking on a closed pipe.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -128,6 +136,9 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("{e}");
+            if e.code() == "store_damaged" {
+                eprintln!("Run `comptoir recover` (with the same --db) to rebuild it.");
+            }
             ExitCode::from(2)
         }
     }
@@ -256,6 +267,17 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             let store = comptoir_core::lake::restore(&dir, &db)?;
             let imports: i64 = store.conn().query_row("SELECT count(*) FROM imports", [], |r| r.get(0)).map_err(CoreError::from)?;
             println!("Restored {} from {} ({imports} imports).", db.display(), dir.display());
+            Ok(0)
+        }
+        Command::Recover => {
+            let db = cli.db.unwrap_or_else(default_db_path);
+            let recovered = comptoir_core::lake::recover(&db)?;
+            println!(
+                "Rebuilt {} from its lake ({} imports); the damaged file is kept as {}.",
+                db.display(),
+                recovered.imports,
+                recovered.kept_aside.display()
+            );
             Ok(0)
         }
         Command::Generate { lines, out } => {

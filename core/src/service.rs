@@ -195,35 +195,19 @@ impl Service {
     /// Sets (or with None removes) the administrator's passphrase, stored as an argon2 hash.
     pub fn set_passphrase(&self, next: Option<&str>) -> Result<()> {
         self.require_admin()?;
-        let store = self.store();
-        let conn = store.conn();
-        match next {
-            None => {
-                conn.execute("DELETE FROM settings WHERE key = ?", params![PASSPHRASE_KEY])?;
-            }
+        let hash = match next {
+            None => None,
             Some(p) if p.chars().count() < 6 => {
                 return Err(CoreError::Usage("The passphrase must have at least 6 characters.".into()));
             }
-            Some(p) => {
-                let salt = SaltString::generate(&mut OsRng);
-                let hash = Argon2::default()
-                    .hash_password(p.as_bytes(), &salt)
+            Some(p) => Some(
+                Argon2::default()
+                    .hash_password(p.as_bytes(), &SaltString::generate(&mut OsRng))
                     .map_err(|e| CoreError::Store(format!("the passphrase could not be hashed ({e})")))?
-                    .to_string();
-                conn.execute_batch("BEGIN TRANSACTION")?;
-                let written = conn
-                    .execute("DELETE FROM settings WHERE key = ?", params![PASSPHRASE_KEY])
-                    .and_then(|_| conn.execute("INSERT INTO settings VALUES (?, ?)", params![PASSPHRASE_KEY, hash]));
-                match written {
-                    Ok(_) => conn.execute_batch("COMMIT")?,
-                    Err(e) => {
-                        conn.execute_batch("ROLLBACK")?;
-                        return Err(e.into());
-                    }
-                }
-            }
-        }
-        Ok(())
+                    .to_string(),
+            ),
+        };
+        crate::settings::put(&self.store(), PASSPHRASE_KEY, hash.as_deref())
     }
 
     // ── Import: preview, mapping, decision ─────────────────────────────────

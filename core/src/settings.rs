@@ -52,17 +52,28 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
         };
         return Err(CoreError::Usage(format!("{key} must be {expected}, not \u{201c}{value}\u{201d}.")));
     }
+    put(store, key, Some(value))
+}
+
+/// Replaces (or with None removes) one stored setting in one transaction,
+/// then copies the settings to the lake beside the store.
+pub(crate) fn put(store: &Store, key: &str, value: Option<&str>) -> Result<()> {
     let conn = store.conn();
     conn.execute_batch("BEGIN TRANSACTION")?;
-    let written = conn
-        .execute("DELETE FROM settings WHERE key = ?", params![key])
-        .and_then(|_| conn.execute("INSERT INTO settings VALUES (?, ?)", params![key, value]));
+    let written = conn.execute("DELETE FROM settings WHERE key = ?", params![key]).and_then(|n| match value {
+        Some(value) => conn.execute("INSERT INTO settings VALUES (?, ?)", params![key, value]),
+        None => Ok(n),
+    });
     match written {
         Ok(_) => conn.execute_batch("COMMIT")?,
         Err(e) => {
             conn.execute_batch("ROLLBACK")?;
             return Err(e.into());
         }
+    }
+    // The store has it; the lake copy is for a rebuild and is rewritten at the next change.
+    if let Err(e) = crate::lake::write_settings(store) {
+        eprintln!("The settings could not be copied to the lake: {e}");
     }
     Ok(())
 }

@@ -42,11 +42,12 @@ impl Store {
                 reason: e.to_string(),
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| CoreError::StoreOpen {
-            path: path.display().to_string(),
-            reason: describe_open_error(&e.to_string()),
-        })?;
-        Self::init(conn, path.to_path_buf())
+        let conn = Connection::open(path).map_err(|e| open_error(path, &e.to_string()))?;
+        // A file that opens but cannot be read or migrated is damaged too.
+        Self::init(conn, path.to_path_buf()).map_err(|e| match e {
+            CoreError::Store(reason) => open_error(path, &reason),
+            other => other,
+        })
     }
 
     /// A throw-away store in memory (tests, dry runs of tools).
@@ -117,13 +118,30 @@ impl Store {
     }
 }
 
-/// DuckDB's lock message names the other process; say it plainly.
-fn describe_open_error(msg: &str) -> String {
-    if let Some(pos) = msg.find("PID ") {
-        let pid: String = msg[pos + 4..].chars().take_while(|c| c.is_ascii_digit()).collect();
-        return format!("the store is in use by another Comptoir (pid {pid})");
+/// Why a store did not open, as one typed error. DuckDB's lock message names
+/// the other process: say it plainly. Permissions are not damage; anything
+/// else (not a DuckDB file, a log that cannot be replayed, unreadable
+/// catalog) is, and the lake beside it, if there is one, is offered.
+fn open_error(path: &Path, msg: &str) -> CoreError {
+    let first = msg.lines().next().unwrap_or_default().trim_end_matches('.');
+    let display = path.display().to_string();
+    if let Some(pos) = first.find("PID ") {
+        let pid: String = first[pos + 4..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        return CoreError::StoreOpen { path: display, reason: format!("the store is in use by another Comptoir (pid {pid})") };
     }
-    msg.trim_end_matches('.').to_string()
+    if first.contains("Permission denied") || first.contains("Read-only file system") || first.contains("No space left") {
+        return CoreError::StoreOpen { path: display, reason: first.to_string() };
+    }
+    // "IO Error: …", "Serialization Error: …": the category says nothing to a shop owner.
+    let reason = first.split_once(" Error: ").filter(|(kind, _)| !kind.contains(' ')).map_or(first, |(_, rest)| rest);
+    let lake = lake_beside(path);
+    let lake = lake.join("raw").join("imports").is_dir().then(|| lake.display().to_string());
+    CoreError::StoreDamaged { path: display, reason: reason.to_string(), lake }
+}
+
+/// Where the lake of the store at `path` lives (SPEC §6): `lake/` beside it.
+pub fn lake_beside(path: &Path) -> PathBuf {
+    path.with_file_name("lake")
 }
 
 /// `--db`, else `$COMPTOIR_DB`, else the OS data directory (shared with the desktop app).
@@ -157,6 +175,7 @@ mod tests {
     #[test]
     fn lock_message_names_the_other_process() {
         let msg = "IO Error: Could not set lock on file \"x\": Conflicting lock is held in /usr/bin/comptoir (PID 4242) by user root.";
-        assert_eq!(describe_open_error(msg), "the store is in use by another Comptoir (pid 4242)");
+        let e = open_error(Path::new("/x/s.duckdb"), msg);
+        assert_eq!(e.to_string(), "The store at /x/s.duckdb cannot be opened: the store is in use by another Comptoir (pid 4242).");
     }
 }

@@ -23,8 +23,11 @@ const IMPORTABLE: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv"
 const MAX_DROP_BYTES: u64 = 1 << 30;
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
+mod instance;
+mod slot;
+
 /// An error as it crosses the bridge: a stable code and one sentence.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct BridgeError {
     code: &'static str,
     message: String,
@@ -42,14 +45,16 @@ fn internal(e: impl std::fmt::Display) -> BridgeError {
 
 type Shared = Arc<Service>;
 type Answer<T> = Result<T, BridgeError>;
+type Slot = Arc<slot::StoreSlot>;
 
 /// Runs blocking core work off the UI thread.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, CoreError> + Send + 'static) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(work).await.map_err(internal)?.map_err(BridgeError::from)
 }
 
-fn service(app: &AppHandle) -> Shared {
-    app.state::<Shared>().inner().clone()
+/// The open store's service, or the sentence saying why the store did not open.
+fn service(app: &AppHandle) -> Answer<Shared> {
+    app.state::<Slot>().get()
 }
 
 fn period(window: &str, as_of: Option<String>) -> Result<(Period, Option<Day>), CoreError> {
@@ -58,7 +63,7 @@ fn period(window: &str, as_of: Option<String>) -> Result<(Period, Option<Day>), 
 
 #[tauri::command]
 async fn app_info(app: AppHandle) -> Answer<AppInfo> {
-    let s = service(&app);
+    let s = service(&app)?;
     let info = blocking(move || s.info()).await?;
     if std::env::var_os("COMPTOIR_LOG_STARTUP").is_some() {
         // The first screen is drawn as soon as this answer arrives (bench: BENCHMARKS.md).
@@ -69,13 +74,13 @@ async fn app_info(app: AppHandle) -> Answer<AppInfo> {
 
 #[tauri::command]
 async fn choose_role(app: AppHandle, role: Role, passphrase: Option<String>) -> Answer<Role> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.choose_role(role, passphrase.as_deref())).await
 }
 
 #[tauri::command]
 async fn set_passphrase(app: AppHandle, next: Option<String>) -> Answer<()> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.set_passphrase(next.as_deref())).await
 }
 
@@ -110,7 +115,7 @@ async fn save_dialog(app: &AppHandle, title: &str, name: &str, ext: &'static str
 
 #[tauri::command]
 async fn choose_files(app: AppHandle) -> Answer<Option<Preview>> {
-    let s = service(&app);
+    let s = service(&app)?;
     s.check_role()?;
     let dialog = file_dialog(&app, "Choose workbooks to import").add_filter("Workbooks and CSV", IMPORTABLE);
     let Some(paths) = on_main_thread(&app, move || dialog.pick_files()).await? else { return Ok(None) };
@@ -124,19 +129,19 @@ async fn preview_sample(app: AppHandle) -> Answer<Preview> {
     std::fs::create_dir_all(&dir)
         .and_then(|_| std::fs::write(&path, SAMPLE_WORKBOOK))
         .map_err(|e| BridgeError::from(CoreError::Write { path: path.display().to_string(), reason: e.to_string() }))?;
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.preview(vec![path])).await
 }
 
 #[tauri::command]
 async fn save_mapping(app: AppHandle, token: u64, kind: String, columns: Vec<(String, Option<String>)>) -> Answer<Preview> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.save_mapping(token, &kind, &columns)).await
 }
 
 #[tauri::command]
 async fn confirm_import(app: AppHandle, token: u64, skip_invalid: bool, on_progress: Channel<Progress>) -> Answer<ImportReport> {
-    let s = service(&app);
+    let s = service(&app)?;
     let report = blocking(move || {
         s.confirm(token, skip_invalid, &mut |p| {
             let _ = on_progress.send(p);
@@ -151,32 +156,32 @@ async fn confirm_import(app: AppHandle, token: u64, skip_invalid: bool, on_progr
 
 #[tauri::command]
 async fn cancel_import(app: AppHandle, token: u64) -> Answer<()> {
-    service(&app).cancel(token);
+    service(&app)?.cancel(token);
     Ok(())
 }
 
 #[tauri::command]
 async fn save_problems(app: AppHandle, token: u64) -> Answer<Option<String>> {
     let Some(out) = save_dialog(&app, "Save the problems as Excel", "problems.xlsx", "xlsx").await? else { return Ok(None) };
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.save_problems(token, &out).map(|_| Some(out.display().to_string()))).await
 }
 
 #[tauri::command]
 async fn history(app: AppHandle) -> Answer<Vec<ImportRecord>> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.history()).await
 }
 
 #[tauri::command]
 async fn import_failures(app: AppHandle) -> Answer<Vec<comptoir_core::history::ImportFailure>> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.failures()).await
 }
 
 #[tauri::command]
 async fn undo_import(app: AppHandle, import_id: i64) -> Answer<()> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.undo(import_id)).await?;
     push_generation(&app);
     Ok(())
@@ -185,13 +190,13 @@ async fn undo_import(app: AppHandle, import_id: i64) -> Answer<()> {
 #[tauri::command]
 async fn dashboard(app: AppHandle, window: String, as_of: Option<String>) -> Answer<Dashboard> {
     let (period, as_of) = period(&window, as_of)?;
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.dashboard(period, as_of)).await
 }
 
 /// Checks the role before any dialog opens, so a refused export shows no dialog.
 async fn admin_only(app: &AppHandle) -> Answer<()> {
-    Ok(service(app).check_admin()?)
+    Ok(service(app)?.check_admin()?)
 }
 
 #[tauri::command]
@@ -199,7 +204,7 @@ async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>)
     let (period, as_of) = period(&window, as_of)?;
     admin_only(&app).await?;
     let Some(out) = save_dialog(&app, "Export the dashboard to Excel", "comptoir-dashboard.xlsx", "xlsx").await? else { return Ok(None) };
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.export_dashboard(period, as_of, &out).map(|_| Some(out.display().to_string()))).await
 }
 
@@ -209,13 +214,13 @@ async fn export_promo_clients(app: AppHandle) -> Answer<Option<String>> {
     let Some(out) = save_dialog(&app, "Export the promotion-eligible clients", "promotion-clients.xlsx", "xlsx").await? else {
         return Ok(None);
     };
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.export_promo_clients(&out).map(|_| Some(out.display().to_string()))).await
 }
 
 #[tauri::command]
 async fn save_chart(app: AppHandle, name: String, format: String, png: Option<Vec<u8>>) -> Answer<Option<String>> {
-    let s = service(&app);
+    let s = service(&app)?;
     let svg = {
         let (s, name) = (s.clone(), name.clone());
         blocking(move || s.chart_svg(&name)).await?
@@ -234,13 +239,13 @@ async fn save_chart(app: AppHandle, name: String, format: String, png: Option<Ve
 
 #[tauri::command]
 async fn get_settings(app: AppHandle) -> Answer<Vec<Setting>> {
-    let s = service(&app);
+    let s = service(&app)?;
     blocking(move || s.settings()).await
 }
 
 #[tauri::command]
 async fn set_setting(app: AppHandle, key: String, value: String) -> Answer<Vec<Setting>> {
-    let s = service(&app);
+    let s = service(&app)?;
     let watch_changed = key == "watch_folder";
     let settings = blocking(move || s.set_setting(&key, &value)).await?;
     if watch_changed {
@@ -262,7 +267,7 @@ fn restart_watch(app: &AppHandle) {
     if let Some(stop) = running.take() {
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let s = service(app);
+    let Ok(s) = service(app) else { return };
     let Ok(Some(dir)) = s.watch_folder() else { return };
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     *running = Some(stop.clone());
@@ -282,9 +287,29 @@ fn restart_watch(app: &AppHandle) {
     });
 }
 
+fn bring_to_front(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Rebuilds a damaged store from the lake beside it; the damaged file is kept aside.
+#[tauri::command]
+async fn recover_store(app: AppHandle) -> Answer<String> {
+    let slot = app.state::<Slot>().inner().clone();
+    let sentence = tauri::async_runtime::spawn_blocking(move || slot.recover()).await.map_err(internal)??;
+    restart_watch(&app);
+    push_generation(&app);
+    Ok(sentence)
+}
+
 /// Tells every window the figures changed; an open dashboard fetches its period again.
 fn push_generation(app: &AppHandle) {
-    let _ = app.emit("dashboard-updated", service(app).generation());
+    if let Ok(s) = service(app) {
+        let _ = app.emit("dashboard-updated", s.generation());
+    }
 }
 
 #[derive(Clone, Serialize)]
@@ -300,13 +325,13 @@ fn on_drop(app: &AppHandle, paths: &[PathBuf]) {
     tauri::async_runtime::spawn(async move {
         let outcome = match accepted {
             Err(message) => DropPreview { preview: None, message: Some(message) },
-            Ok(paths) => {
-                let s = service(&app);
-                match blocking(move || s.preview(paths)).await {
+            Ok(paths) => match service(&app) {
+                Err(e) => DropPreview { preview: None, message: Some(e.message) },
+                Ok(s) => match blocking(move || s.preview(paths)).await {
                     Ok(p) => DropPreview { preview: Some(p), message: None },
                     Err(e) => DropPreview { preview: None, message: Some(e.message) },
-                }
-            }
+                },
+            },
         };
         let _ = app.emit("drop-preview", outcome);
     });
@@ -348,24 +373,49 @@ pub const COMMANDS: &[&str] = &[
     "save_chart",
     "get_settings",
     "set_setting",
+    "recover_store",
 ];
 
 pub fn run() {
+    let log_startup = std::env::var_os("COMPTOIR_LOG_STARTUP").is_some();
+    // The same store as the CLI: $COMPTOIR_DB, else the OS data directory.
+    let db = comptoir_core::store::default_db_path();
+    let listener = match instance::claim(&db) {
+        Ok(instance::Instance::AlreadyRunning) => {
+            println!("Comptoir is already open on {}; its window was brought to the front.", db.display());
+            return;
+        }
+        Ok(instance::Instance::First(listener)) => Some(listener),
+        Err(e) => {
+            eprintln!("Comptoir could not check for another open window ({e}); starting anyway.");
+            None
+        }
+    };
     tauri::Builder::default()
-        .setup(|app| {
-            // The same store as the CLI: $COMPTOIR_DB, else the OS data directory.
-            if std::env::var_os("COMPTOIR_LOG_STARTUP").is_some() {
+        .setup(move |app| {
+            if log_startup {
                 eprintln!("startup: setup begins {} ms after the process started", comptoir_core::service::process_age_ms());
             }
-            let db = comptoir_core::store::default_db_path();
-            let service = Service::open(&db).map_err(|e| Box::new(e) as Box<dyn std::error::Error>)?;
-            app.manage::<Shared>(Arc::new(service));
-            app.manage(WatchState::default());
-            restart_watch(app.handle());
-            if std::env::var_os("COMPTOIR_LOG_STARTUP").is_some() {
-                eprintln!("startup: store open, window next, {} ms after the process started", comptoir_core::service::process_age_ms());
+            if let Some(listener) = listener {
+                let handle = app.handle().clone();
+                instance::serve(listener, move || bring_to_front(&handle));
             }
+            app.manage(WatchState::default());
+            // The store opens while the window is created; commands wait for it.
+            let handle = app.handle().clone();
+            app.manage::<Slot>(slot::StoreSlot::open_in_background(db, move || {
+                if log_startup {
+                    eprintln!("startup: store open {} ms after the process started", comptoir_core::service::process_age_ms());
+                }
+                restart_watch(&handle);
+            }));
             Ok(())
+        })
+        .on_page_load(move |_, page| {
+            // main.ts draws the first screen while its module runs, before the load ends.
+            if log_startup && page.event() == tauri::webview::PageLoadEvent::Finished {
+                eprintln!("startup: first screen drawn (page loaded) {} ms after the process started", comptoir_core::service::process_age_ms());
+            }
         })
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
@@ -390,7 +440,8 @@ pub fn run() {
             export_promo_clients,
             save_chart,
             get_settings,
-            set_setting
+            set_setting,
+            recover_store
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -2,8 +2,9 @@
 // Env: COMPTOIR_APP (app binary), E2E_EXPECTED_FIRST (name of the top winner for `month`),
 //      E2E_ARTIFACTS (screenshots, figures), COMPTOIR_TEST_SAVE_DIR (where "save" dialogs save).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
@@ -87,21 +88,27 @@ function unzip(path) {
   return files;
 }
 
+/** A WebDriver session on a freshly started app window. */
+function openApp() {
+  return remote({
+    hostname: WD_HOST,
+    port: WD_PORT,
+    capabilities: {
+      'tauri:options': { application: APP },
+      'wdio:enforceWebDriverClassic': true,
+    },
+    logLevel: 'warn',
+    connectionRetryTimeout: 120_000,
+  });
+}
+
 describe('Comptoir desktop app', () => {
   before(async () => {
     assert.ok(APP, 'COMPTOIR_APP must be the path of the app binary');
     assert.ok(SAVE_DIR, 'COMPTOIR_TEST_SAVE_DIR must be set');
+    assert.ok(process.env.COMPTOIR_DB, 'COMPTOIR_DB must be the store of the test');
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await remote({
-      hostname: WD_HOST,
-      port: WD_PORT,
-      capabilities: {
-        'tauri:options': { application: APP },
-        'wdio:enforceWebDriverClassic': true,
-      },
-      logLevel: 'warn',
-      connectionRetryTimeout: 120_000,
-    });
+    browser = await openApp();
   });
 
   after(async () => {
@@ -232,5 +239,41 @@ describe('Comptoir desktop app', () => {
     const overflow = await browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 1024×700`);
     await screenshot('dashboard-dark-1024.png');
+  });
+
+  it('hands a second start over to the open window instead of opening the store twice', async () => {
+    const second = spawnSync(APP, [], { env: process.env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(second.status, 0, `second start: ${second.stderr}`);
+    assert.match(second.stdout, /Comptoir is already open on .*; its window was brought to the front\./);
+    const info = await invokeFromPage('app_info');
+    assert.equal(info.ok, true, 'the first window still answers');
+    assert.equal(info.value.has_data, true);
+  });
+
+  it('offers to rebuild a damaged store from its lake, and keeps the damaged file', async () => {
+    await browser.deleteSession(); // the app exits and releases the store
+    browser = undefined;
+    const db = process.env.COMPTOIR_DB;
+    await new Promise((r) => setTimeout(r, 1000));
+    const bytes = readFileSync(db);
+    bytes.fill(0x5a, 0, 8192); // its first blocks overwritten
+    writeFileSync(db, bytes);
+
+    browser = await openApp();
+    await browser.$(sel('recovery-screen')).waitForDisplayed({ timeout: 30_000 });
+    const said = await text('recovery-screen');
+    assert.match(said, /cannot be opened/);
+    assert.match(said, /it can be rebuilt from the lake at /);
+    await screenshot('recovery.png');
+
+    await browser.$(sel('recovery-rebuild')).click();
+    await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 60_000 });
+    const kept = readdirSync(dirname(db)).filter((n) => n.includes('.damaged-'));
+    assert.equal(kept.length, 1, `the damaged file is kept aside: ${kept}`);
+    assert.deepEqual(readFileSync(join(dirname(db), kept[0])).subarray(0, 8192), bytes.subarray(0, 8192));
+    assert.equal((await invokeFromPage('choose_role', { role: 'accountant', passphrase: null })).ok, true);
+    const history = await invokeFromPage('history');
+    assert.equal(history.ok, true, JSON.stringify(history));
+    assert.equal(history.value.length, 1, 'the import came back from the lake');
   });
 });

@@ -250,6 +250,14 @@ export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');
 }
 
+/**
+ * Only when app_info failed with code "store_damaged": rebuilds the store from
+ * the lake beside it (the damaged file is kept aside). Answers with a sentence.
+ */
+export function recoverStore(): Promise<string> {
+  return call<string>('recover_store');
+}
+
 // ── Roles ──────────────────────────────────────────────────────────────────
 /** Fails with code "forbidden" when the passphrase is wrong. */
 export function chooseRole(role: Role, passphrase: string | null): Promise<Role> {

@@ -4,6 +4,10 @@ export type Lang = 'fr' | 'en';
 const en = {
   'app.noCore': 'The Comptoir core is not available: open this page from the Comptoir app.',
   'app.screens': 'Screens',
+  'recovery.title': 'The store cannot be opened',
+  'recovery.rebuild': 'Rebuild from the lake',
+  'recovery.working': 'Rebuilding the store from the lake…',
+  'recovery.keep': 'Nothing is deleted: the damaged file is kept beside the store.',
   'app.switchRole': 'Switch role',
   'app.database': 'Database: {path}',
 
@@ -297,6 +301,10 @@ export type MessageKey = keyof typeof en;
 const fr: Record<MessageKey, string> = {
   'app.noCore': 'Le cœur de Comptoir n’est pas disponible : ouvrez cette page depuis l’application Comptoir.',
   'app.screens': 'Écrans',
+  'recovery.title': 'La base ne peut pas être ouverte',
+  'recovery.rebuild': 'Reconstruire depuis le lac',
+  'recovery.working': 'Reconstruction de la base depuis le lac…',
+  'recovery.keep': 'Rien n’est supprimé : le fichier endommagé est conservé à côté de la base.',
   'app.switchRole': 'Changer de rôle',
   'app.database': 'Base de données : {path}',
 

@@ -103,3 +103,88 @@ describe('app shell', () => {
     expect(invokeMock.mock.calls.filter((c) => c[0] === 'set_setting').map((c) => c[1])).toEqual([{ key: 'language', value: 'en' }]);
   });
 });
+
+describe('a store that does not open', () => {
+  it('says why, offers the rebuild from the lake, and starts normally once rebuilt', async () => {
+    vi.resetModules();
+    localStorage.clear();
+    document.body.replaceChildren();
+    const app = document.createElement('div');
+    app.id = 'app';
+    document.body.append(app);
+    invokeMock.mockReset();
+    let damaged = true;
+    const message =
+      'The store at /d/c.duckdb cannot be opened: WAL does not match database file. Nothing has been changed or deleted; it can be rebuilt from the lake at /d/lake, keeping the damaged file aside.';
+    invokeMock.mockImplementation(async (cmd: string) => {
+      switch (cmd) {
+        case 'app_info':
+          if (damaged) throw { code: 'store_damaged', message };
+          return { version: '0.2.0', db_path: '/d/c.duckdb', has_data: true, role: null, has_passphrase: false, started_ms: 5 };
+        case 'recover_store':
+          damaged = false;
+          return 'The store was rebuilt from its lake (3 imports); the damaged file is kept as /d/c.duckdb.damaged-20261122-070000.';
+        case 'get_settings':
+          return [{ key: 'language', value: 'en' }];
+        default:
+          return null;
+      }
+    });
+    await import('./main');
+    await flush();
+    expect($('recovery-screen')?.textContent).toContain(message);
+    expect($('role-screen')).toBeNull();
+    const rebuild = $<HTMLButtonElement>('recovery-rebuild')!;
+    expect(document.activeElement).toBe(rebuild);
+    rebuild.click();
+    await flush();
+    expect(invokeMock.mock.calls.filter(([c]) => c === 'recover_store')).toHaveLength(1);
+    expect($('recovery-screen')).toBeNull();
+    expect($('role-screen')).not.toBeNull();
+    expect(document.getElementById('toasts')?.textContent).toContain('kept as /d/c.duckdb.damaged-20261122-070000');
+  });
+
+  it('shows other start-up failures as a sentence with nothing to click', async () => {
+    vi.resetModules();
+    document.body.replaceChildren();
+    const app = document.createElement('div');
+    app.id = 'app';
+    document.body.append(app);
+    invokeMock.mockReset();
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === 'app_info') throw { code: 'store_open', message: 'The store at /d/c.duckdb cannot be opened: Permission denied.' };
+      if (cmd === 'get_settings') throw { code: 'store_open', message: 'same' };
+      return null;
+    });
+    await import('./main');
+    await flush();
+    expect($('recovery-screen')).toBeNull();
+    expect(document.querySelector('[role="alert"]')?.textContent).toBe('The store at /d/c.duckdb cannot be opened: Permission denied.');
+  });
+});
+
+describe('start-up', () => {
+  it('draws the role screen before the store has answered, then redraws it with the answer', async () => {
+    vi.resetModules();
+    localStorage.clear();
+    document.body.replaceChildren();
+    const app = document.createElement('div');
+    app.id = 'app';
+    document.body.append(app);
+    invokeMock.mockReset();
+    let answer: (i: AppInfo) => void = () => {};
+    invokeMock.mockImplementation((cmd: string) => {
+      if (cmd === 'app_info') return new Promise((resolve) => (answer = resolve as (i: AppInfo) => void));
+      if (cmd === 'get_settings') return Promise.resolve([]);
+      return Promise.resolve(null);
+    });
+    await import('./main');
+    await flush();
+    expect($('role-screen')).not.toBeNull();
+    expect($('role-admin')?.hasAttribute('aria-expanded')).toBe(false);
+    answer({ version: '0.2.0', db_path: '/d/c.duckdb', has_data: true, role: null, has_passphrase: true, started_ms: 5 });
+    await flush();
+    // With a passphrase, Administrator now opens the passphrase form.
+    expect($('role-admin')?.getAttribute('aria-expanded')).toBe('false');
+  });
+});

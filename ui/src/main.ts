@@ -8,7 +8,9 @@ import {
   onDragHover,
   onDropPreview,
   onWatchImported,
+  recoverStore,
   toBackendError,
+  type BackendError,
   type AppInfo,
   type Role,
 } from './backend';
@@ -167,26 +169,76 @@ function changePrefs(next: Prefs): void {
   }
 }
 
-function start(): void {
-  if (!inTauri()) {
-    root.replaceChildren(h('div', { class: 'notice error banner' }, t('app.noCore')));
-    return;
+/** The store did not open and a lake can rebuild it: say why, offer it, lose nothing. */
+function showRecovery(error: BackendError): void {
+  const status = h('p', { role: 'status', 'data-testid': 'recovery-status' });
+  const rebuild = button(t('recovery.rebuild'), () => {
+    rebuild.disabled = true;
+    status.textContent = t('recovery.working');
+    recoverStore().then(
+      (sentence) => {
+        toast(sentence, 'ok', 10000);
+        openFirstScreen();
+      },
+      (e: unknown) => {
+        rebuild.disabled = false;
+        status.textContent = toBackendError(e).message;
+      },
+    );
+  }, { class: 'btn primary', 'data-testid': 'recovery-rebuild' });
+  root.replaceChildren(
+    h(
+      'section',
+      { class: 'recovery', 'data-testid': 'recovery-screen', 'aria-labelledby': 'recovery-title' },
+      h('h1', { id: 'recovery-title' }, t('recovery.title')),
+      h('p', { class: 'notice error', role: 'alert' }, error.message),
+      h('p', {}, t('recovery.keep')),
+      rebuild,
+      status,
+    ),
+  );
+  rebuild.focus();
+}
+
+/** What the role screen assumes until app_info answers (a role is never kept across starts). */
+const UNANSWERED: AppInfo = { version: '', db_path: '', has_data: true, role: null, has_passphrase: false, started_ms: 0 };
+
+/**
+ * The first screen is the role screen, and drawing it needs nothing from Rust:
+ * it is drawn at once, while the store opens, then redrawn with app_info's
+ * answer (or replaced by the recovery screen if the store did not open).
+ */
+function openFirstScreen(): void {
+  let paintedAt: number | null = null;
+  if (!info && !role) {
+    info = UNANSWERED;
+    render();
+    requestAnimationFrame(() => {
+      paintedAt = performance.now();
+    });
   }
-  // appInfo first: it alone decides the first screen.
   appInfo().then(
     (i) => {
       const answeredAt = performance.now();
+      const untouched = info === UNANSWERED && !role;
       info = i;
-      role = i.role;
-      if (role) current = firstTab(role);
-      render();
+      role ??= i.role;
+      if (untouched) {
+        if (role) current = firstTab(role);
+        render();
+      }
       // Start-up figure (BENCHMARKS.md): process start → first screen painted.
+      // started_ms is the process's age when Rust answered, about `answeredAt`.
       requestAnimationFrame(() => {
-        document.documentElement.dataset.firstScreenMs = String(i.started_ms + Math.round(performance.now() - answeredAt));
+        const painted = paintedAt ?? performance.now();
+        document.documentElement.dataset.firstScreenMs = String(Math.round(i.started_ms - (answeredAt - painted)));
       });
     },
     (e: unknown) => {
-      root.replaceChildren(h('div', { class: 'notice error banner', role: 'alert' }, toBackendError(e).message));
+      info = null;
+      const error = toBackendError(e);
+      if (error.code === 'store_damaged') showRecovery(error);
+      else root.replaceChildren(h('div', { class: 'notice error banner', role: 'alert' }, error.message));
     },
   );
   getSettings().then(
@@ -198,6 +250,14 @@ function start(): void {
       /* the cached preferences stay */
     },
   );
+}
+
+function start(): void {
+  if (!inTauri()) {
+    root.replaceChildren(h('div', { class: 'notice error banner' }, t('app.noCore')));
+    return;
+  }
+  openFirstScreen();
   void onDropPreview((d) => {
     if (!role) {
       if (d.preview) void cancelImport(d.preview.token).catch(() => {});

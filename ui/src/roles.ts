@@ -79,6 +79,6 @@ export function createRoleScreen(info: AppInfo, onChosen: (role: Role) => void):
     h('div', { class: 'role-buttons' }, accountant, admin),
     form,
     error,
-    h('p', { class: 'muted version' }, `v${info.version}`),
+    h('p', { class: 'muted version' }, info.version ? `v${info.version}` : ''),
   );
 }

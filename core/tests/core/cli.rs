@@ -1,6 +1,7 @@
 //! The `comptoir` binary as a user runs it: exit codes, JSON, one-sentence errors.
 
 use crate::support::*;
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn comptoir(db: &std::path::Path, args: &[&str]) -> Output {
@@ -253,6 +254,80 @@ fn the_lake_rebuilds_the_store_and_forgets_undone_imports() {
     let out = comptoir(&db, &["restore", exported.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+}
+
+/// A write-ahead log with committed work of another database: the process
+/// that wrote it is "killed" (the store is leaked, so it never checkpoints).
+fn foreign_wal(dir: &std::path::Path) -> std::path::PathBuf {
+    let other = dir.join("other").join("other.duckdb");
+    let store = comptoir_core::store::Store::open(&other).unwrap();
+    comptoir_core::settings::set(&store, "currency", "EUR").unwrap();
+    std::mem::forget(store);
+    let wal = other.with_extension("duckdb.wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the leaked store left its log");
+    wal
+}
+
+#[test]
+fn a_damaged_store_says_so_and_is_rebuilt_from_its_lake_keeping_the_damaged_file() {
+    let dir = TempDir::new("cli-recover");
+    let db = dir.join("store.duckdb");
+    let sample = sample_path();
+    assert_eq!(comptoir(&db, &["import", sample.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(comptoir(&db, &["settings", "currency", "CHF"]).status.code(), Some(0));
+    let original = report_all(&db);
+    let wal = PathBuf::from(format!("{}.wal", db.display()));
+
+    // 1. A stale log: one that belongs to another database.
+    std::fs::copy(foreign_wal(&dir.0), &wal).unwrap();
+    let out = comptoir(&db, &["history"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(said.contains("cannot be opened") && said.contains("WAL does not match"), "{said}");
+    assert!(said.contains("Nothing has been changed or deleted; it can be rebuilt from the lake at"), "{said}");
+    assert!(said.contains("comptoir recover"), "{said}");
+    assert!(wal.exists(), "opening changed nothing");
+
+    let out = comptoir(&db, &["recover"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("from its lake (1 imports)"), "{said}");
+    assert_eq!(report_all(&db), original, "the rebuilt store gives the same report");
+    let currency = comptoir(&db, &["settings", "currency"]);
+    assert_eq!(String::from_utf8_lossy(&currency.stdout).trim(), "CHF", "the settings came back from the lake");
+    let aside: Vec<String> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("store.duckdb.damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 2, "the damaged file and its log are kept: {aside:?}");
+
+    // Nothing to do on a store that opens.
+    let out = comptoir(&db, &["recover"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("opens normally; there is nothing to recover"), "{}", stderr(&out));
+
+    // 2. A corrupt file: its first blocks overwritten.
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[..8192].fill(0x5a);
+    std::fs::write(&db, &bytes).unwrap();
+    let out = comptoir(&db, &["report"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("it can be rebuilt from the lake"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "the damaged file is untouched until asked");
+    assert_eq!(comptoir(&db, &["recover"]).status.code(), Some(0));
+    assert_eq!(report_all(&db), original);
+
+    // 3. Without a lake there is nothing to offer, and it says what to do instead.
+    let lone = dir.join("lone").join("store.duckdb");
+    std::fs::create_dir_all(lone.parent().unwrap()).unwrap();
+    std::fs::write(&lone, &bytes).unwrap();
+    let out = comptoir(&lone, &["history"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("no lake was found beside it"), "{}", stderr(&out));
+    assert_eq!(comptoir(&lone, &["recover"]).status.code(), Some(2));
+    assert_eq!(std::fs::read(&lone).unwrap(), bytes, "a refused recovery changes nothing");
 }
 
 #[test]
