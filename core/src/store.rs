@@ -123,7 +123,7 @@ impl Store {
 /// else (not a DuckDB file, a log that cannot be replayed, unreadable
 /// catalog) is, and the lake beside it, if there is one, is offered.
 fn open_error(path: &Path, msg: &str) -> CoreError {
-    let first = msg.lines().next().unwrap_or_default().trim_end_matches('.');
+    let first = msg.lines().next().unwrap_or_default().trim_end_matches(['.', '!']);
     let display = path.display().to_string();
     if let Some(pos) = first.find("PID ") {
         let pid: String = first[pos + 4..].chars().take_while(|c| c.is_ascii_digit()).collect();

@@ -268,7 +268,7 @@ describe('Comptoir desktop app', () => {
 
     await browser.$(sel('recovery-rebuild')).click();
     await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 60_000 });
-    const kept = readdirSync(dirname(db)).filter((n) => n.includes('.damaged-'));
+    const kept = readdirSync(dirname(db)).filter((n) => n.includes('.damaged-') && !n.endsWith('.wal'));
     assert.equal(kept.length, 1, `the damaged file is kept aside: ${kept}`);
     assert.deepEqual(readFileSync(join(dirname(db), kept[0])).subarray(0, 8192), bytes.subarray(0, 8192));
     assert.equal((await invokeFromPage('choose_role', { role: 'accountant', passphrase: null })).ok, true);

@@ -116,3 +116,47 @@ fn whole_sheet_formats_declaring_huge_sheets_are_refused_within_seconds() {
         assert!(started.elapsed().as_secs() < 5, "{} took {:?}", path.display(), started.elapsed());
     }
 }
+
+/// The fuzzer's corpus and the inputs it once broke (fuzz/regressions), replayed
+/// the way the fuzz target feeds them: first byte = format, the rest = the file.
+/// Each must end as a report or one typed sentence, never a panic.
+#[test]
+fn the_fuzz_corpus_replays_as_reports_or_sentences() {
+    use comptoir_core::import::{import_files, ImportOptions, Outcome};
+    use_sandbox();
+    const EXTENSIONS: [&str; 6] = ["xlsx", "csv", "xls", "ods", "xlsb", "txt"]; // as fuzz/fuzz_targets/import.rs
+    let dir = TempDir::new("fuzz-replay");
+    let store = Store::open(&dir.join("store.duckdb")).unwrap();
+    let fuzz = repo_root().join("fuzz");
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for sub in ["corpus/import", "regressions"] {
+        if let Ok(entries) = std::fs::read_dir(fuzz.join(sub)) {
+            inputs.extend(entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()));
+        }
+    }
+    inputs.sort();
+    assert!(inputs.len() >= 17, "the seed corpus is there: {}", inputs.len());
+    let options = ImportOptions { dry_run: true, ..Default::default() };
+    let (mut reports, mut sentences) = (0, 0);
+    for input in &inputs {
+        let bytes = std::fs::read(input).unwrap();
+        let Some((&selector, content)) = bytes.split_first() else { continue };
+        let path = dir.join(&format!("input.{}", EXTENSIONS[selector as usize % EXTENSIONS.len()]));
+        std::fs::write(&path, content).unwrap();
+        match import_files(&store, &[path], &options, &mut |_| {}) {
+            Ok(report) => {
+                reports += 1;
+                if input.ends_with("generated-40-lines-xlsx") {
+                    assert_eq!(report.outcome, Outcome::DryRun);
+                    assert_eq!(report.counts.lines.new, 40, "the generated seed's 40 invoice lines");
+                }
+            }
+            Err(e) => {
+                sentences += 1;
+                let said = e.to_string();
+                assert!(said.ends_with('.') && !said.contains('\n'), "{}: {said}", input.display());
+            }
+        }
+    }
+    assert!(reports > 0 && sentences > 0, "{reports} reports, {sentences} sentences");
+}
