@@ -21,7 +21,8 @@ const flush = async () => {
 const $ = <T extends HTMLElement = HTMLElement>(testid: string) => document.querySelector<T>(`[data-testid="${testid}"]`);
 const tabs = () => [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')].map((b) => b.dataset.tab);
 
-async function boot(info: Partial<AppInfo>, settings = [{ key: 'language', value: 'en' }, { key: 'theme', value: 'dark' }]) {
+/** A fresh page: main.ts started again against `core` as the Rust side. */
+async function startWith(core: (cmd: string, args?: unknown) => Promise<unknown>) {
   vi.resetModules();
   localStorage.clear();
   document.body.replaceChildren();
@@ -29,7 +30,13 @@ async function boot(info: Partial<AppInfo>, settings = [{ key: 'language', value
   app.id = 'app';
   document.body.append(app);
   invokeMock.mockReset();
-  invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
+  invokeMock.mockImplementation(core as typeof invoke);
+  await import('./main');
+  await flush();
+}
+
+async function boot(info: Partial<AppInfo>, settings = [{ key: 'language', value: 'en' }, { key: 'theme', value: 'dark' }]) {
+  await startWith(async (cmd: string, args?: unknown) => {
     switch (cmd) {
       case 'app_info':
         return { version: '0.2.0', db_path: '/d/c.duckdb', has_data: true, role: null, has_passphrase: false, started_ms: 5, ...info };
@@ -45,8 +52,6 @@ async function boot(info: Partial<AppInfo>, settings = [{ key: 'language', value
         return null;
     }
   });
-  await import('./main');
-  await flush();
 }
 
 describe('app shell', () => {
@@ -106,17 +111,10 @@ describe('app shell', () => {
 
 describe('a store that does not open', () => {
   it('says why, offers the rebuild from the lake, and starts normally once rebuilt', async () => {
-    vi.resetModules();
-    localStorage.clear();
-    document.body.replaceChildren();
-    const app = document.createElement('div');
-    app.id = 'app';
-    document.body.append(app);
-    invokeMock.mockReset();
     let damaged = true;
     const message =
       'The store at /d/c.duckdb cannot be opened: WAL does not match database file. Nothing has been changed or deleted; it can be rebuilt from the lake at /d/lake, keeping the damaged file aside.';
-    invokeMock.mockImplementation(async (cmd: string) => {
+    await startWith(async (cmd: string) => {
       switch (cmd) {
         case 'app_info':
           if (damaged) throw { code: 'store_damaged', message };
@@ -130,8 +128,6 @@ describe('a store that does not open', () => {
           return null;
       }
     });
-    await import('./main');
-    await flush();
     expect($('recovery-screen')?.textContent).toContain(message);
     expect($('role-screen')).toBeNull();
     const rebuild = $<HTMLButtonElement>('recovery-rebuild')!;
@@ -145,19 +141,11 @@ describe('a store that does not open', () => {
   });
 
   it('shows other start-up failures as a sentence with nothing to click', async () => {
-    vi.resetModules();
-    document.body.replaceChildren();
-    const app = document.createElement('div');
-    app.id = 'app';
-    document.body.append(app);
-    invokeMock.mockReset();
-    invokeMock.mockImplementation(async (cmd: string) => {
+    await startWith(async (cmd: string) => {
       if (cmd === 'app_info') throw { code: 'store_open', message: 'The store at /d/c.duckdb cannot be opened: Permission denied.' };
       if (cmd === 'get_settings') throw { code: 'store_open', message: 'same' };
       return null;
     });
-    await import('./main');
-    await flush();
     expect($('recovery-screen')).toBeNull();
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('The store at /d/c.duckdb cannot be opened: Permission denied.');
   });
@@ -165,21 +153,12 @@ describe('a store that does not open', () => {
 
 describe('start-up', () => {
   it('draws the role screen before the store has answered, then redraws it with the answer', async () => {
-    vi.resetModules();
-    localStorage.clear();
-    document.body.replaceChildren();
-    const app = document.createElement('div');
-    app.id = 'app';
-    document.body.append(app);
-    invokeMock.mockReset();
     let answer: (i: AppInfo) => void = () => {};
-    invokeMock.mockImplementation((cmd: string) => {
+    await startWith((cmd: string) => {
       if (cmd === 'app_info') return new Promise((resolve) => (answer = resolve as (i: AppInfo) => void));
       if (cmd === 'get_settings') return Promise.resolve([]);
       return Promise.resolve(null);
     });
-    await import('./main');
-    await flush();
     expect($('role-screen')).not.toBeNull();
     expect($('role-admin')?.hasAttribute('aria-expanded')).toBe(false);
     answer({ version: '0.2.0', db_path: '/d/c.duckdb', has_data: true, role: null, has_passphrase: true, started_ms: 5 });
