@@ -8,7 +8,7 @@ use comptoir_core::import::{import_files, ImportOptions};
 use comptoir_core::store::Store;
 use libfuzzer_sys::fuzz_target;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 /// The first byte picks the format, as the extension would in a real drop.
 const EXTENSIONS: [&str; 6] = ["xlsx", "csv", "xls", "ods", "xlsb", "txt"];
@@ -18,15 +18,14 @@ struct Harness {
     dir: PathBuf,
 }
 
-static HARNESS: OnceLock<Harness> = OnceLock::new();
+/// One store for the whole run (a DuckDB connection is Send, not Sync).
+static HARNESS: Mutex<Option<Harness>> = Mutex::new(None);
 
-fn harness() -> &'static Harness {
-    HARNESS.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("comptoir-fuzz-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("fuzz temp dir");
-        let store = Store::open(&dir.join("store.duckdb")).expect("fuzz store opens");
-        Harness { store, dir }
-    })
+fn new_harness() -> Harness {
+    let dir = std::env::temp_dir().join(format!("comptoir-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("fuzz temp dir");
+    let store = Store::open(&dir.join("store.duckdb")).expect("fuzz store opens");
+    Harness { store, dir }
 }
 
 fuzz_target!(
@@ -42,7 +41,8 @@ fuzz_target!(
     },
     |data: &[u8]| {
         let Some((&selector, content)) = data.split_first() else { return };
-        let h = harness();
+        let mut guard = HARNESS.lock().unwrap_or_else(|p| p.into_inner());
+        let h = guard.get_or_insert_with(new_harness);
         let ext = EXTENSIONS[selector as usize % EXTENSIONS.len()];
         let path = h.dir.join(format!("input.{ext}"));
         std::fs::write(&path, content).expect("fuzz input written");
