@@ -1,6 +1,7 @@
 //! Cell values as read from any workbook or CSV, and their conversion to the
 //! types the store keeps (SPEC §2.3): identifiers, exact decimals, dates.
 
+use crate::messages::Text;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -49,7 +50,8 @@ impl CellValue {
 }
 
 /// Why a cell could not be converted; becomes the problem's message.
-pub type ConvError = String;
+/// Why a cell cannot be read as the column's type: a code and its parameters.
+pub type ConvError = crate::messages::Text;
 
 /// Identifiers are text: `17850.0` becomes `17850`, spaces are trimmed.
 pub fn to_id(v: &CellValue) -> Result<Option<String>, ConvError> {
@@ -71,7 +73,7 @@ pub fn to_id(v: &CellValue) -> Result<Option<String>, ConvError> {
             }
         }
         CellValue::Bool(_) | CellValue::DateTime(_) => Ok(Some(v.display())),
-        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+        CellValue::Error(e) => Err(Text::new("cell_error", [e.clone()])),
     }
 }
 
@@ -99,7 +101,7 @@ pub fn take_clean_text(v: &mut CellValue, is_id: bool) -> Option<String> {
 
 pub fn to_text(v: &CellValue) -> Result<Option<String>, ConvError> {
     match v {
-        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+        CellValue::Error(e) => Err(Text::new("cell_error", [e.clone()])),
         other if other.is_empty() => Ok(None),
         CellValue::Text(s) => Ok(Some(s.trim().to_string())),
         other => Ok(Some(other.display())),
@@ -115,7 +117,7 @@ pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
         // (2.55, not 2.54999…), so go through it rather than the binary value.
         CellValue::Number(f) => {
             if !f.is_finite() {
-                return Err("the number is not finite".into());
+                return Err(Text::new("not_finite", []));
             }
             if let Some(d) = short_decimal(*f) {
                 return Ok(Some(d));
@@ -123,7 +125,7 @@ pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
             Decimal::from_str(&format!("{f}"))
                 .or_else(|_| Decimal::from_scientific(&format!("{f:e}")))
                 .map(Some)
-                .map_err(|_| format!("{f} is too large"))
+                .map_err(|_| Text::new("too_large", [f.to_string()]))
         }
         CellValue::Text(s) => {
             if s.trim().is_empty() {
@@ -131,11 +133,11 @@ pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
             }
             parse_decimal_text(s)
                 .map(Some)
-                .ok_or_else(|| format!("\u{201c}{}\u{201d} is not a number", s.trim()))
+                .ok_or_else(|| Text::new("not_a_number", [s.trim().to_string()]))
         }
-        CellValue::Bool(_) => Err("a TRUE/FALSE value is not a number".into()),
-        CellValue::DateTime(_) => Err("a date is not a number".into()),
-        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+        CellValue::Bool(_) => Err(Text::new("bool_not_number", [])),
+        CellValue::DateTime(_) => Err(Text::new("date_not_number", [])),
+        CellValue::Error(e) => Err(Text::new("cell_error", [e.clone()])),
     }
 }
 
@@ -293,7 +295,7 @@ pub fn to_datetime(v: &CellValue, order: DayOrder) -> Result<Option<NaiveDateTim
             };
             excel_serial_to_datetime(serial)
                 .map(Some)
-                .ok_or_else(|| format!("{serial} is not a date"))
+                .ok_or_else(|| Text::new("serial_not_a_date", [serial.to_string()]))
         }
         CellValue::Text(s) => {
             if s.trim().is_empty() {
@@ -301,10 +303,10 @@ pub fn to_datetime(v: &CellValue, order: DayOrder) -> Result<Option<NaiveDateTim
             }
             parse_date_text(s, order)
                 .map(Some)
-                .ok_or_else(|| format!("\u{201c}{}\u{201d} is not a date", s.trim()))
+                .ok_or_else(|| Text::new("not_a_date", [s.trim().to_string()]))
         }
-        CellValue::Bool(_) => Err("a TRUE/FALSE value is not a date".into()),
-        CellValue::Error(e) => Err(format!("the cell holds the error {e}")),
+        CellValue::Bool(_) => Err(Text::new("bool_not_date", [])),
+        CellValue::Error(e) => Err(Text::new("cell_error", [e.clone()])),
     }
 }
 
@@ -440,7 +442,7 @@ mod tests {
     fn float_cells_keep_the_typed_value() {
         assert_eq!(to_decimal(&CellValue::Number(2.55)).unwrap(), Some(dec("2.55")));
         assert_eq!(to_decimal(&CellValue::Number(0.1 + 0.2)).unwrap(), Some(dec("0.30000000000000004")));
-        assert!(to_decimal(&CellValue::Error("#DIV/0!".into())).unwrap_err().contains("#DIV/0!"));
+        assert!(to_decimal(&CellValue::Error("#DIV/0!".into())).unwrap_err().to_string().contains("#DIV/0!"));
     }
 
     #[test]

@@ -21,42 +21,12 @@ pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
     bars_svg(&bars, BAR_FILL, width, height)
 }
 
-/// Labels drawn inside the charts, in the app's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Fr,
-}
+pub use crate::messages::Lang;
 
+/// Labels drawn inside the charts, in the app's language (`messages`).
 impl Lang {
-    /// From the `language` setting; `auto` follows the system's LANG.
-    pub fn from_setting(value: &str) -> Lang {
-        let system = std::env::var("LANG").unwrap_or_default();
-        match value {
-            "fr" => Lang::Fr,
-            "auto" if system.starts_with("fr") => Lang::Fr,
-            _ => Lang::En,
-        }
-    }
-
     fn text(self, key: &str) -> String {
-        let (en, fr) = match key {
-            "expired" => ("Expired", "Périmé"),
-            "expiring" => ("Expiring", "Expire bientôt"),
-            "no_movement" => ("Not moving", "Sans mouvement"),
-            "Gold" => ("Gold", "Or"),
-            "Silver" => ("Silver", "Argent"),
-            "Standard" => ("Standard", "Standard"),
-            "no_category" => ("(no category)", "(sans catégorie)"),
-            "revenue" => ("Revenue", "Chiffre d'affaires"),
-            "profit" => ("Profit", "Marge"),
-            other => (other, other),
-        };
-        match self {
-            Lang::En => en,
-            Lang::Fr => fr,
-        }
-        .to_string()
+        crate::messages::label(key, self)
     }
 }
 
@@ -209,11 +179,14 @@ fn amount(text: &str) -> f64 {
     Decimal::from_str(text).ok().and_then(|d| d.to_f64()).unwrap_or(0.0)
 }
 
+/// A label as drawn: control characters (which XML, so SVG, cannot hold)
+/// become spaces, and a long one is cut with an ellipsis.
 fn shorten(name: &str, max: usize) -> String {
-    if name.chars().count() <= max {
-        name.to_string()
+    let clean: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.chars().count() <= max {
+        clean
     } else {
-        let cut: String = name.chars().take(max - 1).collect();
+        let cut: String = clean.chars().take(max - 1).collect();
         format!("{cut}…")
     }
 }
@@ -229,6 +202,16 @@ fn format_amount(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_control_characters_or_markup_still_make_valid_svg() {
+        let bars = vec![("Th\u{1}é <vert> & \"co\"\u{1b}[31m".to_string(), 5.0), ("Café\n\tnoir".to_string(), 3.0)];
+        let svg = bars_svg(&bars, BAR_FILL, 600, 200);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(!svg.chars().any(|c| c.is_control() && c != '\n'), "no control character reaches the SVG");
+        assert!(!svg.contains("<vert>"), "markup in a name is escaped");
+        assert!(svg.contains("Café  noir"), "a tab and a newline become spaces");
+    }
 
     fn w(rank: i64, name: &str, profit: &str) -> Winner {
         Winner {

@@ -1,21 +1,24 @@
-//! Typed errors. Each one displays as a single sentence a shop owner can act on.
+//! Typed errors. Each one displays as a single sentence a shop owner can act
+//! on, in English; [`CoreError::render`] gives it in the user's language.
 
+use crate::messages::{render, Lang, Text};
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
-    #[error("{file} cannot be imported: {reason}.")]
-    Unreadable { file: String, reason: String },
+    /// A file that cannot be imported, and why (a sentence code of `messages`).
+    #[error("{}", render("unreadable", &[file.clone(), reason.render(Lang::En)], Lang::En))]
+    Unreadable { file: String, reason: Text },
 
     /// No sheet of the file was recognised: the user can map its columns.
-    #[error("{file} cannot be imported: no sheet looks like Products, Stock, Clients, Invoices or InvoiceLines (no header row with their required columns was found).")]
+    #[error("{}", render("no_known_sheet", &[file.clone()], Lang::En))]
     NoKnownSheet { file: String },
 
     /// The current role may not do this.
     #[error("{0}")]
     Forbidden(String),
 
-    #[error("{path} was not found.")]
+    #[error("{}", render("not_found", &[path.clone()], Lang::En))]
     NotFound { path: String },
 
     #[error("The store at {path} cannot be opened: {reason}.")]
@@ -44,10 +47,22 @@ impl CoreError {
     pub fn from_io(path: &Path, e: std::io::Error) -> CoreError {
         match e.kind() {
             std::io::ErrorKind::NotFound => CoreError::NotFound { path: path.display().to_string() },
-            _ => CoreError::Unreadable {
-                file: crate::workbook::display_name(path),
-                reason: format!("it cannot be read ({e})"),
-            },
+            _ => CoreError::unreadable(&crate::workbook::display_name(path), Text::new("io", [e.to_string()])),
+        }
+    }
+
+    /// `file` cannot be imported, for `reason`.
+    pub fn unreadable(file: &str, reason: Text) -> CoreError {
+        CoreError::Unreadable { file: file.to_string(), reason }
+    }
+
+    /// The sentence in `lang` (the same as `to_string()` in English).
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            CoreError::Unreadable { file, reason } => render("unreadable", &[file.clone(), reason.render(lang)], lang),
+            CoreError::NoKnownSheet { file } => render("no_known_sheet", &[file.clone()], lang),
+            CoreError::NotFound { path } => render("not_found", &[path.clone()], lang),
+            other => other.to_string(),
         }
     }
 

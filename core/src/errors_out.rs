@@ -4,15 +4,17 @@
 
 use crate::cells::CellValue;
 use crate::error::{CoreError, Result};
-use crate::import::Source;
+use crate::import::{split_params, Source};
+use crate::messages::{render, Lang};
 use crate::workbook::Workbook;
 use duckdb::Connection;
-use rust_xlsxwriter::{Format, Workbook as XlsxBook, Worksheet};
+use rust_xlsxwriter::{Format, Workbook as XlsxBook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-/// Rows set aside, by source, with their messages (staging tables must exist).
-fn rejected_rows(conn: &Connection) -> Result<HashMap<i32, BTreeMap<u32, String>>> {
+/// Rows set aside, by source, with their problems as one text in `lang`
+/// ("C3: …; D3: …"; staging tables must exist).
+fn rejected_rows(conn: &Connection, lang: Lang) -> Result<HashMap<i32, BTreeMap<u32, String>>> {
     let mut stmt = conn.prepare(
         "WITH rejected AS (
              SELECT src, row_no FROM stg_products WHERE NOT ok
@@ -20,40 +22,61 @@ fn rejected_rows(conn: &Connection) -> Result<HashMap<i32, BTreeMap<u32, String>
              UNION SELECT src, row_no FROM stg_clients WHERE NOT ok
              UNION SELECT src, row_no FROM stg_invoices WHERE NOT ok
              UNION SELECT src, row_no FROM stg_lines WHERE NOT ok
-         ), messages AS (
-             SELECT p.src, p.row_no,
-                    string_agg(coalesce(c.letter || (p.row_no + 1) || ': ', '') || p.message, '; ' ORDER BY c.idx) AS msg
-             FROM stg_problems p LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col
-             WHERE p.severity = 'error'
-             GROUP BY p.src, p.row_no
          )
-         SELECT r.src, r.row_no, coalesce(m.msg, 'set aside with its invoice, which has an error elsewhere')
-         FROM rejected r LEFT JOIN messages m USING (src, row_no)
-         ORDER BY r.src, r.row_no",
+         SELECT r.src, r.row_no, c.letter, p.code, coalesce(p.params, '')
+         FROM rejected r
+         LEFT JOIN stg_problems p ON p.src = r.src AND p.row_no = r.row_no AND p.severity = 'error'
+         LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col
+         ORDER BY r.src, r.row_no, c.idx NULLS FIRST",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i32>(0)?, r.get::<_, u32>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+    })?;
     let mut out: HashMap<i32, BTreeMap<u32, String>> = HashMap::new();
     for row in rows {
-        let (src, row_no, msg) = row?;
-        out.entry(src).or_default().insert(row_no, msg);
+        let (src, row_no, letter, code, params) = row?;
+        let sentence = match code {
+            Some(code) => render(&code, &split_params(&params), lang),
+            None => render("set_aside_with_invoice", &[], lang),
+        };
+        let located = match letter {
+            Some(l) => format!("{l}{}: {sentence}", row_no + 1),
+            None => sentence,
+        };
+        let text = out.entry(src).or_default().entry(row_no).or_default();
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(&located);
     }
     Ok(out)
 }
 
-/// OWASP CSV/formula injection: text that a spreadsheet would run as a formula
-/// is prefixed with an apostrophe. Numbers (`-12.50`) are not text and stay as they are.
-pub fn neutralise(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
+/// Whether a spreadsheet would run this text as a formula (OWASP: a leading
+/// `= + - @`, TAB or CR). Numbers are written as numbers, never as text.
+fn looks_like_formula(text: &str) -> bool {
+    matches!(text.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
-pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path) -> Result<()> {
+/// Writes text that no spreadsheet will run: formula-like text gets Excel's
+/// quote-prefix cell format, so the value stays exactly what was typed (and
+/// reads back, and re-imports, unchanged).
+pub fn write_text(sheet: &mut Worksheet, row: u32, col: u16, text: &str, format: &Format) -> std::result::Result<(), XlsxError> {
+    if looks_like_formula(text) {
+        sheet.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
+    } else {
+        sheet.write_string_with_format(row, col, text, format)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path, lang: Lang) -> Result<()> {
     let fail = |e: rust_xlsxwriter::XlsxError| CoreError::Write { path: out.display().to_string(), reason: e.to_string() };
-    let rejected = rejected_rows(conn)?;
+    let rejected = rejected_rows(conn, lang)?;
+    let problems_header = render("problems_header", &[], lang);
     let mut book = XlsxBook::new();
     let bold = Format::new().set_bold();
+    let plain = Format::new();
     let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     let mut used_names = Vec::new();
     for (src, source) in sources.iter().enumerate() {
@@ -63,11 +86,11 @@ pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path) -> Result
         sheet.set_name(&name).map_err(fail)?;
         let last_col = source.header.columns.iter().map(|(c, _)| *c).chain(source.header.unknown.iter().map(|(c, _)| *c)).max().unwrap_or(0);
         let problems_col = (last_col + 1) as u16;
-        let mut book_in = Workbook::open(&source.path)?;
+        let mut book_in = Workbook::from_input(std::sync::Arc::clone(&source.input))?;
         let mut next = 1u32;
         book_in.for_each_row(&source.sheet, &mut |row| {
             let is_header = row.index == source.header.row;
-            let Some(message) = rows.get(&row.index).map(String::as_str).or(is_header.then_some("Problems")) else {
+            let Some(message) = rows.get(&row.index).map(String::as_str).or(is_header.then_some(problems_header.as_str())) else {
                 return Ok(());
             };
             let r = if is_header { 0 } else { next };
@@ -78,15 +101,15 @@ pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path) -> Result
                     CellValue::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
                     CellValue::Bool(b) => sheet.write_boolean(r, c, *b).map(|_| ()),
                     CellValue::DateTime(dt) => sheet.write_datetime_with_format(r, c, dt, &date).map(|_| ()),
-                    other if is_header => sheet.write_string_with_format(r, c, neutralise(&other.display()), &bold).map(|_| ()),
-                    other => sheet.write_string(r, c, neutralise(&other.display())).map(|_| ()),
+                    other if is_header => write_text(&mut sheet, r, c, &other.display(), &bold),
+                    other => write_text(&mut sheet, r, c, &other.display(), &plain),
                 }
                 .map_err(fail)?;
             }
             if is_header {
                 sheet.write_string_with_format(r, problems_col, message, &bold).map_err(fail)?;
             } else {
-                sheet.write_string(r, problems_col, neutralise(message)).map_err(fail)?;
+                write_text(&mut sheet, r, problems_col, message, &plain).map_err(fail)?;
                 next += 1;
             }
             Ok(())
@@ -96,24 +119,31 @@ pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path) -> Result
     }
     if used_names.is_empty() {
         let sheet = book.add_worksheet();
-        sheet.write_string(0, 0, "No row was rejected.").map_err(fail)?;
+        sheet.write_string(0, 0, render("no_row_rejected", &[], lang)).map_err(fail)?;
     }
     book.save(out).map_err(fail)?;
     Ok(())
 }
 
-/// Excel sheet names: at most 31 characters, unique, no `[]:*?/\`.
+/// Excel sheet names: 1 to 31 characters, unique (case ignored), none of
+/// `[]:*?/\`, no control character, no apostrophe at either end, not
+/// "History". Any sheet name a file may have becomes one.
 fn unique_sheet_name(base: &str, used: &mut Vec<String>) -> String {
-    let clean: String = base.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
-    let clean = if clean.is_empty() { "Sheet".to_string() } else { clean };
-    let mut name = clean.clone();
-    let mut n = 2;
-    while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
-        name = format!("{clean} {n}");
+    let clean: String = base.chars().filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control()).collect();
+    let clean = clean.trim_matches(|c: char| c == '\'' || c.is_whitespace());
+    let clean = if clean.is_empty() || clean.eq_ignore_ascii_case("history") { "Sheet" } else { clean };
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 { String::new() } else { format!(" {n}") };
+        let room = 31 - suffix.chars().count();
+        let stem: String = clean.chars().take(room).collect();
+        let name = format!("{}{suffix}", stem.trim_end_matches(['\'', ' ']));
+        if !used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
+            used.push(name.clone());
+            return name;
+        }
         n += 1;
     }
-    used.push(name.clone());
-    name
 }
 
 #[cfg(test)]
@@ -121,13 +151,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_text_is_neutralised_numbers_are_not_text() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+33 6 12"), "'+33 6 12");
-        assert_eq!(neutralise("-2+3"), "'-2+3");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("\tx"), "'\tx");
-        assert_eq!(neutralise("Crème"), "Crème");
+    fn formula_like_text_is_recognised() {
+        for text in ["=HYPERLINK(\"x\")", "+33 6 12", "-2+3", "-12,50", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(looks_like_formula(text), "{text}");
+        }
+        assert!(!looks_like_formula("Crème"));
+        assert!(!looks_like_formula(""));
     }
 
     #[test]
@@ -136,6 +165,15 @@ mod tests {
         assert_eq!(unique_sheet_name("Invoices", &mut used), "Invoices");
         assert_eq!(unique_sheet_name("invoices", &mut used), "invoices 2");
         assert_eq!(unique_sheet_name("a/b:c", &mut used), "abc");
-        assert!(unique_sheet_name(&"x".repeat(40), &mut used).len() <= 31);
+        assert_eq!(unique_sheet_name(&"x".repeat(40), &mut used), "x".repeat(31));
+        assert_eq!(unique_sheet_name(&"x".repeat(40), &mut used), format!("{} 2", "x".repeat(29)));
+        assert_eq!(unique_sheet_name("'Ventes'", &mut used), "Ventes");
+        assert_eq!(unique_sheet_name("History", &mut used), "Sheet");
+        assert_eq!(unique_sheet_name("\u{7}''", &mut used), "Sheet 2");
+        // Every one of them is accepted by the writer.
+        let mut book = XlsxBook::new();
+        for name in &used {
+            book.add_worksheet().set_name(name).unwrap();
+        }
     }
 }

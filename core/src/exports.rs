@@ -1,11 +1,12 @@
 //! Excel exports of the dashboard and of the promotion-eligible clients.
 //! Every text cell is neutralised against formula injection (OWASP: a leading
-//! `= + - @` TAB or CR gets a `'`); amounts are written as numbers.
+//! `= + - @` TAB or CR gets Excel's quote-prefix format, the text unchanged);
+//! amounts are written as numbers.
 
 use crate::analytics::{CategorySales, ClientTier, DayPoint, Kpis, Report};
 use crate::charts::Lang;
 use crate::error::{CoreError, Result};
-use crate::errors_out::neutralise;
+use crate::errors_out::write_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
@@ -28,6 +29,11 @@ fn maybe(s: &Option<String>) -> Cell {
     Cell::Amount(s.clone())
 }
 
+/// Reason codes (`expired`, `negative_profit`…) as words of `lang`.
+fn reasons(codes: &[String], lang: Lang) -> String {
+    codes.iter().map(|c| crate::messages::label(c, lang)).collect::<Vec<_>>().join(", ")
+}
+
 fn label(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
@@ -37,25 +43,22 @@ fn label(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
 
 fn write_table(sheet: &mut Worksheet, headers: &[&str], rows: &[Vec<Cell>]) -> std::result::Result<(), XlsxError> {
     let bold = Format::new().set_bold();
+    let plain = Format::new();
     let number = Format::new().set_num_format("#,##0.00##");
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, neutralise(h), &bold)?;
+        write_text(sheet, 0, c as u16, h, &bold)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
-                Cell::Text(s) => {
-                    sheet.write_string(r, c, neutralise(s))?;
-                }
+                Cell::Text(s) => write_text(sheet, r, c, s, &plain)?,
                 Cell::Amount(Some(s)) => match s.parse::<f64>() {
                     Ok(v) => {
                         sheet.write_number_with_format(r, c, v, &number)?;
                     }
-                    Err(_) => {
-                        sheet.write_string(r, c, neutralise(s))?;
-                    }
+                    Err(_) => write_text(sheet, r, c, s, &plain)?,
                 },
                 Cell::Amount(None) => {}
                 Cell::Int(i) => {
@@ -126,7 +129,7 @@ pub fn dashboard_xlsx(
             vec![
                 text(&x.product_id),
                 text(&x.name),
-                text(x.reasons.join(", ")),
+                text(reasons(&x.reasons, lang)),
                 maybe(&x.buy_price),
                 maybe(&x.sell_price),
                 maybe(&x.margin_rate),
@@ -159,7 +162,7 @@ pub fn dashboard_xlsx(
                 text(&x.stock_id),
                 text(&x.product_id),
                 text(&x.name),
-                text(x.reasons.join(", ")),
+                text(reasons(&x.reasons, lang)),
                 amount(&x.quantity),
                 text(x.expiry_date.map(|d| d.to_string()).unwrap_or_default()),
                 text(x.last_movement.map(|d| d.to_string()).unwrap_or_default()),
@@ -214,7 +217,7 @@ fn write_clients(sheet: &mut Worksheet, clients: &[ClientTier], lang: Lang) -> s
                 text(&c.client_id),
                 text(&c.name),
                 amount(&c.lifetime_revenue),
-                text(&c.tier),
+                text(crate::messages::label(&c.tier, lang)),
                 text(if c.eligible_promo { l("yes", "oui") } else { l("no", "non") }),
                 maybe(&c.to_next_tier),
             ]

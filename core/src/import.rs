@@ -8,17 +8,19 @@
 
 use crate::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::error::{CoreError, Result};
+use crate::input::InputFile;
 use crate::layout::{self, HeaderMap, SheetKind};
 use crate::mappings::SavedMapping;
 use crate::store::Store;
-use crate::workbook::{display_name, Row, Workbook};
+use crate::workbook::{Row, Workbook};
 use crate::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
 use duckdb::params;
 use rust_decimal::Decimal;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use crate::messages::{Lang, Text};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Rows before which a header must be found (title rows above it are skipped).
 const HEADER_SEARCH_ROWS: u32 = 30;
@@ -70,8 +72,10 @@ pub struct TableCounts {
     pub lines: Counts,
 }
 
-/// One problem, located to the cell (SPEC §3).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One problem, located to the cell (SPEC §3). `message` is the English
+/// sentence; screens and workbooks render `code` with `params` in the user's
+/// language (`messages`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,
     pub sheet: String,
@@ -79,6 +83,22 @@ pub struct Problem {
     pub column: String,
     pub value: String,
     pub message: String,
+    pub code: String,
+    pub params: Vec<String>,
+}
+
+/// Problem parameters as one text (the staging table's column): joined by
+/// the unit separator, which no sentence contains.
+pub(crate) fn join_params(params: &[String]) -> String {
+    params.join("\u{1f}")
+}
+
+pub(crate) fn split_params(joined: &str) -> Vec<String> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split('\u{1f}').map(str::to_string).collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -104,11 +124,42 @@ pub struct ImportReport {
     pub error_count: u64,
     pub warning_count: u64,
     pub outcome: Outcome,
+    /// The remembered column mappings this import used (SPEC §2.2), so the
+    /// preview can say so.
+    pub mappings_used: Vec<MappingUse>,
+    /// Files whose very content an earlier import already brought (same SHA-256).
+    pub already_imported: Vec<EarlierImport>,
+}
+
+/// A file already imported, byte for byte.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EarlierImport {
+    pub file: String,
+    pub import_id: i64,
+    pub imported_at: String,
+}
+
+impl ImportReport {
+    /// Renders every problem's sentence in `lang` (for the app's screens).
+    pub fn localize(&mut self, lang: Lang) {
+        for p in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
+            p.message = crate::messages::render(&p.code, &p.params, lang);
+        }
+    }
+}
+
+/// A remembered mapping applied to a sheet whose header Comptoir does not recognise.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MappingUse {
+    pub file: String,
+    pub sheet: String,
+    pub signature: String,
+    pub kind: SheetKind,
 }
 
 /// Where staged rows came from: one entry per (file, sheet).
 pub(crate) struct Source {
-    pub path: PathBuf,
+    pub input: Arc<InputFile>,
     pub sheet: String,
     pub header: HeaderMap,
 }
@@ -118,6 +169,7 @@ struct Importer<'a> {
     /// Column mappings the user confirmed, by header signature.
     mappings: HashMap<String, SavedMapping>,
     sources: Vec<Source>,
+    mappings_used: Vec<MappingUse>,
     progress: &'a mut dyn FnMut(Progress),
     rows_read: u64,
     estimate: Estimate,
@@ -142,25 +194,39 @@ impl Estimate {
     }
 }
 
-/// Imports `paths` as one import (SPEC §3).
+/// Imports `paths` as one import (SPEC §3); each file is opened once.
 pub fn import_files(
     store: &Store,
     paths: &[PathBuf],
     options: &ImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
-    if paths.is_empty() {
+    let inputs = paths.iter().map(|p| InputFile::open(p)).collect::<Result<Vec<_>>>()?;
+    import_inputs(store, &inputs, options, progress)
+}
+
+/// Imports files already opened and checked as one import (SPEC §3).
+pub fn import_inputs(
+    store: &Store,
+    inputs: &[Arc<InputFile>],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    if inputs.is_empty() {
         return Err(CoreError::Usage("No file to import was given.".into()));
+    }
+    if let Some(out) = &options.errors_out {
+        refuse_overwriting_an_input(out, inputs)?;
     }
     let conn = store.conn();
     conn.execute_batch(include_str!("sql/import_staging.sql"))?;
     let mappings = crate::mappings::load_all(store)?;
-    let bytes_total = paths.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bytes_total = inputs.iter().map(|i| i.len()).sum();
     let estimate = Estimate { bytes_total, ..Estimate::default() };
-    let mut importer = Importer { store, mappings, sources: Vec::new(), progress, rows_read: 0, estimate };
+    let mut importer = Importer { store, mappings, sources: Vec::new(), mappings_used: Vec::new(), progress, rows_read: 0, estimate };
     let mut file_meta = Vec::new();
-    for path in paths {
-        file_meta.push(importer.stage_file(path)?);
+    for input in inputs {
+        file_meta.push(importer.stage_file(input)?);
     }
     importer.report(Phase::Validating, "");
     let report = importer.validate_and_write(&file_meta, options);
@@ -183,40 +249,34 @@ impl Importer<'_> {
         (self.progress)(Progress { phase, file: file.to_string(), rows: self.rows_read, total_estimate });
     }
 
-    fn stage_file(&mut self, path: &Path) -> Result<FileMeta> {
-        let name = display_name(path);
-        let meta = std::fs::metadata(path).map_err(|e| CoreError::from_io(path, e))?;
-        if meta.is_dir() {
-            return Err(CoreError::Unreadable { file: name, reason: "it is a folder, not a file".into() });
-        }
-        if !meta.is_file() {
-            // A pipe or a device would block or never end.
-            return Err(CoreError::Unreadable { file: name, reason: "it is not a regular file (a pipe or a device)".into() });
-        }
-        let sha256 = sha256_file(path)?;
-        let mut book = Workbook::open(path)?;
+    fn stage_file(&mut self, input: &Arc<InputFile>) -> Result<FileMeta> {
+        let name = input.name().to_string();
+        let sha256 = input.sha256()?;
+        let mut book = Workbook::from_input(Arc::clone(input))?;
         self.estimate.rows_before_file = self.rows_read;
-        self.estimate.bytes_opened += meta.len();
-        let earlier_bytes = self.estimate.bytes_opened - meta.len();
+        self.estimate.bytes_opened += input.len();
+        let earlier_bytes = self.estimate.bytes_opened - input.len();
         self.estimate.file_rows = book.estimated_rows().or_else(|| {
             // Unknown: assume this file has the rows per byte of the earlier ones.
-            (self.rows_read > 0).then(|| (self.rows_read as f64 * meta.len() as f64 / earlier_bytes.max(1) as f64) as u64)
+            (self.rows_read > 0).then(|| (self.rows_read as f64 * input.len() as f64 / earlier_bytes.max(1) as f64) as u64)
         });
         self.report(Phase::Reading, &name);
-        let mut recognised = 0;
+        let first_source = self.sources.len();
         for sheet in book.sheet_names() {
-            if self.stage_sheet(&mut book, path, &name, &sheet)? {
-                recognised += 1;
+            self.stage_sheet(&mut book, &name, &sheet)?;
+        }
+        match &self.sources[first_source..] {
+            [] => return Err(CoreError::NoKnownSheet { file: name }),
+            [only] if is_flat_export(only, &input.extension()) => {
+                self.store.conn().execute("UPDATE stg_sources SET flat = true WHERE src = ?", params![first_source as i32])?;
             }
+            _ => {}
         }
-        if recognised == 0 {
-            return Err(CoreError::NoKnownSheet { file: name });
-        }
-        Ok(FileMeta { name, sha256, bytes: meta.len() })
+        Ok(FileMeta { name, sha256, bytes: input.len() })
     }
 
     /// Stages one sheet; returns false when it is not one of ours.
-    fn stage_sheet(&mut self, book: &mut Workbook, path: &Path, file: &str, sheet: &str) -> Result<bool> {
+    fn stage_sheet(&mut self, book: &mut Workbook, file: &str, sheet: &str) -> Result<bool> {
         let mut orders: HashMap<&'static str, DayOrder> = HashMap::new();
         // Text dates decide day/month order per column over the whole column: a
         // first pass reads day-first; if a column proves month-first, read again.
@@ -241,23 +301,19 @@ impl Importer<'_> {
             for (column, e) in &evidence {
                 if e.ambiguous > 0 && e.day_first == 0 && e.month_first == 0 {
                     let col = header.index_of(column).unwrap_or(0);
-                    self.add_problem(src, header.row, column, "", &format!(
-                        "every date in column {} could be read day-first or month-first; they were read day-first (31/12/2026 style)",
-                        cells::column_letters(col)
-                    ), "warning")?;
+                    let text = Text::new("ambiguous_dates", [cells::column_letters(col)]);
+                    self.add_problem(src, header.row, column, "", &text, "warning")?;
                 }
             }
             for (col, text) in &header.unknown {
-                self.add_problem(src, header.row, text, text, &format!(
-                    "the column \u{201c}{text}\u{201d} ({}) is not one Comptoir knows; it was ignored",
-                    cells::column_letters(*col)
-                ), "warning")?;
+                let warning = Text::new("unknown_column", [text.clone(), cells::column_letters(*col)]);
+                self.add_problem(src, header.row, text, text, &warning, "warning")?;
             }
             let carries_lines = header.kind == SheetKind::Invoices
                 && header.index_of("product_id").is_some()
                 && header.index_of("qty").is_some();
             let conn = self.store.conn();
-            conn.execute("INSERT INTO stg_sources VALUES (?, ?, ?, ?)", params![src, file, sheet, carries_lines])?;
+            conn.execute("INSERT INTO stg_sources (src, file, sheet, carries_lines) VALUES (?, ?, ?, ?)", params![src, file, sheet, carries_lines])?;
             let named = header.columns.iter().map(|(c, n)| (*c, n.to_string()));
             for (col, name) in named.chain(header.unknown.iter().cloned()) {
                 conn.execute(
@@ -265,7 +321,7 @@ impl Importer<'_> {
                     params![src, name, cells::column_letters(col), col],
                 )?;
             }
-            self.sources.push(Source { path: path.to_path_buf(), sheet: sheet.to_string(), header });
+            self.sources.push(Source { input: Arc::clone(book.input()), sheet: sheet.to_string(), header });
             return Ok(true);
         }
         unreachable!("the second pass always returns")
@@ -294,12 +350,14 @@ impl Importer<'_> {
         let mut header: Option<HeaderMap> = None;
         let mut evidence: HashMap<&'static str, Evidence> = HashMap::new();
         let mut staging: Option<(duckdb::Appender<'_>, StageBuffer, Vec<FieldPlan>)> = None;
-        let mut problems: Vec<(u32, &'static str, String, String)> = Vec::new();
+        let mut problems: Vec<(u32, &'static str, String, Text)> = Vec::new();
         let mut not_ours = false;
+        let mut mapping_used = None;
         let progress = &mut *self.progress;
         let estimate = &self.estimate;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
+        let dates = DateBounds::today();
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
                 if row.index >= HEADER_SEARCH_ROWS {
@@ -307,11 +365,22 @@ impl Importer<'_> {
                     return Err(CoreError::Stopped);
                 }
                 let texts = row.texts();
-                header = match (mappings.get(&crate::mappings::signature(&texts)), named_kind) {
-                    (Some(confirmed), _) => Some(confirmed.header_map(row.index, &texts)),
-                    (None, Some(k)) => layout::header_for(k, row.index, &texts),
-                    (None, None) => layout::guess_header(row.index, &texts),
+                // A header Comptoir recognises is read as such; a remembered
+                // mapping only ever applies to one it does not (SPEC §2.2).
+                let recognised = match named_kind {
+                    Some(k) => layout::header_for(k, row.index, &texts),
+                    None => layout::guess_header(row.index, &texts),
                 };
+                header = recognised.or_else(|| {
+                    let confirmed = mappings.get(&crate::mappings::signature(&texts))?;
+                    mapping_used = Some(MappingUse {
+                        file: file.to_string(),
+                        sheet: sheet.to_string(),
+                        signature: confirmed.signature.clone(),
+                        kind: confirmed.kind,
+                    });
+                    Some(confirmed.header_map(row.index, &texts))
+                });
                 if let Some(h) = &header {
                     let appender = conn.appender_to_catalog_and_db(staging_table(h.kind), "temp", "main")?;
                     let plan = staged_fields(h.kind)
@@ -349,13 +418,13 @@ impl Importer<'_> {
                 };
                 let converted = match taken {
                     Some(text) => Ok(Val::Str(Some(text))),
-                    None => convert(cell, field.ty, field.order),
+                    None => convert(cell, field.ty, field.order, dates),
                 };
                 match converted {
                     Ok(v) => {
                         if field.required && v.is_null() {
                             ok = false;
-                            problems.push((row_index, field.name, String::new(), format!("{} is required", field.name)));
+                            problems.push((row_index, field.name, String::new(), Text::new("required", [field.name.to_string()])));
                         }
                         values.push(v);
                     }
@@ -380,16 +449,44 @@ impl Importer<'_> {
             appender.flush()?;
         }
         let Some(header) = header else { return Ok(None) };
-        for (row, column, value, message) in problems {
-            self.add_problem(src, row, column, &value, &message, "error")?;
+        if let Some(used) = mapping_used {
+            // The second pass (month-first dates) uses the same mapping again.
+            if !self.mappings_used.contains(&used) {
+                self.mappings_used.push(used);
+            }
+        }
+        for (row, column, value, text) in problems {
+            self.add_problem(src, row, column, &value, &text, "error")?;
         }
         Ok(Some((header, evidence)))
     }
 
-    fn add_problem(&self, src: i32, row: u32, column: &str, value: &str, message: &str, severity: &str) -> Result<()> {
+    fn add_problem(&self, src: i32, row: u32, column: &str, value: &str, text: &Text, severity: &str) -> Result<()> {
         self.store.conn().execute(
-            "INSERT INTO stg_problems VALUES (?, ?, ?, ?, ?, ?)",
-            params![src, row, column, value, message, severity],
+            "INSERT INTO stg_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            params![src, row, column, value, text.code, join_params(&text.params), severity, text.render(Lang::En)],
+        )?;
+        Ok(())
+    }
+
+    /// Renders the English sentence of each problem the SQL checks found
+    /// (one rendering per distinct code and parameters).
+    fn render_messages(&self) -> Result<()> {
+        let conn = self.store.conn();
+        conn.execute_batch("CREATE OR REPLACE TEMP TABLE stg_texts (code VARCHAR, params VARCHAR, message VARCHAR)")?;
+        let mut stmt = conn.prepare("SELECT DISTINCT code, params FROM stg_problems WHERE message IS NULL")?;
+        let pending = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut texts = conn.appender_to_catalog_and_db("stg_texts", "temp", "main")?;
+        for row in pending {
+            let (code, joined) = row?;
+            let message = crate::messages::render(&code, &split_params(&joined), Lang::En);
+            texts.append_row(params![code, joined, message])?;
+        }
+        texts.flush()?;
+        drop(texts);
+        conn.execute_batch(
+            "UPDATE stg_problems p SET message = t.message FROM stg_texts t
+             WHERE p.message IS NULL AND p.code = t.code AND p.params = t.params",
         )?;
         Ok(())
     }
@@ -397,11 +494,13 @@ impl Importer<'_> {
     fn validate_and_write(&mut self, files: &[FileMeta], options: &ImportOptions) -> Result<ImportReport> {
         let conn = self.store.conn();
         conn.execute_batch(include_str!("sql/import_checks.sql"))?;
+        self.render_messages()?;
         let counts = self.read_counts()?;
         let (errors, error_count) = self.read_problems("error")?;
         let (warnings, warning_count) = self.read_problems("warning")?;
         if let Some(out) = &options.errors_out {
-            crate::errors_out::write(self.store.conn(), &self.sources, out)?;
+            let lang = Lang::from_setting(&crate::settings::get(self.store, "language")?);
+            crate::errors_out::write(self.store.conn(), &self.sources, out, lang)?;
         }
         let mut report = ImportReport {
             import_id: None,
@@ -412,6 +511,8 @@ impl Importer<'_> {
             error_count,
             warning_count,
             outcome: Outcome::DryRun,
+            mappings_used: self.mappings_used.clone(),
+            already_imported: self.already_imported(files)?,
         };
         if options.dry_run {
             return Ok(report);
@@ -466,6 +567,16 @@ impl Importer<'_> {
         Ok(report)
     }
 
+    fn already_imported(&self, files: &[FileMeta]) -> Result<Vec<EarlierImport>> {
+        let mut earlier = Vec::new();
+        for f in files {
+            if let Some((import_id, imported_at)) = crate::watch::earlier_import(self.store, &f.sha256)? {
+                earlier.push(EarlierImport { file: f.name.clone(), import_id, imported_at });
+            }
+        }
+        Ok(earlier)
+    }
+
     fn read_counts(&self) -> Result<TableCounts> {
         let mut counts = TableCounts::default();
         let mut stmt = self.store.conn().prepare("SELECT tbl, new, updated, unchanged, rejected FROM import_counts")?;
@@ -492,7 +603,8 @@ impl Importer<'_> {
         let total: i64 =
             conn.query_row("SELECT count(*) FROM stg_problems WHERE severity = ?", params![severity], |r| r.get(0))?;
         let mut stmt = conn.prepare(
-            "SELECT o.file, o.sheet, coalesce(c.letter, 'A') || (p.row_no + 1), p.col, p.val, p.message
+            "SELECT o.file, o.sheet, coalesce(c.letter, 'A') || (p.row_no + 1), p.col, p.val, p.message,
+                    p.code, coalesce(p.params, '')
              FROM stg_problems p
              JOIN stg_sources o USING (src)
              LEFT JOIN stg_columns c ON c.src = p.src AND c.name = p.col
@@ -508,6 +620,8 @@ impl Importer<'_> {
                 column: r.get(3)?,
                 value: r.get(4)?,
                 message: r.get(5)?,
+                code: r.get(6)?,
+                params: split_params(&r.get::<_, String>(7)?),
             })
         })?;
         Ok((rows.collect::<duckdb::Result<Vec<_>>>()?, total as u64))
@@ -556,6 +670,20 @@ fn digest_of(plan: &[FieldPlan], values: &[Val]) -> Val {
     Val::Digest(line_digest(product, decimal(find("qty")), decimal(find("unit_price"))))
 }
 
+/// Whether a file's only recognised sheet is a flat sales export (SPEC §2.2),
+/// which alone may bring products and clients of its own: one row per sold
+/// line, in a text file or in a sheet not named as the template's Invoices
+/// sheet. A normalised workbook (SPEC §2.1) never does: an unknown product
+/// there is a typo, an error at its cell (SPEC §3).
+fn is_flat_export(source: &Source, extension: &str) -> bool {
+    let carries_lines = source.header.kind == SheetKind::Invoices
+        && source.header.index_of("product_id").is_some()
+        && source.header.index_of("qty").is_some();
+    carries_lines
+        && (crate::workbook::DELIMITED.contains(&extension)
+            || SheetKind::from_sheet_name(&source.sheet) != Some(SheetKind::Invoices))
+}
+
 fn is_required(kind: SheetKind, column: &str) -> bool {
     kind.columns().iter().any(|c| c.name == column && c.required)
 }
@@ -565,15 +693,41 @@ const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
 /// Margin rates at or beyond 10,000 % are typing accidents (and beyond DECIMAL(9, 4)).
 const MAX_RATE: i64 = 100;
 
-fn checked_decimal(cell: &CellValue) -> std::result::Result<Option<Decimal>, String> {
+fn checked_decimal(cell: &CellValue) -> std::result::Result<Option<Decimal>, Text> {
     let d = cells::to_decimal(cell)?;
     match d {
-        Some(v) if v.abs() >= Decimal::from(MAX_MAGNITUDE) => Err(format!("{v} is too large")),
+        Some(v) if v.abs() >= Decimal::from(MAX_MAGNITUDE) => Err(Text::new("too_large", [v.to_string()])),
         other => Ok(other),
     }
 }
 
-fn convert(cell: &CellValue, ty: FieldType, order: DayOrder) -> std::result::Result<Val, String> {
+/// The dates a cell may hold (SPEC §3): from 1990-01-01 to one year after
+/// today; anything else is a typing accident (9999-12-31 would move as_of).
+#[derive(Clone, Copy)]
+struct DateBounds {
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+}
+
+impl DateBounds {
+    fn today() -> DateBounds {
+        let today = chrono::Local::now().date_naive();
+        DateBounds {
+            first: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("a valid date"),
+            last: today.checked_add_months(chrono::Months::new(12)).unwrap_or(today),
+        }
+    }
+
+    fn check(self, day: Option<chrono::NaiveDate>) -> std::result::Result<(), Text> {
+        match day {
+            Some(d) if d < self.first => Err(Text::new("date_too_early", [d.to_string()])),
+            Some(d) if d > self.last => Err(Text::new("date_too_late", [d.to_string(), self.last.to_string()])),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn convert(cell: &CellValue, ty: FieldType, order: DayOrder, dates: DateBounds) -> std::result::Result<Val, Text> {
     Ok(match ty {
         FieldType::Id => Val::Str(cells::to_id(cell)?),
         FieldType::Text => Val::Str(cells::to_text(cell)?),
@@ -583,29 +737,39 @@ fn convert(cell: &CellValue, ty: FieldType, order: DayOrder) -> std::result::Res
             Some(d) => {
                 let rate = if d.abs() > Decimal::ONE { d / Decimal::from(100) } else { d };
                 if rate.abs() >= Decimal::from(MAX_RATE) {
-                    return Err(format!("{d} is not a margin rate (write 15 % as 15, 15% or 0.15)"));
+                    return Err(Text::new("not_a_rate", [d.to_string()]));
                 }
                 Some(rate)
             }
             None => None,
         }),
-        FieldType::Date => Val::Date(cells::to_date(cell, order)?),
-        FieldType::DateTime => Val::Ts(cells::to_datetime(cell, order)?),
+        FieldType::Date => {
+            let day = cells::to_date(cell, order)?;
+            dates.check(day)?;
+            Val::Date(day)
+        }
+        FieldType::DateTime => {
+            let at = cells::to_datetime(cell, order)?;
+            dates.check(at.map(|t| t.date()))?;
+            Val::Ts(at)
+        }
         FieldType::LineDigest => ty.null(),
     })
 }
 
-pub fn sha256_file(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| CoreError::from_io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| CoreError::from_io(path, e))?;
-        if n == 0 {
-            break;
+/// An errors workbook written over one of the files being imported would
+/// destroy it: refused before anything is read.
+fn refuse_overwriting_an_input(out: &std::path::Path, inputs: &[Arc<InputFile>]) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(out) else { return Ok(()) };
+    for input in inputs {
+        let same = input.descriptor()?.metadata().is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino());
+        if same {
+            return Err(CoreError::Usage(format!(
+                "The errors workbook cannot be written over {}, one of the files being imported; choose another name.",
+                input.name()
+            )));
         }
-        hasher.update(&buf[..n]);
     }
-    Ok(format!("{:x}", hasher.finalize()))
+    Ok(())
 }

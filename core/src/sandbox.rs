@@ -1,32 +1,37 @@
-//! Reading whole-sheet formats (xls, ods) in a child process under limits.
+//! Every spreadsheet (xlsx, xlsm, xlsb, xls, ods) is parsed in a child process
+//! under limits.
 //!
-//! calamine has no streaming reader for these: it builds the whole sheet in
-//! memory, so a few hundred bytes declaring cells at A1 and far away can ask
-//! for gigabytes, and an allocation failure aborts the process. The importer
-//! therefore runs those reads in a child (the same executable, started with
-//! [`CHILD_FLAG`]) whose memory and CPU time are capped; rows come back as JSON
-//! lines. A child that runs out of its limits dies alone, and the user gets one
-//! sentence. Executables that embed the core call [`serve_if_child`] first
-//! thing in `main`, then [`enable`].
+//! calamine can abort the whole process (an allocation failure is not a panic)
+//! on a few hostile bytes, e.g. a shared-strings part declaring a trillion
+//! strings, however it is spelled or wherever the relationships place it. So
+//! the importer never parses a spreadsheet itself: it hands the opened file's
+//! descriptor to a child (the same executable, started with [`CHILD_FLAG`])
+//! whose memory and CPU time are capped, and reads rows back in batches over a
+//! pipe (a compact binary framing, see [`frame`]). A child that dies (abort,
+//! signal, limit) dies alone, and the user gets one sentence naming the file.
+//! The child parses on its own core while the parent validates and stages, so
+//! the isolation costs no time. Executables that embed the core call
+//! [`serve_if_child`] first thing in `main`, then [`enable`].
 
 use crate::cells::CellValue;
 use crate::error::CoreError;
+use crate::input::InputFile;
+use crate::messages::Text;
 use crate::workbook::Row;
-use chrono::NaiveDateTime;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
 
 pub const CHILD_FLAG: &str = "--comptoir-read-sheet";
 /// Memory a child may allocate (heap and anonymous mappings).
-pub const CHILD_MEMORY_BYTES: u64 = 192 << 20;
+pub const CHILD_MEMORY_BYTES: u64 = 256 << 20;
 /// CPU time a child may use.
-const CHILD_CPU_SECONDS: u64 = 30;
+const CHILD_CPU_SECONDS: u64 = 60;
 
 static EXECUTABLE: OnceLock<PathBuf> = OnceLock::new();
 
-/// Reads xls/ods through `exe` (which must call [`serve_if_child`]) from now on.
+/// Parses spreadsheets through `exe` (which must call [`serve_if_child`]) from now on.
 pub fn enable(exe: PathBuf) {
     let _ = EXECUTABLE.set(exe);
 }
@@ -35,34 +40,37 @@ pub(crate) fn executable() -> Option<&'static Path> {
     EXECUTABLE.get().map(PathBuf::as_path)
 }
 
-/// In a child started by the importer: does the read and returns the exit code.
-/// Anywhere else: returns None at once.
+/// In a child started by the importer: reads the file on standard input (its
+/// sheet names, or one sheet's rows), writes frames to standard output and
+/// returns the exit code. Anywhere else: returns None at once.
 pub fn serve_if_child() -> Option<i32> {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) != Some(CHILD_FLAG) {
         return None;
     }
     limit_resources();
-    let path = Path::new(args.get(2)?);
+    let ext = args.get(2).cloned().unwrap_or_default();
     let out = std::io::stdout();
-    let mut out = std::io::BufWriter::new(out.lock());
-    let served = match args.get(3) {
-        None => crate::workbook::range_sheet_names(path).map(|names| {
-            let _ = writeln!(out, "{}", serde_json::to_string(&names).expect("names serialise"));
-        }),
-        Some(sheet) => crate::workbook::range_rows(path, sheet, &mut |row| {
-            let cells: Vec<serde_json::Value> = row.cells.iter().map(|(c, v)| encode(*c, v)).collect();
-            writeln!(out, "{}", serde_json::json!([row.index, cells])).map_err(|_| CoreError::Stopped)
-        }),
-    };
-    let _ = out.flush();
-    match served {
-        Ok(()) => Some(0),
-        Err(reason) => {
-            eprintln!("{reason}");
-            Some(3)
+    let mut out = frame::Writer::new(std::io::BufWriter::with_capacity(1 << 16, out.lock()));
+    let served = InputFile::from_stdin(format!("file.{ext}")).and_then(|input| {
+        let mut book = crate::workbook::open_spreadsheet(&input, &ext)?;
+        match args.get(3) {
+            None => out.names(&crate::workbook::declared_sheets(&mut book)).map_err(|_| CoreError::Stopped),
+            Some(sheet) => crate::workbook::stream_sheet(&mut book, sheet, &mut |row| out.row(&row)),
         }
-    }
+    });
+    let code = match served {
+        Ok(()) => out.end().map(|_| 0).unwrap_or(4),
+        Err(e) => {
+            let reason = match e {
+                CoreError::Unreadable { reason, .. } => reason,
+                other => Text::new("reader_message", [other.to_string()]),
+            };
+            let _ = out.failed(&reason);
+            3
+        }
+    };
+    Some(code)
 }
 
 fn limit_resources() {
@@ -72,125 +80,355 @@ fn limit_resources() {
         libc::setrlimit(libc::RLIMIT_DATA, &memory);
         let cpu = libc::rlimit { rlim_cur: CHILD_CPU_SECONDS, rlim_max: CHILD_CPU_SECONDS };
         libc::setrlimit(libc::RLIMIT_CPU, &cpu);
+        // A crash leaves no core file behind.
+        let none = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
     }
 }
 
-fn encode(col: u32, v: &CellValue) -> serde_json::Value {
-    use serde_json::json;
-    match v {
-        CellValue::Empty => json!([col, "t", ""]),
-        CellValue::Text(s) => json!([col, "t", s]),
-        CellValue::Number(f) if f.is_finite() => json!([col, "n", f]),
-        CellValue::Number(_) => json!([col, "e", "#NUM!"]),
-        CellValue::Int(i) => json!([col, "i", i]),
-        CellValue::Bool(b) => json!([col, "b", b]),
-        CellValue::DateTime(d) => json!([col, "d", d.format("%Y-%m-%dT%H:%M:%S%.f").to_string()]),
-        CellValue::Error(e) => json!([col, "e", e]),
-    }
+/// A running reading child and the frames it sends.
+struct Reader {
+    child: Child,
+    frames: frame::Reader<BufReader<std::process::ChildStdout>>,
+    file: String,
 }
 
-fn decode(line: &str) -> Option<Row> {
-    let v: serde_json::Value = serde_json::from_str(line).ok()?;
-    let index = v.get(0)?.as_u64()? as u32;
-    let cells = v
-        .get(1)?
-        .as_array()?
-        .iter()
-        .map(|c| {
-            let col = c.get(0)?.as_u64()? as u32;
-            let value = match (c.get(1)?.as_str()?, c.get(2)?) {
-                ("t", s) => CellValue::Text(s.as_str()?.to_string()),
-                ("n", n) => CellValue::Number(n.as_f64()?),
-                ("i", n) => CellValue::Int(n.as_i64()?),
-                ("b", b) => CellValue::Bool(b.as_bool()?),
-                ("d", d) => CellValue::DateTime(NaiveDateTime::parse_from_str(d.as_str()?, "%Y-%m-%dT%H:%M:%S%.f").ok()?),
-                ("e", e) => CellValue::Error(e.as_str()?.to_string()),
-                _ => return None,
-            };
-            Some((col, value))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(Row { index, cells })
-}
-
-/// Why a child failed, as the end of "FILE cannot be imported: …".
-fn failure(status: std::process::ExitStatus, stderr: &str) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(3), _) if !stderr.trim().is_empty() => stderr.trim().trim_end_matches('.').to_string(),
-        (_, Some(libc::SIGXCPU)) | (_, Some(libc::SIGKILL)) => {
-            "reading it took too long (more than 30 seconds of work), so it was stopped".into()
+impl Reader {
+    fn start(exe: &Path, input: &InputFile, sheet: Option<&str>) -> Result<Reader, CoreError> {
+        let file = input.name().to_string();
+        let mut command = Command::new(exe);
+        command.arg(CHILD_FLAG).arg(input.extension());
+        if let Some(sheet) = sheet {
+            command.arg(sheet);
         }
-        _ => format!(
-            "it is too large or too damaged to read safely (reading it would need more than {} MB); \
-             save it as .xlsx or .csv and import that",
-            CHILD_MEMORY_BYTES >> 20
-        ),
+        let mut child = command
+            .stdin(Stdio::from(input.descriptor()?))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| CoreError::unreadable(&file, Text::new("reader_start", [e.to_string()])))?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        Ok(Reader { child, frames: frame::Reader::new(BufReader::with_capacity(1 << 17, stdout)), file })
+    }
+
+    fn unreadable(&self, reason: Text) -> CoreError {
+        CoreError::unreadable(&self.file, reason)
+    }
+
+    /// Reads frames until the end, handing each to `on_frame`; any stop (an
+    /// error of `on_frame`, a death of the child) kills and reaps the child.
+    fn run(mut self, on_frame: &mut dyn FnMut(frame::Frame) -> Result<(), CoreError>) -> Result<(), CoreError> {
+        // Some(reason): the child said why; None: it died without a word.
+        let outcome: Result<(), Option<CoreError>> = loop {
+            match self.frames.next() {
+                Ok(frame::Frame::End) => break Ok(()),
+                Ok(frame::Frame::Failed(reason)) => break Err(Some(self.unreadable(reason))),
+                Ok(frame) => {
+                    if let Err(e) = on_frame(frame) {
+                        break Err(Some(e));
+                    }
+                }
+                Err(_) => break Err(None),
+            }
+        };
+        if outcome.is_err() {
+            let _ = self.child.kill();
+        }
+        let status = self.child.wait().map_err(|e| self.unreadable(Text::new("reader_lost", [e.to_string()])))?;
+        outcome.map_err(|e| e.unwrap_or_else(|| self.unreadable(death(status))))
     }
 }
 
-/// The sheet names of `path`, read by a child.
-pub(crate) fn sheet_names(exe: &Path, path: &Path, file: &str) -> Result<Vec<String>, CoreError> {
-    let unreadable = |reason: String| CoreError::Unreadable { file: file.to_string(), reason };
-    let out = Command::new(exe)
-        .arg(CHILD_FLAG)
-        .arg(path)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| unreadable(format!("the reader could not start ({e})")))?;
-    if !out.status.success() {
-        return Err(unreadable(failure(out.status, &String::from_utf8_lossy(&out.stderr))));
+/// Why a child ended without finishing, as the end of "FILE cannot be imported: …".
+fn death(status: std::process::ExitStatus) -> Text {
+    use std::os::unix::process::ExitStatusExt;
+    match status.signal() {
+        Some(libc::SIGXCPU) | Some(libc::SIGKILL) => Text::new("reader_too_long", [CHILD_CPU_SECONDS.to_string()]),
+        _ => Text::new("reader_died", [(CHILD_MEMORY_BYTES >> 20).to_string()]),
     }
-    serde_json::from_slice(&out.stdout).map_err(|_| unreadable("the reader answered nonsense".into()))
+}
+
+/// The sheet names of `input`, and the rows each declares (0 = unknown).
+pub(crate) fn sheets(exe: &Path, input: &InputFile) -> Result<Vec<(String, u64)>, CoreError> {
+    let mut names = None;
+    Reader::start(exe, input, None)?.run(&mut |frame| {
+        if let frame::Frame::Names(n) = frame {
+            names = Some(n);
+        }
+        Ok(())
+    })?;
+    names.ok_or_else(|| CoreError::unreadable(input.name(), Text::new("sheets_unlisted", [])))
 }
 
 /// Streams the rows of `sheet` from a child to `on_row`.
 pub(crate) fn for_each_row(
     exe: &Path,
-    path: &Path,
-    file: &str,
+    input: &Arc<InputFile>,
     sheet: &str,
     on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
 ) -> Result<(), CoreError> {
-    let unreadable = |reason: String| CoreError::Unreadable { file: file.to_string(), reason };
-    let mut child = Command::new(exe)
-        .arg(CHILD_FLAG)
-        .arg(path)
-        .arg(sheet)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| unreadable(format!("the reader could not start ({e})")))?;
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut handled = Ok(());
-    for line in BufReader::new(stdout).lines() {
-        let Some(row) = line.ok().as_deref().and_then(decode) else { break };
-        if let Err(e) = on_row(row) {
-            handled = Err(e);
-            let _ = child.kill();
-            break;
+    Reader::start(exe, input, Some(sheet))?.run(&mut |frame| match frame {
+        frame::Frame::Rows(rows) => rows.into_iter().try_for_each(&mut *on_row),
+        _ => Ok(()),
+    })
+}
+
+/// The framing between the reading child and the importer: each frame is a
+/// tag byte, a little-endian u32 length and that many bytes.
+///
+/// - `N` sheet names: u32 count, then per sheet a string and a u64 of declared rows;
+/// - `R` a batch of rows: per row a u32 index, a u32 cell count, and per cell a
+///   u32 column, a kind byte and its value (text/error: string; number: f64;
+///   int: i64; bool: u8; date-time: i64 seconds + u32 nanoseconds);
+/// - `F` failed: a string, the reason; `Z` the end.
+///
+/// Strings are a u32 length and UTF-8 bytes. A stream that ends without `Z` or
+/// `F` means the child died.
+pub(crate) mod frame {
+    use super::*;
+    use chrono::DateTime;
+
+    /// Rows are sent once a batch holds this many bytes.
+    const BATCH_BYTES: usize = 256 << 10;
+    /// A row larger than this is not a table row (no real sheet has one).
+    pub const MAX_ROW_BYTES: usize = 16 << 20;
+    /// Frames larger than this are nonsense (a batch holds at most one
+    /// oversized row plus a partial batch).
+    const MAX_FRAME_BYTES: usize = MAX_ROW_BYTES + BATCH_BYTES + 64;
+
+    #[derive(Debug)]
+    pub enum Frame {
+        Names(Vec<(String, u64)>),
+        Rows(Vec<Row>),
+        Failed(Text),
+        End,
+    }
+
+    pub struct Writer<W: Write> {
+        out: W,
+        batch: Vec<u8>,
+    }
+
+    fn put_str(buf: &mut Vec<u8>, s: &str) {
+        buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    }
+
+    impl<W: Write> Writer<W> {
+        pub fn new(out: W) -> Self {
+            Writer { out, batch: Vec::with_capacity(BATCH_BYTES + (64 << 10)) }
+        }
+
+        fn frame(&mut self, tag: u8, payload: &[u8]) -> std::io::Result<()> {
+            self.out.write_all(&[tag])?;
+            self.out.write_all(&(payload.len() as u32).to_le_bytes())?;
+            self.out.write_all(payload)
+        }
+
+        pub fn names(&mut self, names: &[(String, u64)]) -> std::io::Result<()> {
+            let mut buf = (names.len() as u32).to_le_bytes().to_vec();
+            for (name, rows) in names {
+                put_str(&mut buf, name);
+                buf.extend_from_slice(&rows.to_le_bytes());
+            }
+            self.frame(b'N', &buf)
+        }
+
+        /// Adds a row to the batch (sent when full); an oversized row is an error.
+        pub fn row(&mut self, row: &Row) -> Result<(), CoreError> {
+            let start = self.batch.len();
+            let b = &mut self.batch;
+            b.extend_from_slice(&row.index.to_le_bytes());
+            b.extend_from_slice(&(row.cells.len() as u32).to_le_bytes());
+            for (col, value) in &row.cells {
+                b.extend_from_slice(&col.to_le_bytes());
+                match value {
+                    CellValue::Empty => put_tagged_str(b, 0, ""),
+                    CellValue::Text(s) => put_tagged_str(b, 0, s),
+                    CellValue::Number(f) => {
+                        b.push(1);
+                        b.extend_from_slice(&f.to_le_bytes());
+                    }
+                    CellValue::Int(i) => {
+                        b.push(2);
+                        b.extend_from_slice(&i.to_le_bytes());
+                    }
+                    CellValue::Bool(v) => b.extend_from_slice(&[3, u8::from(*v)]),
+                    CellValue::DateTime(d) => {
+                        let utc = d.and_utc();
+                        b.push(4);
+                        b.extend_from_slice(&utc.timestamp().to_le_bytes());
+                        b.extend_from_slice(&utc.timestamp_subsec_nanos().to_le_bytes());
+                    }
+                    CellValue::Error(e) => put_tagged_str(b, 5, e),
+                }
+            }
+            if self.batch.len() - start > MAX_ROW_BYTES {
+                let size = (MAX_ROW_BYTES >> 20).to_string();
+                return Err(CoreError::unreadable("", Text::new("row_too_large", [(row.index + 1).to_string(), size])));
+            }
+            if self.batch.len() >= BATCH_BYTES {
+                self.flush_rows().map_err(|_| CoreError::Stopped)?;
+            }
+            Ok(())
+        }
+
+        fn flush_rows(&mut self) -> std::io::Result<()> {
+            if !self.batch.is_empty() {
+                let batch = std::mem::take(&mut self.batch);
+                self.frame(b'R', &batch)?;
+                self.batch = batch;
+                self.batch.clear();
+            }
+            Ok(())
+        }
+
+        /// The reason the child gives up: its code and parameters.
+        pub fn failed(&mut self, reason: &Text) -> std::io::Result<()> {
+            self.batch.clear();
+            let mut buf = Vec::new();
+            put_str(&mut buf, reason.code);
+            buf.extend_from_slice(&(reason.params.len() as u32).to_le_bytes());
+            for p in &reason.params {
+                put_str(&mut buf, p);
+            }
+            self.frame(b'F', &buf)?;
+            self.out.flush()
+        }
+
+        pub fn end(&mut self) -> std::io::Result<()> {
+            self.flush_rows()?;
+            self.frame(b'Z', &[])?;
+            self.out.flush()
         }
     }
-    let mut stderr = String::new();
-    if let Some(mut err) = child.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut err, &mut stderr);
+
+    fn put_tagged_str(b: &mut Vec<u8>, tag: u8, s: &str) {
+        b.push(tag);
+        put_str(b, s);
     }
-    let status = child.wait().map_err(|e| unreadable(format!("the reader was lost ({e})")))?;
-    handled?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(unreadable(failure(status, &stderr)))
+
+    pub struct Reader<R: Read> {
+        input: R,
+        payload: Vec<u8>,
+    }
+
+    /// A malformed frame.
+    #[derive(Debug)]
+    pub struct Malformed;
+
+    impl From<std::io::Error> for Malformed {
+        fn from(_: std::io::Error) -> Self {
+            Malformed
+        }
+    }
+
+    struct Cursor<'a>(&'a [u8]);
+
+    impl<'a> Cursor<'a> {
+        fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
+            if self.0.len() < n {
+                return Err(Malformed);
+            }
+            let (head, rest) = self.0.split_at(n);
+            self.0 = rest;
+            Ok(head)
+        }
+        fn u8(&mut self) -> Result<u8, Malformed> {
+            Ok(self.take(1)?[0])
+        }
+        fn u32(&mut self) -> Result<u32, Malformed> {
+            Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| Malformed)?))
+        }
+        fn u64(&mut self) -> Result<u64, Malformed> {
+            Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| Malformed)?))
+        }
+        fn string(&mut self) -> Result<String, Malformed> {
+            let n = self.u32()? as usize;
+            String::from_utf8(self.take(n)?.to_vec()).map_err(|_| Malformed)
+        }
+    }
+
+    impl<R: Read> Reader<R> {
+        pub fn new(input: R) -> Self {
+            Reader { input, payload: Vec::new() }
+        }
+
+        pub fn next(&mut self) -> Result<Frame, Malformed> {
+            let mut head = [0u8; 5];
+            self.input.read_exact(&mut head)?;
+            let len = u32::from_le_bytes([head[1], head[2], head[3], head[4]]) as usize;
+            if len > MAX_FRAME_BYTES {
+                return Err(Malformed);
+            }
+            self.payload.resize(len, 0);
+            self.input.read_exact(&mut self.payload)?;
+            let mut c = Cursor(&self.payload);
+            match head[0] {
+                b'N' => {
+                    let count = c.u32()?;
+                    let mut names = Vec::new();
+                    for _ in 0..count {
+                        names.push((c.string()?, c.u64()?));
+                    }
+                    Ok(Frame::Names(names))
+                }
+                b'R' => {
+                    let mut rows = Vec::new();
+                    while !c.0.is_empty() {
+                        let index = c.u32()?;
+                        let count = c.u32()?;
+                        let mut cells = Vec::with_capacity((count as usize).min(c.0.len() / 6));
+                        for _ in 0..count {
+                            let col = c.u32()?;
+                            let value = match c.u8()? {
+                                0 => CellValue::Text(c.string()?),
+                                1 => CellValue::Number(f64::from_le_bytes(c.take(8)?.try_into().map_err(|_| Malformed)?)),
+                                2 => CellValue::Int(c.u64()? as i64),
+                                3 => CellValue::Bool(c.u8()? != 0),
+                                4 => {
+                                    let secs = c.u64()? as i64;
+                                    let nanos = c.u32()?;
+                                    let at = DateTime::from_timestamp(secs, nanos).ok_or(Malformed)?;
+                                    CellValue::DateTime(at.naive_utc())
+                                }
+                                5 => CellValue::Error(c.string()?),
+                                _ => return Err(Malformed),
+                            };
+                            cells.push((col, value));
+                        }
+                        rows.push(Row { index, cells });
+                    }
+                    Ok(Frame::Rows(rows))
+                }
+                b'F' => {
+                    let code = c.string()?;
+                    let count = c.u32()?;
+                    let mut params = Vec::new();
+                    for _ in 0..count {
+                        params.push(c.string()?);
+                    }
+                    // A code this build does not know is shown as the child wrote it.
+                    Ok(Frame::Failed(match crate::messages::template(&code) {
+                        Some(t) => Text { code: t.code, params },
+                        None => Text::new("reader_message", [format!("{code} {}", params.join(" "))]),
+                    }))
+                }
+                b'Z' => Ok(Frame::End),
+                _ => Err(Malformed),
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::frame::{Frame, Reader, Writer};
     use super::*;
+    use chrono::NaiveDateTime;
 
     #[test]
-    fn cells_survive_the_trip_through_json() {
+    fn cells_survive_the_trip_through_the_pipe() {
         let when = NaiveDateTime::parse_from_str("2026-05-31T14:30:05.250", "%Y-%m-%dT%H:%M:%S%.f").unwrap();
         let row = Row {
             index: 41,
@@ -200,13 +438,52 @@ mod tests {
                 (2, CellValue::Int(-7)),
                 (3, CellValue::Bool(true)),
                 (4, CellValue::DateTime(when)),
-                (5, CellValue::Error("#N/A".into())),
+                (16383, CellValue::Error("#N/A".into())),
             ],
         };
-        let cells: Vec<serde_json::Value> = row.cells.iter().map(|(c, v)| encode(*c, v)).collect();
-        let line = serde_json::json!([row.index, cells]).to_string();
-        let back = decode(&line).unwrap();
-        assert_eq!(back.index, 41);
-        assert_eq!(back.cells, row.cells);
+        let mut bytes = Vec::new();
+        let mut w = Writer::new(&mut bytes);
+        w.names(&[("Ventes".into(), 1_000_000)]).unwrap();
+        w.row(&row).unwrap();
+        w.end().unwrap();
+        drop(w);
+        let mut r = Reader::new(bytes.as_slice());
+        assert!(matches!(r.next().unwrap(), Frame::Names(n) if n == vec![("Ventes".to_string(), 1_000_000)]));
+        match r.next().unwrap() {
+            Frame::Rows(rows) => {
+                assert_eq!(rows.len(), 1);
+                assert_eq!(rows[0].index, 41);
+                assert_eq!(rows[0].cells, row.cells);
+            }
+            other => panic!("expected rows, got {other:?}"),
+        }
+        assert!(matches!(r.next().unwrap(), Frame::End));
+    }
+
+    #[test]
+    fn a_cut_or_absurd_stream_is_malformed_not_a_crash() {
+        let mut bytes = Vec::new();
+        let mut w = Writer::new(&mut bytes);
+        w.row(&Row { index: 0, cells: vec![(0, CellValue::Text("abc".into()))] }).unwrap();
+        w.end().unwrap();
+        drop(w);
+        let cut = &bytes[..bytes.len() - 8];
+        assert!(Reader::new(cut).next().is_err());
+        // A frame announcing 4 GB is refused before anything is allocated.
+        assert!(Reader::new([b'R', 0xff, 0xff, 0xff, 0xff].as_slice()).next().is_err());
+        // A cell count far beyond the payload does not reserve memory for it.
+        let mut lie = vec![b'R'];
+        let payload = [0u32.to_le_bytes(), u32::MAX.to_le_bytes()].concat();
+        lie.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        lie.extend_from_slice(&payload);
+        assert!(Reader::new(lie.as_slice()).next().is_err());
+    }
+
+    #[test]
+    fn an_oversized_row_is_refused_in_the_child() {
+        let mut w = Writer::new(std::io::sink());
+        let huge = "x".repeat(frame::MAX_ROW_BYTES + 1);
+        let err = w.row(&Row { index: 6, cells: vec![(0, CellValue::Text(huge))] }).unwrap_err();
+        assert!(err.to_string().contains("row 7 holds more than 16 MB"), "{err}");
     }
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -232,7 +232,10 @@ impl Service {
         let files = paths.iter().map(|p| display_name(p)).collect();
         let options = ImportOptions { dry_run: true, ..ImportOptions::default() };
         match import::import_files(&self.store(), &paths, &options, &mut |_| {}) {
-            Ok(report) => Ok(Preview { token, files, report: Some(report), unrecognised: None }),
+            Ok(mut report) => {
+                report.localize(crate::messages::ui_lang());
+                Ok(Preview { token, files, report: Some(report), unrecognised: None })
+            }
             Err(CoreError::NoKnownSheet { file }) => {
                 let path = paths.iter().find(|p| display_name(p) == file).cloned().unwrap_or_default();
                 let (sheet, row, cells) = mappings::read_header_row(&path, None, None)?;
@@ -287,7 +290,18 @@ impl Service {
 
     /// Imports straight away (the watch folder, the CLI-like paths of the shell).
     pub fn import(&self, paths: &[PathBuf], options: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
-        let report = import::import_files(&self.store(), paths, options, progress)?;
+        let inputs = paths.iter().map(|p| crate::input::InputFile::open(p)).collect::<Result<Vec<_>>>()?;
+        self.import_inputs(&inputs, options, progress)
+    }
+
+    fn import_inputs(
+        &self,
+        inputs: &[Arc<crate::input::InputFile>],
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport> {
+        let mut report = import::import_inputs(&self.store(), inputs, options, progress)?;
+        report.localize(crate::messages::ui_lang());
         if report.outcome == Outcome::Imported {
             if let Some(id) = report.import_id {
                 // After the commit; a failure leaves the batch pending for the next open.
@@ -309,33 +323,50 @@ impl Service {
     }
 
     /// Imports one file of the watch folder unless its content was imported
-    /// already; a failure is remembered in the history. Returns a sentence.
+    /// already, or was refused already (same SHA-256: a file that failed is
+    /// not tried again at each start); a failure is remembered in the history.
+    /// The file is opened once. Returns a sentence.
     pub fn import_watched(&self, path: &Path) -> WatchOutcome {
         let name = display_name(path);
+        let outcome = |imported: bool, message: String| WatchOutcome { file: name.clone(), imported, message };
+        let input = match crate::input::InputFile::open(path) {
+            Ok(input) => input,
+            Err(e) => return outcome(false, e.render(crate::messages::ui_lang())),
+        };
+        let lang = crate::messages::ui_lang();
+        let say = |code: &'static str, more: &[String]| {
+            let params: Vec<String> = std::iter::once(name.clone()).chain(more.iter().cloned()).collect();
+            crate::messages::render(code, &params, lang)
+        };
         let attempt = || -> Result<WatchOutcome> {
-            let sha = import::sha256_file(path)?;
-            if let Some(id) = crate::watch::imported_by(&self.store(), &sha)? {
-                return Ok(WatchOutcome { file: name.clone(), imported: false, message: format!("{name} was already imported (import #{id}).") });
+            let sha = input.sha256()?;
+            let store = self.store();
+            if let Some(id) = crate::watch::imported_by(&store, &sha)? {
+                return Ok(outcome(false, say("watch_already_imported", &[id.to_string()])));
             }
-            let report = match self.import(&[path.to_path_buf()], &ImportOptions::default(), &mut |_| {}) {
+            if crate::watch::refused_before(&store, &sha)? {
+                return Ok(outcome(false, say("watch_already_refused", &[])));
+            }
+            drop(store);
+            let report = match self.import_inputs(&[Arc::clone(&input)], &ImportOptions::default(), &mut |_| {}) {
                 Ok(r) => r,
                 Err(e) => {
-                    history::record_failure(&self.store(), &name, &sha, &e.to_string(), &[])?;
-                    return Ok(WatchOutcome { file: name.clone(), imported: false, message: e.to_string() });
+                    history::record_failure(&self.store(), &name, &sha, &e.render(lang), &[])?;
+                    return Ok(outcome(false, e.render(lang)));
                 }
             };
             let message = match report.outcome {
-                Outcome::Imported => format!("{name} was imported as import #{}.", report.import_id.unwrap_or_default()),
-                Outcome::NothingToChange => format!("{name} changes nothing: everything in it is already in the store."),
+                Outcome::Imported => say("watch_imported", &[report.import_id.unwrap_or_default().to_string()]),
+                Outcome::NothingToChange => say("watch_nothing_new", &[]),
                 _ => {
-                    let m = format!("{name} was not imported: {} error(s) must be fixed first.", report.error_count);
+                    let m = say("watch_not_imported", &[report.error_count.to_string()]);
                     history::record_failure(&self.store(), &name, &sha, &m, &report.errors)?;
                     m
                 }
             };
-            Ok(WatchOutcome { file: name.clone(), imported: report.outcome == Outcome::Imported, message })
+            Ok(outcome(report.outcome == Outcome::Imported, message))
         };
-        attempt().unwrap_or_else(|e| WatchOutcome { file: name.clone(), imported: false, message: e.to_string() })
+        attempt().unwrap_or_else(|e| outcome(false, e.render(lang)))
     }
 
     pub fn failures(&self) -> Result<Vec<history::ImportFailure>> {
@@ -660,7 +691,11 @@ mod tests {
         let row = |r: usize| winners.rows().nth(r).unwrap().to_vec();
         assert_eq!(row(1)[1], Data::String("T1".into()));
         assert_eq!(row(1)[5], Data::Float(3.0), "profit 3 × (2 − 1), a number");
-        assert_eq!(row(2)[2], Data::String("'=HYPERLINK(\"x\")".into()), "formula text neutralised");
+        assert_eq!(row(2)[2], Data::String("=HYPERLINK(\"x\")".into()), "the text itself is unchanged");
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+        assert!(styles.contains("quotePrefix=\"1\""), "formula text carries the quote-prefix format");
         let summary = book.worksheet_range("Summary").unwrap();
         assert!(summary.rows().any(|r| r[0] == Data::String("Revenue".into()) && r[1] == Data::Float(9.0)));
         assert!(s.chart_svg("winners").unwrap().starts_with("<svg"));

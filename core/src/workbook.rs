@@ -1,15 +1,19 @@
 //! Opening spreadsheet files and streaming their rows.
 //!
-//! xlsx/xlsm and xlsb are streamed cell by cell (calamine's cells reader), so a
-//! sheet is never held whole in memory; the older or rarer formats (xls, ods)
-//! have no streaming reader in calamine and are read sheet by sheet.
+//! A file is opened once (`input`). Spreadsheets are parsed by calamine in a
+//! capped child process (`sandbox`): xlsx/xlsm and xlsb cell by cell (its cells
+//! reader), so a sheet is never held whole in memory; xls and ods, which have
+//! no streaming reader, sheet by sheet. Delimited text is read here, streamed,
+//! with every line capped.
 
 use crate::cells::CellValue;
 use crate::error::CoreError;
+use crate::input::{InputFile, PositionalReader};
+use crate::messages::Text;
 use calamine::{Data, DataRef, Reader, Sheets};
-use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One row of a sheet: its 0-based index and its non-empty cells by column.
 #[derive(Debug, Clone, Default)]
@@ -40,15 +44,21 @@ impl Row {
 /// A spreadsheet or delimited-text file opened for reading.
 pub struct Workbook {
     source: Source,
-    file_name: String,
+    input: Arc<InputFile>,
 }
 
+/// A spreadsheet as calamine reads it, from the opened file.
+pub(crate) type Spreadsheet = Sheets<BufReader<PositionalReader>>;
+
 enum Source {
-    Sheets(Box<Sheets<BufReader<File>>>),
-    /// xls/ods, read by a child process under limits (see `sandbox`).
-    Sandboxed { exe: std::path::PathBuf, path: std::path::PathBuf, names: Vec<String> },
+    /// Parsed by a child process under limits (see `sandbox`): every
+    /// spreadsheet, whenever the executable serves as that child.
+    Child { exe: PathBuf, sheets: Vec<(String, u64)> },
+    /// Parsed in this process: only for a library user that did not enable
+    /// the child (unit tests).
+    InProcess(Box<Spreadsheet>),
     /// CSV/TSV/TXT: one sheet, named after the file.
-    Delimited { path: std::path::PathBuf, delimiter: u8, encoding: &'static encoding_rs::Encoding },
+    Delimited { delimiter: u8, encoding: &'static encoding_rs::Encoding },
 }
 
 /// Delimited-text extensions (SPEC §2).
@@ -60,158 +70,115 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 impl Workbook {
+    /// Opens `path` once (see [`InputFile::open`]) and reads what it holds.
     pub fn open(path: &Path) -> Result<Workbook, CoreError> {
-        let file_name = display_name(path);
-        let ext = extension(path);
-        let mut head = [0u8; 8];
-        let n = File::open(path)
-            .and_then(|mut f| f.read(&mut head))
-            .map_err(|e| CoreError::from_io(path, e))?;
-        let head = &head[..n];
-        if n == 0 {
-            return Err(CoreError::Unreadable { file: file_name, reason: "the file is empty".into() });
-        }
+        Self::from_input(InputFile::open(path)?)
+    }
+
+    /// Reads a file already opened and checked.
+    pub fn from_input(input: Arc<InputFile>) -> Result<Workbook, CoreError> {
+        let refuse = |reason: Text| CoreError::unreadable(input.name(), reason);
+        let ext = input.extension();
         if DELIMITED.contains(&ext.as_str()) {
-            return Self::open_delimited(path, file_name);
+            return Self::open_delimited(input);
         }
+        let head = input.head(8)?;
         let zip_based = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods");
         if zip_based && head.starts_with(OLE_MAGIC) {
             // Encrypted OOXML is stored in an OLE container instead of a ZIP.
-            return Err(CoreError::Unreadable {
-                file: file_name,
-                reason: "it is password protected; save an unprotected copy from Excel and import that".into(),
-            });
+            return Err(refuse(Text::new("password_protected", [])));
         }
         if zip_based && !head.starts_with(ZIP_MAGIC) {
-            return Err(CoreError::Unreadable {
-                file: file_name,
-                reason: format!("it is not a valid .{ext} file (the content is not a spreadsheet)"),
-            });
+            return Err(refuse(Text::new("not_valid_ext", [ext])));
         }
-        if zip_based {
-            crate::preflight::check_zip(path, &file_name)?;
+        if !head.starts_with(ZIP_MAGIC) && !head.starts_with(OLE_MAGIC) {
+            return Err(refuse(Text::new("not_a_spreadsheet", [])));
         }
-        let streamed = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb");
-        if let (false, Some(exe)) = (streamed, crate::sandbox::executable()) {
-            let names = crate::sandbox::sheet_names(exe, path, &file_name)?;
-            let source = Source::Sandboxed { exe: exe.to_path_buf(), path: path.to_path_buf(), names };
-            return Ok(Workbook { source, file_name });
+        if head.starts_with(ZIP_MAGIC) {
+            // A cheap first filter; the guard is the child that may die.
+            crate::preflight::check_zip(&input)?;
         }
-        let sheets = calamine::open_workbook_auto(path).map_err(|e| CoreError::Unreadable {
-            file: file_name.clone(),
-            reason: describe_calamine_error(&e),
-        })?;
-        Ok(Workbook { source: Source::Sheets(Box::new(sheets)), file_name })
+        let source = match crate::sandbox::executable() {
+            Some(exe) => Source::Child { exe: exe.to_path_buf(), sheets: crate::sandbox::sheets(exe, &input)? },
+            None => Source::InProcess(Box::new(open_spreadsheet(&input, &ext)?)),
+        };
+        Ok(Workbook { source, input })
     }
 
-    /// Sniffs the encoding (UTF-8, UTF-8 with BOM, else Windows-1252) and the
-    /// delimiter (`,` `;` TAB `|`) from the first 64 KB.
-    fn open_delimited(path: &Path, file_name: String) -> Result<Workbook, CoreError> {
-        let mut head = Vec::with_capacity(1 << 16);
-        File::open(path)
-            .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
-            .map_err(|e| CoreError::from_io(path, e))?;
-        if head.contains(&0) {
-            return Err(CoreError::Unreadable {
-                file: file_name,
-                reason: "it contains binary data, not text separated by commas or semicolons".into(),
-            });
-        }
-        let body = head.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&head);
-        // A cut in the middle of a multi-byte character at the 64 KB mark is still UTF-8.
-        let valid_utf8 = match std::str::from_utf8(body) {
-            Ok(_) => true,
-            Err(e) => e.error_len().is_none(),
+    /// Sniffs the encoding (a UTF-8 or UTF-16 byte-order mark, else UTF-8 if
+    /// valid, else Windows-1252) and the delimiter (`,` `;` TAB `|`) from the first 64 KB.
+    fn open_delimited(input: Arc<InputFile>) -> Result<Workbook, CoreError> {
+        let head = input.head(1 << 16)?;
+        let (encoding, bom) = encoding_rs::Encoding::for_bom(&head).unwrap_or((encoding_rs::UTF_8, 0));
+        let body = &head[bom..];
+        let encoding = if encoding != encoding_rs::UTF_8 {
+            encoding // UTF-16 LE/BE, as Excel's "Unicode Text" writes it
+        } else if body.contains(&0) {
+            return Err(CoreError::unreadable(input.name(), Text::new("binary_text", [])));
+        } else {
+            // A cut in the middle of a multi-byte character at the 64 KB mark is still UTF-8.
+            let valid_utf8 = match std::str::from_utf8(body) {
+                Ok(_) => true,
+                Err(e) => e.error_len().is_none(),
+            };
+            if valid_utf8 {
+                encoding_rs::UTF_8
+            } else {
+                encoding_rs::WINDOWS_1252
+            }
         };
-        let encoding = if valid_utf8 { encoding_rs::UTF_8 } else { encoding_rs::WINDOWS_1252 };
-        let (text, _, _) = encoding.decode(body);
+        let (text, _) = encoding.decode_without_bom_handling(body);
         let delimiter = sniff_delimiter(&text);
-        Ok(Workbook { source: Source::Delimited { path: path.to_path_buf(), delimiter, encoding }, file_name })
+        Ok(Workbook { source: Source::Delimited { delimiter, encoding }, input })
+    }
+
+    /// The file this workbook reads.
+    pub fn input(&self) -> &Arc<InputFile> {
+        &self.input
     }
 
     /// How many rows the file holds, as its sheets declare them (xlsx/xlsb
     /// dimensions) or as its first 64 KB suggest (delimited text): for progress
     /// only, never trusted for anything else. None when the file does not say.
     pub fn estimated_rows(&mut self) -> Option<u64> {
-        let names = self.sheet_names();
-        match &mut self.source {
-            Source::Delimited { path, .. } => {
-                let size = std::fs::metadata(&*path).ok()?.len();
-                let mut head = Vec::with_capacity(1 << 16);
-                File::open(&*path).and_then(|f| f.take(1 << 16).read_to_end(&mut head)).ok()?;
+        let sheets = match &mut self.source {
+            Source::Delimited { .. } => {
+                let head = self.input.head(1 << 16).ok()?;
                 let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
-                Some(size * lines / head.len().max(1) as u64)
+                return Some(self.input.len() * lines / head.len().max(1) as u64);
             }
-            Source::Sandboxed { .. } => None,
-            Source::Sheets(sheets) => {
-                macro_rules! declared_rows {
-                    ($book:expr) => {{
-                        let mut total = 0u64;
-                        for name in &names {
-                            let d = $book.worksheet_cells_reader(name).ok()?.dimensions();
-                            total += u64::from(d.end.0.saturating_sub(d.start.0)) + 1;
-                        }
-                        total
-                    }};
-                }
-                let total = match sheets.as_mut() {
-                    Sheets::Xlsx(x) => declared_rows!(x),
-                    Sheets::Xlsb(x) => declared_rows!(x),
-                    _ => return None,
-                };
-                // A sheet without a declared dimension counts as one row.
-                (total > names.len() as u64).then_some(total)
-            }
-        }
+            Source::Child { sheets, .. } => sheets.clone(),
+            Source::InProcess(book) => declared_sheets(book),
+        };
+        let total: u64 = sheets.iter().map(|(_, rows)| *rows).sum();
+        // A sheet without a declared dimension counts as one row.
+        (total > sheets.len() as u64).then_some(total)
     }
 
     pub fn sheet_names(&self) -> Vec<String> {
         match &self.source {
-            Source::Sheets(sheets) => sheets.sheet_names(),
-            Source::Sandboxed { names, .. } => names.clone(),
-            Source::Delimited { path, .. } => {
-                vec![path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()]
+            Source::InProcess(book) => book.sheet_names(),
+            Source::Child { sheets, .. } => sheets.iter().map(|(name, _)| name.clone()).collect(),
+            Source::Delimited { .. } => {
+                vec![self.input.path().file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()]
             }
         }
     }
 
-    /// Calls `on_row` for each non-blank row of `sheet`, in order.
+    /// Calls `on_row` for each non-blank row of `sheet`, in order. A
+    /// spreadsheet is parsed by a child on another core while `on_row` runs.
     pub fn for_each_row(
         &mut self,
         sheet: &str,
         on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
     ) -> Result<(), CoreError> {
-        let file = self.file_name.clone();
-        let fail = |reason: String| CoreError::Unreadable { file: file.clone(), reason };
-        let sheets = match &mut self.source {
-            Source::Sheets(sheets) => sheets,
-            Source::Delimited { path, delimiter, encoding } => {
-                return read_delimited(path, *delimiter, encoding, &fail, on_row);
-            }
-            Source::Sandboxed { exe, path, .. } => {
-                return crate::sandbox::for_each_row(exe, path, &file, sheet, on_row);
-            }
-        };
-        // xlsx and xlsb have cell readers of different types with the same shape.
-        macro_rules! stream_cells {
-            ($book:expr) => {{
-                let mut reader = $book
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| fail(format!("sheet {sheet} cannot be read ({e})")))?;
-                let mut grouper = RowGrouper::default();
-                while let Some(cell) =
-                    reader.next_cell().map_err(|e| fail(format!("sheet {sheet} is damaged ({e})")))?
-                {
-                    let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
-                }
-                grouper.finish(on_row)
-            }};
-        }
-        match sheets.as_mut() {
-            Sheets::Xlsx(xlsx) => stream_cells!(xlsx),
-            Sheets::Xlsb(xlsb) => stream_cells!(xlsb),
-            other => read_range(other, sheet, &fail, on_row),
+        match &mut self.source {
+            Source::Delimited { delimiter, encoding } => read_delimited(&self.input, *delimiter, *encoding, on_row),
+            Source::Child { exe, .. } => crate::sandbox::for_each_row(exe, &self.input, sheet, on_row),
+            Source::InProcess(book) => stream_sheet(book, sheet, on_row).map_err(|e| match e {
+                CoreError::Unreadable { reason, .. } => CoreError::unreadable(self.input.name(), reason),
+                other => other,
+            }),
         }
     }
 }
@@ -220,15 +187,19 @@ impl Workbook {
 const PIPELINE_BATCH: usize = 1024;
 
 impl Workbook {
-    /// Like [`Workbook::for_each_row`], but the file is parsed on a second
-    /// thread while `on_row` runs on this one, so reading and handling rows
-    /// overlap. `on_row` may return [`CoreError::Stopped`] to end early.
+    /// Like [`Workbook::for_each_row`], but a file read in this process is
+    /// parsed on a second thread while `on_row` runs on this one, so reading
+    /// and handling rows overlap (a child already reads on its own core).
+    /// `on_row` may return [`CoreError::Stopped`] to end early.
     pub fn for_each_row_pipelined(
         &mut self,
         sheet: &str,
         on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
     ) -> Result<(), CoreError> {
-        let file = self.file_name.clone();
+        if matches!(self.source, Source::Child { .. }) {
+            return self.for_each_row(sheet, on_row);
+        }
+        let file = self.input.name().to_string();
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
             let reader = scope.spawn(move || {
@@ -249,7 +220,7 @@ impl Workbook {
             let handled = rx.iter().flatten().try_for_each(&mut *on_row);
             drop(rx); // a reader still sending gets an error and stops
             let read = reader.join().unwrap_or_else(|_| {
-                Err(CoreError::Unreadable { file, reason: format!("sheet {sheet} is damaged (the reader failed)") })
+                Err(CoreError::unreadable(&file, Text::new("sheet_damaged", [sheet.to_string(), "the reader failed".into()])))
             });
             handled?;
             read
@@ -257,16 +228,94 @@ impl Workbook {
     }
 }
 
-/// Rows of a whole-sheet format (xls, ods), read in this process.
-fn read_range(
-    book: &mut Sheets<BufReader<File>>,
+/// Opens a spreadsheet with calamine, by its extension (the child's work).
+pub(crate) fn open_spreadsheet(input: &Arc<InputFile>, ext: &str) -> Result<Spreadsheet, CoreError> {
+    use calamine::{open_workbook_from_rs, Ods, Xls, Xlsb, Xlsx};
+    let reader = BufReader::with_capacity(1 << 16, input.reader());
+    let opened = match ext {
+        "xlsx" | "xlsm" => open_workbook_from_rs::<Xlsx<_>, _>(reader).map(Sheets::Xlsx).map_err(calamine::Error::Xlsx),
+        "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(reader).map(Sheets::Xlsb).map_err(calamine::Error::Xlsb),
+        "ods" => open_workbook_from_rs::<Ods<_>, _>(reader).map(Sheets::Ods).map_err(calamine::Error::Ods),
+        "xls" => open_workbook_from_rs::<Xls<_>, _>(reader).map(Sheets::Xls).map_err(calamine::Error::Xls),
+        // Another name: the content decides (ZIP → xlsx, OLE → xls).
+        _ if input.head(4)?.starts_with(ZIP_MAGIC) => {
+            open_workbook_from_rs::<Xlsx<_>, _>(reader).map(Sheets::Xlsx).map_err(calamine::Error::Xlsx)
+        }
+        _ => open_workbook_from_rs::<Xls<_>, _>(reader).map(Sheets::Xls).map_err(calamine::Error::Xls),
+    };
+    opened.map_err(|e| CoreError::unreadable(input.name(), describe_calamine_error(&e)))
+}
+
+/// The sheet names and the rows each declares (xlsx/xlsb dimensions; 0 when
+/// the format does not say).
+pub(crate) fn declared_sheets(book: &mut Spreadsheet) -> Vec<(String, u64)> {
+    let names = book.sheet_names();
+    macro_rules! declared_rows {
+        ($book:expr) => {
+            names
+                .iter()
+                .map(|name| {
+                    let rows = $book
+                        .worksheet_cells_reader(name)
+                        .map(|r| {
+                            let d = r.dimensions();
+                            u64::from(d.end.0.saturating_sub(d.start.0)) + 1
+                        })
+                        .unwrap_or(0);
+                    (name.clone(), rows)
+                })
+                .collect()
+        };
+    }
+    match book {
+        Sheets::Xlsx(x) => declared_rows!(x),
+        Sheets::Xlsb(x) => declared_rows!(x),
+        _ => names.into_iter().map(|n| (n, 0)).collect(),
+    }
+}
+
+/// Streams the non-blank rows of one sheet: xlsx and xlsb cell by cell
+/// (calamine's cells reader, never the whole sheet), xls and ods sheet by
+/// sheet (calamine has no streaming reader for them).
+pub(crate) fn stream_sheet(
+    book: &mut Spreadsheet,
     sheet: &str,
-    fail: &dyn Fn(String) -> CoreError,
+    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+) -> Result<(), CoreError> {
+    let fail = |reason: Text| CoreError::unreadable("", reason);
+    // xlsx and xlsb have cell readers of different types with the same shape.
+    macro_rules! stream_cells {
+        ($book:expr) => {{
+            let mut reader = $book
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| fail(Text::new("sheet_unreadable", [sheet.to_string(), e.to_string()])))?;
+            let mut grouper = RowGrouper::default();
+            while let Some(cell) =
+                reader.next_cell().map_err(|e| fail(Text::new("sheet_damaged", [sheet.to_string(), e.to_string()])))?
+            {
+                let (r, c) = cell.get_position();
+                grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
+            }
+            grouper.finish(on_row)
+        }};
+    }
+    match book {
+        Sheets::Xlsx(xlsx) => stream_cells!(xlsx),
+        Sheets::Xlsb(xlsb) => stream_cells!(xlsb),
+        other => read_range(other, sheet, &fail, on_row),
+    }
+}
+
+/// Rows of a whole-sheet format (xls, ods).
+fn read_range(
+    book: &mut Spreadsheet,
+    sheet: &str,
+    fail: &dyn Fn(Text) -> CoreError,
     on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
 ) -> Result<(), CoreError> {
     let range = book
         .worksheet_range(sheet)
-        .map_err(|e| fail(format!("sheet {sheet} cannot be read ({})", describe_calamine_error(&e))))?;
+        .map_err(|e| fail(Text::new("sheet_unreadable", [sheet.to_string(), describe_calamine_error(&e).to_string()])))?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (i, row) in range.rows().enumerate() {
         let cells: Vec<(u32, CellValue)> = row
@@ -282,33 +331,14 @@ fn read_range(
     Ok(())
 }
 
-/// For the sandbox child: the sheet names, or why the file cannot be read.
-pub(crate) fn range_sheet_names(path: &Path) -> Result<Vec<String>, String> {
-    calamine::open_workbook_auto(path).map(|b| b.sheet_names()).map_err(|e| describe_calamine_error(&e))
-}
-
-/// For the sandbox child: the rows of one sheet, or why it cannot be read.
-pub(crate) fn range_rows(
-    path: &Path,
-    sheet: &str,
-    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
-) -> Result<(), String> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| describe_calamine_error(&e))?;
-    let fail = |reason: String| CoreError::Unreadable { file: String::new(), reason };
-    read_range(&mut book, sheet, &fail, on_row).map_err(|e| match e {
-        CoreError::Unreadable { reason, .. } => reason,
-        other => other.to_string(),
-    })
-}
-
 fn read_delimited(
-    path: &Path,
+    input: &Arc<InputFile>,
     delimiter: u8,
     encoding: &'static encoding_rs::Encoding,
-    fail: &dyn Fn(String) -> CoreError,
     on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
 ) -> Result<(), CoreError> {
-    let file = File::open(path).map_err(|e| CoreError::from_io(path, e))?;
+    let fail = |reason: Text| CoreError::unreadable(input.name(), reason);
+    let file = input.reader();
     let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding))
         .bom_override(true)
@@ -327,15 +357,15 @@ fn read_delimited(
             Err(e) => {
                 if let csv::ErrorKind::Io(io) = e.kind() {
                     if let Some(line) = io.get_ref().and_then(|inner| inner.downcast_ref::<LineTooLong>()) {
-                        return Err(fail(format!("line {} is longer than 1 MB, so this is not a table", line.0)));
+                        return Err(fail(Text::new("line_too_long", [line.0.to_string()])));
                     }
                 }
                 let line = e.position().map(|p| p.line()).unwrap_or(u64::from(index) + 1);
-                return Err(fail(format!("line {line} cannot be read ({e})")));
+                return Err(fail(Text::new("line_unreadable", [line.to_string(), e.to_string()])));
             }
         }
         if record.as_slice().len() > MAX_CSV_RECORD_BYTES {
-            return Err(fail(format!("line {} is longer than 1 MB, so this is not a table", index + 1)));
+            return Err(fail(Text::new("line_too_long", [(index + 1).to_string()])));
         }
         let cells: Vec<(u32, CellValue)> = record
             .iter()
@@ -500,15 +530,13 @@ pub fn display_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
-fn describe_calamine_error(e: &calamine::Error) -> String {
+fn describe_calamine_error(e: &calamine::Error) -> Text {
     use calamine::Error as E;
     match e {
-        E::Io(io) => format!("it cannot be read ({io})"),
-        E::Xlsx(calamine::XlsxError::Password) | E::Xls(calamine::XlsError::Password) => {
-            "it is password protected; save an unprotected copy and import that".into()
-        }
-        E::Msg(m) => m.to_string(),
-        other => format!("it is damaged or not a spreadsheet ({other})"),
+        E::Io(io) => Text::new("io", [io.to_string()]),
+        E::Xlsx(calamine::XlsxError::Password) | E::Xls(calamine::XlsError::Password) => Text::new("password_protected", []),
+        E::Msg(m) => Text::new("reader_message", [m.to_string()]),
+        other => Text::new("damaged", [other.to_string()]),
     }
 }
 

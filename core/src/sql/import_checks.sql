@@ -11,15 +11,14 @@ WHERE i.invoice_id IS NOT NULL
 QUALIFY NOT o.carries_lines OR row_number() OVER (PARTITION BY i.src, i.invoice_id ORDER BY i.row_no) = 1;
 
 -- A key listed twice in this import: every later occurrence is an error.
-INSERT INTO stg_problems
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT src, row_no, col, key,
-       what || ' ' || key || ' is listed twice in this import (first on ' || first_sheet
-           || ' row ' || (first_row + 1) || ')', 'error'
+       'duplicate_' || what, concat_ws(chr(31), key, first_sheet, (first_row + 1)::VARCHAR), 'error'
 FROM (SELECT k.*, row_number() OVER w AS n, first_value(k.row_no) OVER w AS first_row,
              first_value(o.sheet) OVER w AS first_sheet
       FROM (SELECT 'product' AS what, 'product_id' AS col, src, row_no, product_id AS key FROM stg_products
             UNION ALL
-            SELECT 'stock batch', CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, src, row_no,
+            SELECT 'stock', CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, src, row_no,
                    coalesce(stock_id, product_id || '#' || batch_no) FROM stg_stock
             UNION ALL
             SELECT 'client', 'client_id', src, row_no, client_id FROM stg_clients
@@ -31,16 +30,17 @@ FROM (SELECT k.*, row_number() OVER w AS n, first_value(k.row_no) OVER w AS firs
 WHERE n > 1;
 
 -- ── Products ────────────────────────────────────────────────────────────────
-INSERT INTO stg_problems
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT src, row_no, 'sell_price', money(sell_price),
-       'the sell price ' || money(sell_price) || ' is below the buy price ' || money(buy_price), 'warning'
+       'sell_below_buy', concat_ws(chr(31), money(sell_price), money(buy_price)), 'warning'
 FROM stg_products WHERE ok AND sell_price < buy_price;
 
 UPDATE stg_products s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
 -- Products sold in a flat sales export but known nowhere else are created from
--- it: name = their most frequent description, no cost (SPEC §2.2).
+-- it: name = their most frequent description, no cost (SPEC §2.2). A
+-- normalised workbook never creates one: a typo there is an error (SPEC §3).
 CREATE OR REPLACE TEMP TABLE known_products AS
 SELECT s.product_id, coalesce(s.sell_price, p.sell_price) AS sell_price, false AS derived, NULL::VARCHAR AS name
 FROM stg_products s LEFT JOIN products p USING (product_id)  -- blank = no change
@@ -53,20 +53,18 @@ INSERT INTO known_products
 SELECT i.product_id, NULL, true,
        coalesce(mode(nullif(trim(i.description), '')), i.product_id)
 FROM stg_invoices i JOIN stg_sources o USING (src)
-WHERE o.carries_lines AND i.product_id IS NOT NULL
+WHERE o.flat AND i.product_id IS NOT NULL
   AND i.product_id NOT IN (SELECT product_id FROM known_products)
 GROUP BY i.product_id;
 
 -- ── Stock ───────────────────────────────────────────────────────────────────
-INSERT INTO stg_problems
-SELECT src, row_no, 'batch_no', '',
-       'this stock row has neither a stock_id nor a batch_no, so it cannot be told apart from the others', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT src, row_no, 'batch_no', '', 'stock_without_key', '', 'error'
 FROM stg_stock WHERE ok AND stock_id IS NULL AND batch_no IS NULL;
 
 
-INSERT INTO stg_problems
-SELECT src, row_no, 'product_id', product_id,
-       'product ' || product_id || ' is neither in the Products sheet nor in the store', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT src, row_no, 'product_id', product_id, 'unknown_product', product_id, 'error'
 FROM stg_stock
 WHERE ok AND product_id IS NOT NULL
   AND product_id NOT IN (SELECT product_id FROM known_products WHERE NOT derived);
@@ -88,22 +86,22 @@ SELECT client_id, false FROM clients WHERE client_id NOT IN (SELECT client_id FR
 INSERT INTO known_clients
 SELECT DISTINCT i.client_id, true
 FROM stg_invoices i JOIN stg_sources o USING (src)
-WHERE o.carries_lines AND i.client_id IS NOT NULL
+WHERE o.flat AND i.client_id IS NOT NULL
   AND i.client_id NOT IN (SELECT client_id FROM known_clients);
 
 -- ── Invoices ────────────────────────────────────────────────────────────────
 
 
 -- In a sheet with one row per line, every row of an invoice names the same customer.
-INSERT INTO stg_problems
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT i.src, i.row_no, 'client_id', coalesce(i.client_id, ''),
-       'invoice ' || i.invoice_id || ' names another customer on an earlier row (' || coalesce(h.client_id, 'walk-in') || ')', 'error'
+       CASE WHEN h.client_id IS NULL THEN 'invoice_other_client_walk_in' ELSE 'invoice_other_client' END,
+       concat_ws(chr(31), i.invoice_id, h.client_id), 'error'
 FROM stg_invoices i JOIN stg_heads h ON h.src = i.src AND h.invoice_id = i.invoice_id
 WHERE h.carries_lines AND i.row_no <> h.row_no AND i.client_id IS DISTINCT FROM h.client_id;
 
-INSERT INTO stg_problems
-SELECT src, row_no, 'client_id', client_id,
-       'client ' || client_id || ' is neither in the Clients sheet nor in the store', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT src, row_no, 'client_id', client_id, 'unknown_client', client_id, 'error'
 FROM stg_invoices
 WHERE ok AND client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM known_clients);
 
@@ -113,40 +111,37 @@ SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price, i
 FROM stg_invoices i JOIN stg_sources o USING (src)
 WHERE o.carries_lines;
 
-INSERT INTO stg_problems
-SELECT src, row_no, 'product_id', '', 'product_id is required on a line', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT src, row_no, 'product_id', '', 'line_product_required', '', 'error'
 FROM stg_lines WHERE ok AND product_id IS NULL
 UNION ALL
-SELECT src, row_no, 'qty', '', 'qty is required on a line', 'error'
+SELECT src, row_no, 'qty', '', 'line_qty_required', '', 'error'
 FROM stg_lines WHERE ok AND qty IS NULL;
 
 UPDATE stg_invoices s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
 -- ── Lines ───────────────────────────────────────────────────────────────────
-INSERT INTO stg_problems
-SELECT l.src, l.row_no, 'invoice_id', l.invoice_id,
-       'invoice ' || l.invoice_id || ' is not in the Invoices sheet of this import', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT l.src, l.row_no, 'invoice_id', l.invoice_id, 'line_invoice_missing', l.invoice_id, 'error'
 FROM stg_lines l
 WHERE l.ok AND l.invoice_id IS NOT NULL AND l.invoice_id NOT IN (SELECT invoice_id FROM stg_heads);
 
-INSERT INTO stg_problems
-SELECT l.src, l.row_no, 'product_id', l.product_id,
-       'product ' || l.product_id || ' is neither in the Products sheet nor in the store', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT l.src, l.row_no, 'product_id', l.product_id, 'unknown_product', l.product_id, 'error'
 FROM stg_lines l
 WHERE l.ok AND l.product_id IS NOT NULL AND l.product_id NOT IN (SELECT product_id FROM known_products);
 
-INSERT INTO stg_problems
-SELECT l.src, l.row_no, 'unit_price', '',
-       'the line has no unit price and product ' || l.product_id || ' has no sell price', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT l.src, l.row_no, 'unit_price', '', 'line_no_price', l.product_id, 'error'
 FROM stg_lines l JOIN known_products k USING (product_id)
 WHERE l.ok AND l.unit_price IS NULL AND k.sell_price IS NULL;
 
 UPDATE stg_lines s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
-INSERT INTO stg_problems
-SELECT h.src, h.row_no, 'invoice_id', h.invoice_id, 'invoice ' || h.invoice_id || ' has no lines', 'error'
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+SELECT h.src, h.row_no, 'invoice_id', h.invoice_id, 'invoice_no_lines', h.invoice_id, 'error'
 FROM stg_heads h
 WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM stg_lines WHERE invoice_id IS NOT NULL);
 
@@ -183,10 +178,9 @@ JOIN (SELECT invoice_id, sum(qty * unit_price) AS lines_total,
 WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 
 -- Re-importing an invoice is fine only with the same content.
-INSERT INTO stg_problems
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT c.src, c.row_no, 'invoice_id', c.invoice_id,
-       'invoice ' || c.invoice_id || ' is already in the store with different content (import #'
-           || s.import_id || ', ' || coalesce(m.file_names, '?') || ')', 'error'
+       'invoice_changed', concat_ws(chr(31), c.invoice_id, s.import_id::VARCHAR, coalesce(m.file_names, '?')), 'error'
 FROM inv_content c
 JOIN invoices s USING (invoice_id)
 LEFT JOIN imports m ON m.import_id = s.import_id
@@ -197,11 +191,14 @@ SELECT c.invoice_id FROM inv_content c JOIN invoices s USING (invoice_id) WHERE 
 UPDATE stg_invoices s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 UPDATE stg_lines SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FROM bad_invoices);
+-- …and an invoice set aside for a line is set aside itself (its row goes to
+-- the errors workbook with its lines).
+UPDATE stg_invoices SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FROM bad_invoices);
 DELETE FROM fin_lines WHERE invoice_id IN (SELECT invoice_id FROM bad_invoices);
 
-INSERT INTO stg_problems
+INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT src, row_no, 'total_amount', money(total_amount),
-       'the invoice total ' || money(total_amount) || ' differs from the sum of its lines ' || money(lines_total), 'warning'
+       'total_differs', concat_ws(chr(31), money(total_amount), money(lines_total)), 'warning'
 FROM inv_content
 WHERE total_amount IS NOT NULL AND abs(total_amount - lines_total) > 0.01
   AND invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);

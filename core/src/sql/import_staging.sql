@@ -1,9 +1,13 @@
 -- Staging tables for one import (temporary: never in the store file or its WAL).
 -- src = index of the (file, sheet) a row came from, row_no = its 0-based row;
 -- line_digest: see staging::line_digest.
-CREATE OR REPLACE TEMP TABLE stg_sources (src INTEGER, file VARCHAR, sheet VARCHAR, carries_lines BOOLEAN);
+-- flat: a flat sales export (SPEC §2.2), the only kind of sheet that may
+-- bring products and clients of its own; set once its file is read.
+CREATE OR REPLACE TEMP TABLE stg_sources (src INTEGER, file VARCHAR, sheet VARCHAR, carries_lines BOOLEAN, flat BOOLEAN DEFAULT false);
 CREATE OR REPLACE TEMP TABLE stg_columns (src INTEGER, name VARCHAR, letter VARCHAR, idx INTEGER);
-CREATE OR REPLACE TEMP TABLE stg_problems (src INTEGER, row_no INTEGER, col VARCHAR, val VARCHAR, message VARCHAR, severity VARCHAR);
+-- A problem is a code with parameters (messages.rs; params joined by chr(31));
+-- its English sentence (message) is rendered from them after the checks.
+CREATE OR REPLACE TEMP TABLE stg_problems (src INTEGER, row_no INTEGER, col VARCHAR, val VARCHAR, code VARCHAR, params VARCHAR, severity VARCHAR, message VARCHAR);
 CREATE OR REPLACE TEMP TABLE stg_products (
     src INTEGER, row_no INTEGER, ok BOOLEAN,
     product_id VARCHAR, name VARCHAR, category VARCHAR,

@@ -399,12 +399,26 @@ fn the_watch_folder_imports_each_new_file_once_and_remembers_failures() {
     land("notes.csv", &notes);
     let line = next();
     assert!(line.contains("notes.csv cannot be imported: no sheet looks like"), "{line}");
+    // The same refused content again is not tried again (nor recorded twice).
+    land("notes-again.csv", &notes);
+    let line = next();
+    assert!(line.ends_with("notes-again.csv was already refused; it is not tried again until it changes."), "{line}");
+    // A crafted workbook that aborts its parser: a sentence, and the watcher lives on.
+    let crafted = dir.join("crafted.xlsx");
+    crate::trust::xlsx(&crafted, &[("xl/sharedStrings.xml", format!("<?xml version='1.0'?>{}", crate::trust::absurd_sst('\'')))], "");
+    land("crafted.xlsx", &crafted);
+    let line = next();
+    assert!(line.contains("crafted.xlsx cannot be imported"), "{line}");
+    land("2010-12-01-again.csv", &day);
+    let line = next();
+    assert!(line.ends_with("was already imported (import #1)."), "still watching: {line}");
     drop(child);
 
     let out = comptoir(&db, &["history"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("#1 "), "{text}");
     assert!(text.contains("failed") && text.contains("notes.csv cannot be imported"), "{text}");
+    assert_eq!(text.matches("notes.csv cannot be imported").count(), 1, "recorded once: {text}");
     // 2010-12-01.csv: 3,109 lines by `wc -l`, minus the header.
     let out = comptoir(&db, &["history", "--json"]);
     let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -1,4 +1,4 @@
-//! Real files from Excel and LibreOffice (../shared/datasets/spreadsheet-edge-cases),
+//! Real files from Excel and LibreOffice (core/tests/data/spreadsheet-edge-cases, from calamine's test suite, MIT),
 //! read through Comptoir's workbook reader.
 
 use crate::support::*;

@@ -8,3 +8,4 @@ mod import_rules;
 mod online_retail;
 mod sample;
 mod support;
+mod trust;

@@ -10,9 +10,10 @@ pub fn sample_path() -> PathBuf {
     repo_root().join("sample").join("stock_data.xlsx")
 }
 
-/// `../shared/datasets/<name>` beside the clone (read only).
+/// `core/tests/data/<name>`: real datasets kept in the repository with their
+/// source and licence (read only).
 pub fn dataset(name: &str) -> PathBuf {
-    repo_root().parent().unwrap().join("shared").join("datasets").join(name)
+    repo_root().join("core").join("tests").join("data").join(name)
 }
 
 /// A fresh directory under the system temp dir, removed when dropped.
