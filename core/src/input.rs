@@ -54,7 +54,7 @@ impl InputFile {
             return Err(refuse("empty_file"));
         }
         if meta.len() > MAX_INPUT_BYTES {
-            return Err(CoreError::unreadable(&name, Text::new("too_big", [(meta.len() >> 20).to_string()])));
+            return Err(CoreError::unreadable(&name, Text::new("too_big", [meta.len().div_ceil(1 << 20).to_string()])));
         }
         Ok(Arc::new(InputFile { file, path: path.to_path_buf(), name, len: meta.len() }))
     }

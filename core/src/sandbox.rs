@@ -108,6 +108,9 @@ impl Reader {
             .spawn()
             .map_err(|e| CoreError::unreadable(&file, Text::new("reader_start", [e.to_string()])))?;
         let stdout = child.stdout.take().expect("piped stdout");
+        // A larger pipe: fewer wake-ups between the child and the decoder.
+        // SAFETY: F_SETPIPE_SZ only resizes the pipe behind our own descriptor.
+        unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&stdout), libc::F_SETPIPE_SZ, 1 << 20) };
         Ok(Reader { child, frames: frame::Reader::new(BufReader::with_capacity(1 << 17, stdout)), file })
     }
 
@@ -160,16 +163,28 @@ pub(crate) fn sheets(exe: &Path, input: &InputFile) -> Result<Vec<(String, u64)>
     names.ok_or_else(|| CoreError::unreadable(input.name(), Text::new("sheets_unlisted", [])))
 }
 
-/// Streams the rows of `sheet` from a child to `on_row`.
+/// Streams the rows of `sheet` from a child to `on_row`. The child parses on
+/// one core; a thread here decodes its frames while `on_row` runs on this one.
 pub(crate) fn for_each_row(
     exe: &Path,
     input: &Arc<InputFile>,
     sheet: &str,
     on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
 ) -> Result<(), CoreError> {
-    Reader::start(exe, input, Some(sheet))?.run(&mut |frame| match frame {
-        frame::Frame::Rows(rows) => rows.into_iter().try_for_each(&mut *on_row),
-        _ => Ok(()),
+    let reader = Reader::start(exe, input, Some(sheet))?;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
+        let decoding = scope.spawn(move || {
+            reader.run(&mut |frame| match frame {
+                frame::Frame::Rows(rows) => tx.send(rows).map_err(|_| CoreError::Stopped),
+                _ => Ok(()),
+            })
+        });
+        let handled = rx.iter().flatten().try_for_each(&mut *on_row);
+        drop(rx); // a decoder still sending gets an error, and the child is stopped
+        let read = decoding.join().unwrap_or_else(|_| Err(CoreError::unreadable(input.name(), Text::new("reader_lost", ["the decoder failed".into()]))));
+        handled?;
+        read
     })
 }
 
