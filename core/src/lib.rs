@@ -22,4 +22,5 @@ pub mod service;
 pub mod settings;
 mod staging;
 pub mod store;
+pub mod terminal;
 pub mod workbook;
