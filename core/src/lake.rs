@@ -108,13 +108,14 @@ fn adopt_lake(store: &Store, lake: &Path) -> Result<()> {
 
 /// Moves `lake/` (shared by every store of a folder before one lake per
 /// store) to `lake` when it holds the batches of this store's imports and of
-/// no other: the same import numbers, made at the same times. Says whether it did.
+/// no other: the same import numbers, made at the same times from the same
+/// files (names and SHA-256). Says whether it did.
 fn migrate_legacy(store: &Store, lake: &Path) -> Result<bool> {
     let legacy = crate::store::legacy_lake(store.path());
     if lake.exists() || !legacy.is_dir() || legacy.join(IDENTITY_FILE).exists() {
         return Ok(false);
     }
-    let key = "import_id || '@' || CAST(imported_at AS VARCHAR)";
+    let key = "import_id || '@' || CAST(imported_at AS VARCHAR) || '@' || files";
     let list = |sql: &str| -> Result<Vec<String>> {
         let mut stmt = store.conn().prepare(sql)?;
         let rows = stmt.query_map([], |r| r.get(0))?.collect::<duckdb::Result<Vec<String>>>()?;

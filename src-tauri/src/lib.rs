@@ -422,7 +422,8 @@ pub fn run() {
         .on_page_load(move |webview, page| {
             // A page (re)load starts at the role screen: whatever role the last page had ends here.
             if page.event() == tauri::webview::PageLoadEvent::Started {
-                if let Some(s) = webview.app_handle().state::<Slot>().try_get() {
+                // (The first page may start before setup has made the store's slot.)
+                if let Some(s) = webview.app_handle().try_state::<Slot>().and_then(|slot| slot.try_get()) {
                     s.leave_role();
                 }
             }
