@@ -40,10 +40,11 @@ pub fn owner_only_files() {
     }
 }
 
-/// Removes group and other access from an existing file or folder of ours.
-fn tighten(path: &Path, mode: u32) {
+/// Removes group and other access from an existing file (0600) or folder (0700) of ours.
+fn tighten(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
         if !meta.file_type().is_symlink() && meta.permissions().mode() & 0o077 != 0 {
             let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
         }
@@ -71,10 +72,9 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(|e| open_error(path, &e.to_string()))?;
-        for file in [path.to_path_buf(), PathBuf::from(format!("{}.wal", path.display()))] {
-            tighten(&file, 0o600);
+        for file in [path.to_path_buf(), PathBuf::from(format!("{}.wal", path.display())), lake_beside(path)] {
+            tighten(&file);
         }
-        tighten(&lake_beside(path), 0o700);
         // A file that opens but cannot be read or migrated is damaged too.
         Self::init(conn, path.to_path_buf()).map_err(|e| match e {
             CoreError::Store(reason) => open_error(path, &reason),
