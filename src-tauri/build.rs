@@ -5,6 +5,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
         "choose_role",
+        "leave_role",
         "set_passphrase",
         "choose_files",
         "preview_sample",

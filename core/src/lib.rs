@@ -24,4 +24,5 @@ pub mod service;
 pub mod settings;
 mod staging;
 pub mod store;
+pub mod terminal;
 pub mod workbook;

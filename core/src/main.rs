@@ -5,6 +5,7 @@ use comptoir_core::analytics::{self, Period};
 use comptoir_core::error::CoreError;
 use comptoir_core::import::{self, ImportOptions, ImportReport, Outcome, Progress};
 use comptoir_core::store::{default_db_path, Store};
+use comptoir_core::terminal::printable;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,12 +74,24 @@ enum Command {
         #[command(subcommand)]
         action: MappingAction,
     },
+    /// The administrator's passphrase.
+    Passphrase {
+        #[command(subcommand)]
+        action: PassphraseAction,
+    },
     /// Write a synthetic workbook like the sample.
     Generate {
         #[arg(long, default_value_t = comptoir_core::generate::DEFAULT_LINES)]
         lines: usize,
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum PassphraseAction {
+    /// Remove a forgotten passphrase: whoever can open the store's file owns it.
+    /// A new one is then set in the app's Settings.
+    Reset,
 }
 
 #[derive(Subcommand)]
@@ -135,7 +148,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{e}");
+            // Errors may quote a workbook's text (a sheet or file name).
+            eprintln!("{}", printable(&e.to_string()));
             if e.code() == "store_damaged" {
                 eprintln!("Run `comptoir recover` (with the same --db) to rebuild it.");
             }
@@ -205,7 +219,8 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                 println!("No import yet.");
             } else {
                 for r in records {
-                    let names: Vec<&str> = r.files.as_array().into_iter().flatten().filter_map(|f| f["name"].as_str()).collect();
+                    let names: Vec<String> =
+                        r.files.as_array().into_iter().flatten().filter_map(|f| f["name"].as_str()).map(printable).collect();
                     let lines = &r.counts["lines"];
                     println!(
                         "#{:<4} {}  {}  lines new {} unchanged {}  rejected rows {}{}",
@@ -215,7 +230,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                 }
             }
             for f in comptoir_core::history::failures(&store)? {
-                println!("failed {}  {}  {}", f.failed_at, f.file_name, f.message);
+                println!("failed {}  {}  {}", f.failed_at, printable(&f.file_name), printable(&f.message));
             }
             Ok(0)
         }
@@ -243,6 +258,19 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             Ok(0)
         }
         Command::Mapping { action } => run_mapping(cli.db, action),
+        Command::Passphrase { action: PassphraseAction::Reset } => {
+            let store = open_store(cli.db)?;
+            let had = comptoir_core::service::reset_passphrase(&store)?;
+            println!(
+                "{}",
+                if had {
+                    "The administrator's passphrase was removed: the Administrator side opens without one until a new one is set in Settings."
+                } else {
+                    "There was no administrator passphrase to remove."
+                }
+            );
+            Ok(0)
+        }
         Command::Watch { dir } => {
             let db = cli.db.unwrap_or_else(default_db_path);
             drop(open_store(Some(db.clone()))?); // migrations, pending lake batches
@@ -252,7 +280,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             let stop = std::sync::atomic::AtomicBool::new(false);
             comptoir_core::watch::run(&dir, &stop, &mut |path| {
                 let outcome = service.import_watched(&path);
-                println!("{} {}", chrono::Local::now().format("%H:%M:%S"), outcome.message);
+                println!("{} {}", chrono::Local::now().format("%H:%M:%S"), printable(&outcome.message));
             })?;
             Ok(0)
         }
@@ -310,7 +338,7 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
                     None => layout::guess_header(index, &cells),
                 },
             };
-            println!("Sheet {sheet}, row {}: signature {sig}", index + 1);
+            println!("Sheet {}, row {}: signature {sig}", printable(&sheet), index + 1);
             match (&saved, &map) {
                 (Some(m), _) => println!("Read as {} with the mapping you saved:", m.kind.label()),
                 (None, Some(m)) => println!("Recognised as {}:", m.kind.label()),
@@ -344,7 +372,7 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
             }
             for m in all.values() {
                 let pairs: Vec<String> =
-                    m.columns.iter().map(|(h, f)| format!("{h} → {}", f.unwrap_or("(ignored)"))).collect();
+                    m.columns.iter().map(|(h, f)| format!("{} → {}", printable(h), f.unwrap_or("(ignored)"))).collect();
                 println!("{}  {}: {}", m.signature, m.kind.label(), pairs.join(", "));
             }
             Ok(0)
@@ -406,7 +434,8 @@ fn print_import(report: &ImportReport) {
     }
     for (label, list, total) in [("Error", &report.errors, report.error_count), ("Warning", &report.warnings, report.warning_count)] {
         for p in list.iter().take(50) {
-            println!("{label}: {} {}!{} ({}): {}", p.file, p.sheet, p.cell, p.column, p.message);
+            let text = format!("{} {}!{} ({}): {}", p.file, p.sheet, p.cell, p.column, p.message);
+            println!("{label}: {}", printable(&text));
         }
         if total > 50 {
             println!("… and {} more {}s (see --json).", total - 50, label.to_lowercase());
@@ -434,26 +463,26 @@ fn print_report(r: &analytics::Report) {
     println!("\nTop products by profit");
     println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", "#", "product", "name", "qty", "revenue", "profit");
     for w in &r.winners {
-        println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", w.rank, w.product_id, clip(&w.name, 34), w.quantity, w.revenue, w.profit);
+        println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", w.rank, printable(&w.product_id), clip(&w.name, 34), w.quantity, w.revenue, w.profit);
     }
     println!("\nLosers: {}", r.losers.len());
     for l in r.losers.iter().take(10) {
-        println!("      {:<10} {:<34} {:>12}  {}", l.product_id, clip(&l.name, 34), l.profit, l.reasons.join(", "));
+        println!("      {:<10} {:<34} {:>12}  {}", printable(&l.product_id), clip(&l.name, 34), l.profit, printable(&l.reasons.join(", ")));
     }
     println!("\nStock at risk: {} batches", r.loss_risk.len());
     println!("      {:<8} {:<30} {:>8} {:>11} {:>11}  reasons", "stock", "name", "qty", "at risk", "lost (est.)");
     for s in r.loss_risk.iter().take(10) {
         println!(
             "      {:<8} {:<30} {:>8} {:>11} {:>11}  {}",
-            s.stock_id, clip(&s.name, 30), s.quantity, s.value_at_risk.as_deref().unwrap_or("-"),
-            s.forecast_leftover_value.as_deref().unwrap_or("-"), s.reasons.join(", ")
+            printable(&s.stock_id), clip(&s.name, 30), s.quantity, s.value_at_risk.as_deref().unwrap_or("-"),
+            s.forecast_leftover_value.as_deref().unwrap_or("-"), printable(&s.reasons.join(", "))
         );
     }
     let tiers = |t: &str| r.clients.iter().filter(|c| c.tier == t).count();
     let promo = r.clients.iter().filter(|c| c.eligible_promo).count();
     println!("\nClients: {} Gold, {} Silver, {} Standard; {promo} eligible for the promotion", tiers("Gold"), tiers("Silver"), tiers("Standard"));
     for c in r.clients.iter().take(5) {
-        println!("      {:<8} {:<30} {:>12}  {}", c.client_id, clip(&c.name, 30), c.lifetime_revenue, c.tier);
+        println!("      {:<8} {:<30} {:>12}  {}", printable(&c.client_id), clip(&c.name, 30), c.lifetime_revenue, c.tier);
     }
     let q = &r.data_quality;
     println!(
@@ -462,6 +491,7 @@ fn print_report(r: &analytics::Report) {
     );
 }
 
+/// At most `n` characters of workbook text, safe to print.
 fn clip(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
+    printable(s).chars().take(n).collect()
 }

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -39,6 +40,8 @@ pub struct Service {
     /// The last dashboard shown, whose charts `chart_svg` saves.
     shown: Mutex<Option<Dashboard>>,
     role: Mutex<Option<Role>>,
+    /// Wrong passphrases so far, and when the next attempt may be checked.
+    throttle: Mutex<Throttle>,
     /// Files chosen or dropped, held here between their preview and the decision.
     pending: Mutex<HashMap<u64, Vec<PathBuf>>>,
     next_token: AtomicU64,
@@ -47,8 +50,53 @@ pub struct Service {
 /// The period kept ready after each import: the one the dashboard opens on
 /// (the others are computed when asked, ~150 ms each).
 const READY_PERIODS: [Period; 1] = [Period::Month];
-/// The settings key of the administrator's passphrase hash (never listed).
-const PASSPHRASE_KEY: &str = "admin_passphrase";
+/// The settings key of the administrator's passphrase hash (never listed,
+/// never exported; kept in the private lake beside the store for `recover`).
+pub const PASSPHRASE_KEY: &str = "admin_passphrase";
+/// The longest wait imposed after wrong passphrases.
+const MAX_THROTTLE: Duration = Duration::from_secs(60);
+
+/// Wrong passphrases, counted for the whole process (the role screen and the
+/// settings form guess the same secret). The first two mistakes cost nothing,
+/// then each one doubles the wait before the next check: 1, 2, 4 … 60 s.
+#[derive(Debug, Default)]
+struct Throttle {
+    failures: u32,
+    not_before: Option<Instant>,
+}
+
+impl Throttle {
+    /// The wait imposed after the `failures`-th wrong passphrase in a row.
+    fn delay_after(failures: u32) -> Duration {
+        match failures {
+            0..=2 => Duration::ZERO,
+            n => Duration::from_secs(1u64 << (n - 3).min(6)).min(MAX_THROTTLE),
+        }
+    }
+
+    /// Refuses an attempt made before the wait of the last failure is over.
+    fn check(&self, now: Instant) -> Result<()> {
+        match self.not_before {
+            Some(t) if now < t => {
+                let wait = (t - now).as_secs_f64().ceil().max(1.0) as u64;
+                Err(CoreError::Forbidden(format!(
+                    "Too many wrong passphrases: wait {wait} second{} before trying again.",
+                    if wait == 1 { "" } else { "s" }
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn failed(&mut self, now: Instant) {
+        self.failures = self.failures.saturating_add(1);
+        self.not_before = Some(now + Self::delay_after(self.failures));
+    }
+
+    fn succeeded(&mut self) {
+        *self = Throttle::default();
+    }
+}
 /// Settings any role may change; the others are the administrator's.
 const PERSONAL_SETTINGS: [&str; 2] = ["language", "theme"];
 
@@ -133,6 +181,7 @@ impl Service {
             ready: Mutex::new(HashMap::new()),
             shown: Mutex::new(None),
             role: Mutex::new(None),
+            throttle: Mutex::new(Throttle::default()),
             pending: Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(1),
         })
@@ -168,17 +217,37 @@ impl Service {
 
     /// Picks the role; the administrator's needs the passphrase when one is set.
     pub fn choose_role(&self, role: Role, passphrase: Option<&str>) -> Result<Role> {
+        self.choose_role_at(role, passphrase, Instant::now())
+    }
+
+    fn choose_role_at(&self, role: Role, passphrase: Option<&str>, now: Instant) -> Result<Role> {
         if role == Role::Admin {
-            if let Some(hash) = passphrase_hash(&self.store())? {
-                let parsed = PasswordHash::new(&hash).map_err(|e| CoreError::Store(format!("the stored passphrase is damaged ({e})")))?;
-                let given = passphrase.unwrap_or("");
-                if Argon2::default().verify_password(given.as_bytes(), &parsed).is_err() {
-                    return Err(CoreError::Forbidden("That is not the administrator's passphrase.".into()));
-                }
-            }
+            self.verify_passphrase(passphrase, now)?;
         }
         *Self::lock(&self.role) = Some(role);
         Ok(role)
+    }
+
+    /// Leaves the current role: until the next choice, nothing but the role
+    /// screen's calls is allowed (the shell calls it on "Switch role" and on
+    /// every page load).
+    pub fn leave_role(&self) {
+        *Self::lock(&self.role) = None;
+    }
+
+    /// Checks `given` against the stored hash (anything passes when there is
+    /// none). A wrong one is counted, and attempts come no faster than the
+    /// throttle allows, so guessing costs time.
+    fn verify_passphrase(&self, given: Option<&str>, now: Instant) -> Result<()> {
+        let Some(hash) = passphrase_hash(&self.store())? else { return Ok(()) };
+        Self::lock(&self.throttle).check(now)?;
+        let parsed = PasswordHash::new(&hash).map_err(|e| CoreError::Store(format!("the stored passphrase is damaged ({e})")))?;
+        if Argon2::default().verify_password(given.unwrap_or("").as_bytes(), &parsed).is_err() {
+            Self::lock(&self.throttle).failed(now);
+            return Err(CoreError::Forbidden("That is not the administrator's passphrase.".into()));
+        }
+        Self::lock(&self.throttle).succeeded();
+        Ok(())
     }
 
     fn require_role(&self) -> Result<Role> {
@@ -192,14 +261,26 @@ impl Service {
         }
     }
 
-    /// Sets (or with None removes) the administrator's passphrase, stored as an argon2 hash.
-    pub fn set_passphrase(&self, next: Option<&str>) -> Result<()> {
+    /// Sets (or with None removes) the administrator's passphrase, stored as an
+    /// argon2 hash. When one is set, `current` must be it: an open
+    /// administrator session alone cannot change or remove it.
+    pub fn set_passphrase(&self, current: Option<&str>, next: Option<&str>) -> Result<()> {
+        self.set_passphrase_at(current, next, Instant::now())
+    }
+
+    fn set_passphrase_at(&self, current: Option<&str>, next: Option<&str>, now: Instant) -> Result<()> {
         self.require_admin()?;
+        if matches!(next, Some(p) if p.chars().count() < 6) {
+            return Err(CoreError::Usage("The passphrase must have at least 6 characters.".into()));
+        }
+        self.verify_passphrase(current, now).map_err(|e| match e {
+            CoreError::Forbidden(m) if m.starts_with("That is not") => {
+                CoreError::Forbidden("The current passphrase is not the right one; nothing was changed.".into())
+            }
+            other => other,
+        })?;
         let hash = match next {
             None => None,
-            Some(p) if p.chars().count() < 6 => {
-                return Err(CoreError::Usage("The passphrase must have at least 6 characters.".into()));
-            }
             Some(p) => Some(
                 Argon2::default()
                     .hash_password(p.as_bytes(), &SaltString::generate(&mut OsRng))
@@ -509,6 +590,16 @@ impl Service {
     }
 }
 
+/// Removes the administrator's passphrase (`comptoir passphrase reset`: who
+/// can open the store's file is its owner). Says whether there was one.
+pub fn reset_passphrase(store: &Store) -> Result<bool> {
+    let had = passphrase_hash(store)?.is_some();
+    if had {
+        crate::settings::put(store, PASSPHRASE_KEY, None)?;
+    }
+    Ok(had)
+}
+
 fn passphrase_hash(store: &Store) -> Result<Option<String>> {
     let mut stmt = store.conn().prepare("SELECT value FROM settings WHERE key = ?")?;
     let mut rows = stmt.query(params![PASSPHRASE_KEY])?;
@@ -623,7 +714,7 @@ mod tests {
         assert!(forbidden(s.export_promo_clients(&f.dir.join("p.xlsx"))));
         assert!(forbidden(s.chart_svg("winners").map(|_| ())));
         assert!(forbidden(s.set_setting("gold_min", "1").map(|_| ())));
-        assert!(forbidden(s.set_passphrase(Some("secret-1"))));
+        assert!(forbidden(s.set_passphrase(None, Some("secret-1"))));
         assert!(!f.dir.join("d.xlsx").exists());
         // Language and theme are everyone's.
         let after = s.set_setting("theme", "dark").unwrap();
@@ -636,8 +727,8 @@ mod tests {
         let f = fixture("passphrase");
         let s = &f.service;
         s.choose_role(Role::Admin, Some("anything")).unwrap(); // no passphrase yet
-        assert!(matches!(s.set_passphrase(Some("short")), Err(CoreError::Usage(_))));
-        s.set_passphrase(Some("comptoir-2026")).unwrap();
+        assert!(matches!(s.set_passphrase(None, Some("short")), Err(CoreError::Usage(_))));
+        s.set_passphrase(None, Some("comptoir-2026")).unwrap();
         let stored = passphrase_hash(&s.store()).unwrap().unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");
         assert!(!stored.contains("comptoir-2026"));
@@ -649,8 +740,101 @@ mod tests {
         assert_eq!(wrong.code(), "forbidden");
         assert_eq!(s.info().unwrap().role, Some(Role::Accountant), "a wrong passphrase changes nothing");
         s.choose_role(Role::Admin, Some("comptoir-2026")).unwrap();
-        s.set_passphrase(None).unwrap();
+        s.set_passphrase(Some("comptoir-2026"), None).unwrap();
         assert!(!s.info().unwrap().has_passphrase);
+    }
+
+    #[test]
+    fn leaving_a_role_resets_it_in_the_service_at_once() {
+        let f = fixture("leave");
+        let s = &f.service;
+        s.choose_role(Role::Admin, None).unwrap();
+        s.set_passphrase(None, Some("comptoir-2026")).unwrap();
+        assert!(s.dashboard(Period::Month, None).is_ok());
+        s.leave_role();
+        assert_eq!(s.info().unwrap().role, None, "app_info no longer answers Administrator");
+        let refused = s.dashboard(Period::Month, None).unwrap_err();
+        assert_eq!(refused.to_string(), "Choose a role first (Accountant or Administrator).");
+        assert!(matches!(s.chart_svg("winners"), Err(CoreError::Forbidden(_))));
+        assert!(matches!(s.check_admin(), Err(CoreError::Forbidden(_))));
+        // Only the passphrase brings the administrator back.
+        assert!(s.choose_role(Role::Admin, None).is_err());
+        assert_eq!(s.info().unwrap().role, None);
+        s.choose_role(Role::Admin, Some("comptoir-2026")).unwrap();
+        assert_eq!(s.info().unwrap().role, Some(Role::Admin));
+    }
+
+    #[test]
+    fn changing_or_removing_the_passphrase_needs_the_current_one() {
+        let f = fixture("change");
+        let s = &f.service;
+        s.choose_role(Role::Admin, None).unwrap();
+        s.set_passphrase(None, Some("first-secret")).unwrap();
+        let before = passphrase_hash(&s.store()).unwrap();
+        // An open administrator session is not enough.
+        for (current, next) in [(None, None), (None, Some("second-secret")), (Some("wrong-secret"), None)] {
+            let e = s.set_passphrase(current, next).unwrap_err();
+            assert_eq!(e.to_string(), "The current passphrase is not the right one; nothing was changed.");
+        }
+        assert_eq!(passphrase_hash(&s.store()).unwrap(), before, "nothing was changed");
+        s.set_passphrase_at(Some("first-secret"), Some("second-secret"), Instant::now() + Duration::from_secs(3600)).unwrap();
+        s.leave_role();
+        assert!(s.choose_role(Role::Admin, Some("first-secret")).is_err());
+        s.choose_role_at(Role::Admin, Some("second-secret"), Instant::now() + Duration::from_secs(7200)).unwrap();
+    }
+
+    #[test]
+    fn wrong_passphrases_are_throttled_with_a_growing_delay() {
+        // 0, 0, then 1, 2, 4 … s, capped at 60 s.
+        let delays: Vec<u64> = (1..=11).map(|n| Throttle::delay_after(n).as_secs()).collect();
+        assert_eq!(delays, [0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60]);
+
+        let f = fixture("throttle");
+        let s = &f.service;
+        s.choose_role(Role::Admin, None).unwrap();
+        s.set_passphrase(None, Some("right-secret")).unwrap();
+        s.leave_role();
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_millis(secs * 1000);
+        let wrong = "That is not the administrator's passphrase.";
+        assert_eq!(s.choose_role_at(Role::Admin, Some("guess-1"), at(0)).unwrap_err().to_string(), wrong);
+        assert_eq!(s.choose_role_at(Role::Admin, Some("guess-2"), at(0)).unwrap_err().to_string(), wrong);
+        // The third mistake imposes 1 s: even the right passphrase waits.
+        assert_eq!(s.choose_role_at(Role::Admin, Some("guess-3"), at(0)).unwrap_err().to_string(), wrong);
+        let early = s.choose_role_at(Role::Admin, Some("right-secret"), at(0)).unwrap_err();
+        assert_eq!(early.to_string(), "Too many wrong passphrases: wait 1 second before trying again.");
+        assert_eq!(early.code(), "forbidden");
+        // The fourth (at 1 s) imposes 2 s more; the settings form counts too.
+        assert_eq!(s.choose_role_at(Role::Admin, Some("guess-4"), at(1)).unwrap_err().to_string(), wrong);
+        s.choose_role(Role::Accountant, None).unwrap();
+        s.leave_role();
+        let busy = s.choose_role_at(Role::Admin, Some("right-secret"), at(2)).unwrap_err();
+        assert_eq!(busy.to_string(), "Too many wrong passphrases: wait 1 second before trying again."); // until 3 s
+        assert_eq!(s.info().unwrap().role, None);
+        // Once the wait is over the right one opens, and the count starts again.
+        s.choose_role_at(Role::Admin, Some("right-secret"), at(3)).unwrap();
+        assert_eq!(failures(s), 0);
+        assert!(s.set_passphrase_at(Some("guess-5"), None, at(3)).is_err());
+        assert!(s.set_passphrase_at(Some("guess-6"), None, at(3)).is_err());
+        assert!(s.set_passphrase_at(Some("guess-7"), None, at(3)).is_err());
+        let e = s.set_passphrase_at(Some("right-secret"), None, at(3)).unwrap_err();
+        assert_eq!(e.to_string(), "Too many wrong passphrases: wait 1 second before trying again.");
+        assert!(s.info().unwrap().has_passphrase, "a throttled removal removes nothing");
+    }
+
+    fn failures(s: &Service) -> u32 {
+        Service::lock(&s.throttle).failures
+    }
+
+    #[test]
+    fn the_cli_reset_removes_a_forgotten_passphrase() {
+        let f = fixture("reset");
+        let s = &f.service;
+        s.choose_role(Role::Admin, None).unwrap();
+        s.set_passphrase(None, Some("forgotten-one")).unwrap();
+        assert!(reset_passphrase(&s.store()).unwrap(), "there was one to remove");
+        assert!(!s.info().unwrap().has_passphrase);
+        assert!(!reset_passphrase(&s.store()).unwrap(), "nothing left to remove");
     }
 
     #[test]

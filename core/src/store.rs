@@ -28,6 +28,29 @@ pub const VIEWS: &[(&str, &str)] = &[
     ("category_sales", include_str!("sql/category_sales.sql")),
 ];
 
+/// The settings key of the store's identity (never listed, never copied to a lake's settings).
+pub const STORE_ID_KEY: &str = "store_id";
+
+/// From now on this process creates files and folders for their owner only
+/// (0600 / 0700). Everything Comptoir writes is the shop's own data.
+pub fn owner_only_files() {
+    // SAFETY: umask only swaps the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Removes group and other access from an existing file (0600) or folder (0700) of ours.
+fn tighten(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        if !meta.file_type().is_symlink() && meta.permissions().mode() & 0o077 != 0 {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        }
+    }
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -35,7 +58,13 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// The store, its write-ahead log and its lake are its owner's alone: the
+    /// process creates its files owner-only from here on (DuckDB creates and
+    /// re-creates the `.wal` itself, so a permission set after the fact would
+    /// not cover it), and a store made by an older version is tightened.
     pub fn open(path: &Path) -> Result<Store> {
+        owner_only_files();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| CoreError::StoreOpen {
                 path: path.display().to_string(),
@@ -43,6 +72,9 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(|e| open_error(path, &e.to_string()))?;
+        for file in [path.to_path_buf(), PathBuf::from(format!("{}.wal", path.display())), lake_beside(path)] {
+            tighten(&file);
+        }
         // A file that opens but cannot be read or migrated is damaged too.
         Self::init(conn, path.to_path_buf()).map_err(|e| match e {
             CoreError::Store(reason) => open_error(path, &reason),
@@ -76,7 +108,23 @@ impl Store {
         for (_, sql) in VIEWS {
             conn.execute_batch(sql)?;
         }
+        // The store's identity, which its lake records (a lake of another store is refused).
+        conn.execute(
+            "INSERT INTO settings SELECT ?, CAST(gen_random_uuid() AS VARCHAR) WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
+            params![STORE_ID_KEY, STORE_ID_KEY],
+        )?;
         Ok(Store { conn, path })
+    }
+
+    /// The store's identity: a random id made when the store was created.
+    pub fn id(&self) -> Result<String> {
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?", params![STORE_ID_KEY], |r| r.get(0))?)
+    }
+
+    /// Takes the identity of the store this one is rebuilt from.
+    pub(crate) fn set_id(&self, id: &str) -> Result<()> {
+        self.conn.execute("UPDATE settings SET value = ? WHERE key = ?", params![id, STORE_ID_KEY])?;
+        Ok(())
     }
 
     pub fn conn(&self) -> &Connection {
@@ -134,13 +182,29 @@ fn open_error(path: &Path, msg: &str) -> CoreError {
     }
     // "IO Error: …", "Serialization Error: …": the category says nothing to a shop owner.
     let reason = first.split_once(" Error: ").filter(|(kind, _)| !kind.contains(' ')).map_or(first, |(_, rest)| rest);
-    let lake = lake_beside(path);
-    let lake = lake.join("raw").join("imports").is_dir().then(|| lake.display().to_string());
+    let lake = match crate::lake::lake_of_damaged(path) {
+        crate::lake::LakeFound::Own(lake) => Some(lake.display().to_string()),
+        _ => None,
+    };
     CoreError::StoreDamaged { path: display, reason: reason.to_string(), lake }
 }
 
-/// Where the lake of the store at `path` lives (SPEC §6): `lake/` beside it.
+/// Where the lake of the store at `path` lives (SPEC §6): beside it, named
+/// after it, so that each store of a folder has its own (`comptoir.duckdb` →
+/// `comptoir.lake/`). A store whose name already ends in `.lake` keeps its
+/// whole name (`x.lake` → `x.lake.lake/`), never its own file.
 pub fn lake_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = match path.extension() {
+        Some(ext) if ext != "lake" => path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        _ => name,
+    };
+    path.with_file_name(format!("{stem}.lake"))
+}
+
+/// The one `lake/` that every store of a folder shared before version 0.2;
+/// it is moved to the store it belongs to ([`crate::lake::write_pending`]).
+pub fn legacy_lake(path: &Path) -> PathBuf {
     path.with_file_name("lake")
 }
 
@@ -169,6 +233,48 @@ mod tests {
         let versions: i64 = s.conn().query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0)).unwrap();
         assert_eq!(versions, MIGRATIONS.len() as i64);
         drop(s);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn each_store_of_a_folder_has_its_own_lake() {
+        assert_eq!(lake_beside(Path::new("/d/comptoir.duckdb")), Path::new("/d/comptoir.lake"));
+        assert_eq!(lake_beside(Path::new("/d/shop-b.duckdb")), Path::new("/d/shop-b.lake"));
+        assert_eq!(lake_beside(Path::new("/d/store")), Path::new("/d/store.lake"));
+        assert_eq!(lake_beside(Path::new("/d/odd.lake")), Path::new("/d/odd.lake.lake"), "never the store itself");
+    }
+
+    #[test]
+    fn the_store_and_its_log_are_its_owners_only_and_it_has_an_identity() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // SAFETY: as in owner_only_files. A permissive mask, as a desktop session has.
+        unsafe {
+            libc::umask(0o022);
+        }
+        let dir = std::env::temp_dir().join(format!("comptoir-store-mode-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("shop").join("s.duckdb");
+        let s = Store::open(&path).unwrap();
+        crate::settings::set(&s, "currency", "CHF").unwrap(); // a commit: the log exists until the checkpoint
+        let wal = PathBuf::from(format!("{}.wal", path.display()));
+        assert!(wal.exists());
+        assert_eq!((mode(&path), mode(&wal), mode(path.parent().unwrap())), (0o600, 0o600, 0o700));
+        crate::lake::write_pending(&s).unwrap(); // makes the lake: its identity and settings
+        let lake = lake_beside(&path);
+        assert_eq!((mode(&lake), mode(&lake.join("store-id")), mode(&lake.join("settings.parquet"))), (0o700, 0o600, 0o600));
+        let id = s.id().unwrap();
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        drop(s);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.id().unwrap(), id, "the identity is kept");
+        assert!(crate::settings::list(&again).unwrap().iter().all(|(k, _)| k != STORE_ID_KEY), "never listed");
+        assert_ne!(Store::open_in_memory().unwrap().id().unwrap(), id, "each store has its own");
+        drop(again);
+        // A store made before, readable by all, is tightened at the next open.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Store::open(&path).unwrap());
+        assert_eq!(mode(&path), 0o600);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

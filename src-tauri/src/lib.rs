@@ -78,10 +78,17 @@ async fn choose_role(app: AppHandle, role: Role, passphrase: Option<String>) -> 
     blocking(move || s.choose_role(role, passphrase.as_deref())).await
 }
 
+/// "Switch role": the role ends in Rust at once, not only on screen.
 #[tauri::command]
-async fn set_passphrase(app: AppHandle, next: Option<String>) -> Answer<()> {
+async fn leave_role(app: AppHandle) -> Answer<()> {
+    service(&app)?.leave_role();
+    Ok(())
+}
+
+#[tauri::command]
+async fn set_passphrase(app: AppHandle, current: Option<String>, next: Option<String>) -> Answer<()> {
     let s = service(&app)?;
-    blocking(move || s.set_passphrase(next.as_deref())).await
+    blocking(move || s.set_passphrase(current.as_deref(), next.as_deref())).await
 }
 
 /// Runs a native dialog on the main thread (GTK requires it) and waits for its answer.
@@ -357,6 +364,7 @@ fn check_dropped(path: &std::path::Path) -> Result<(), String> {
 pub const COMMANDS: &[&str] = &[
     "app_info",
     "choose_role",
+    "leave_role",
     "set_passphrase",
     "choose_files",
     "preview_sample",
@@ -411,7 +419,14 @@ pub fn run() {
             }));
             Ok(())
         })
-        .on_page_load(move |_, page| {
+        .on_page_load(move |webview, page| {
+            // A page (re)load starts at the role screen: whatever role the last page had ends here.
+            if page.event() == tauri::webview::PageLoadEvent::Started {
+                // (The first page may start before setup has made the store's slot.)
+                if let Some(s) = webview.app_handle().try_state::<Slot>().and_then(|slot| slot.try_get()) {
+                    s.leave_role();
+                }
+            }
             // main.ts draws the first screen while its module runs, before the load ends.
             if log_startup && page.event() == tauri::webview::PageLoadEvent::Finished {
                 eprintln!("startup: first screen drawn (page loaded) {} ms after the process started", comptoir_core::service::process_age_ms());
@@ -425,6 +440,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             app_info,
             choose_role,
+            leave_role,
             set_passphrase,
             choose_files,
             preview_sample,

@@ -61,6 +61,14 @@ impl StoreSlot {
         }
     }
 
+    /// The service if the store is open now; never waits.
+    pub fn try_get(&self) -> Option<Arc<Service>> {
+        match &*self.lock() {
+            Opening::Open(service) => Some(service.clone()),
+            _ => None,
+        }
+    }
+
     /// Rebuilds a damaged store from the lake beside it (the damaged file is
     /// kept aside) and opens the result. Refused unless the store is damaged.
     pub fn recover(&self) -> Result<String, BridgeError> {

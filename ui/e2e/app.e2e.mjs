@@ -143,7 +143,7 @@ describe('Comptoir desktop app', () => {
       ['dashboard', { window: 'month', asOf: null }],
       ['export_dashboard', { window: 'month', asOf: null }],
       ['set_setting', { key: 'gold_min', value: '1' }],
-      ['set_passphrase', { next: 'take-over' }],
+      ['set_passphrase', { current: null, next: 'take-over' }],
     ]) {
       const r = await invokeFromPage(command, args);
       assert.equal(r.ok, false, `${command} should be refused to the accountant`);
@@ -239,6 +239,22 @@ describe('Comptoir desktop app', () => {
     const overflow = await browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 1024×700`);
     await screenshot('dashboard-dark-1024.png');
+  });
+
+  it('ends the administrator role in Rust on Switch role and on a reload', async () => {
+    await browser.$(sel('switch-role')).click();
+    await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 10_000 });
+    const left = await invokeFromPage('dashboard', { window: 'month', asOf: null });
+    assert.equal(left.ok, false, 'Switch role ended the role in Rust');
+    assert.equal(left.error.code, 'forbidden');
+    assert.equal((await invokeFromPage('choose_role', { role: 'admin', passphrase: null })).ok, true);
+    await browser.refresh();
+    await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 30_000 });
+    const reloaded = await invokeFromPage('dashboard', { window: 'month', asOf: null });
+    assert.equal(reloaded.ok, false, 'a reload ended the role in Rust');
+    assert.equal(reloaded.error.code, 'forbidden');
+    const info = await invokeFromPage('app_info');
+    assert.equal(info.value.role, null);
   });
 
   it('hands a second start over to the open window instead of opening the store twice', async () => {

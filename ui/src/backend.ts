@@ -260,13 +260,27 @@ export function recoverStore(): Promise<string> {
 
 // ── Roles ──────────────────────────────────────────────────────────────────
 /** Fails with code "forbidden" when the passphrase is wrong. */
-export function chooseRole(role: Role, passphrase: string | null): Promise<Role> {
+/** The last leave_role sent: a role is chosen only after it, never overtaken by it. */
+let leaving: Promise<unknown> = Promise.resolve();
+
+export async function chooseRole(role: Role, passphrase: string | null): Promise<Role> {
+  await leaving;
   return call<Role>('choose_role', { role, passphrase });
 }
 
-/** Admin only. `next` null removes the passphrase. */
-export function setPassphrase(next: string | null): Promise<void> {
-  return call<void>('set_passphrase', { next });
+/** Ends the role in Rust at once ("Switch role", and every page load). */
+export function leaveRole(): Promise<void> {
+  const left = call<void>('leave_role');
+  leaving = left.catch(() => {});
+  return left;
+}
+
+/**
+ * Admin only. `next` null removes the passphrase. When one is set, `current` must be it;
+ * wrong ones are throttled in Rust (code "forbidden", the sentence says how long to wait).
+ */
+export function setPassphrase(current: string | null, next: string | null): Promise<void> {
+  return call<void>('set_passphrase', { current, next });
 }
 
 // ── Import (accountant and admin) ──────────────────────────────────────────

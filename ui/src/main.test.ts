@@ -44,6 +44,8 @@ async function boot(info: Partial<AppInfo>, settings = [{ key: 'language', value
         return settings;
       case 'choose_role':
         return (args as { role: string }).role;
+      case 'leave_role':
+        return null;
       case 'dashboard':
         return { generation: 1, refreshed_at: '2026-05-31 10:00:00', report: null, charts: {}, currency: '€' } as unknown as Dashboard;
       case 'history':
@@ -73,9 +75,23 @@ describe('app shell', () => {
     expect($('version')!.textContent).toBe('v0.2.0');
   });
 
-  it('skips the role screen when the role is already chosen, with roving tabindex on the tabs', async () => {
+  it('starts at the role screen even when Rust still answers Administrator, and ends that role in Rust', async () => {
     await boot({ role: 'admin' });
-    expect($('role-screen')).toBeNull();
+    expect($('role-screen')).not.toBeNull();
+    expect($('tab-dashboard')).toBeNull();
+    expect(invokeMock.mock.calls.some((c) => c[0] === 'dashboard')).toBe(false);
+    expect(invokeMock.mock.calls.filter((c) => c[0] === 'leave_role')).toHaveLength(1);
+    // leave_role is sent before any choice can be.
+    const order = invokeMock.mock.calls.map((c) => c[0]);
+    $<HTMLButtonElement>('role-accountant')!.click();
+    await flush();
+    expect(order.indexOf('leave_role')).toBeLessThan(invokeMock.mock.calls.findIndex((c) => c[0] === 'choose_role'));
+  });
+
+  it('shows the administrator tabs with roving tabindex, and "Switch role" ends the role in Rust', async () => {
+    await boot({});
+    $<HTMLButtonElement>('role-admin')!.click();
+    await flush();
     expect(tabs()).toEqual(['dashboard', 'import', 'history', 'settings']);
     expect($('tab-dashboard')!.getAttribute('aria-selected')).toBe('true');
     expect(invokeMock.mock.calls.some((c) => c[0] === 'dashboard')).toBe(true);
@@ -88,13 +104,17 @@ describe('app shell', () => {
     expect(document.getElementById('panel-import')!.hidden).toBe(true);
     expect(document.getElementById('panel-settings')!.hidden).toBe(false);
 
+    const leftBefore = invokeMock.mock.calls.filter((c) => c[0] === 'leave_role').length;
     $<HTMLButtonElement>('switch-role')!.click();
     await flush();
     expect($('role-screen')).not.toBeNull();
+    expect(invokeMock.mock.calls.filter((c) => c[0] === 'leave_role')).toHaveLength(leftBefore + 1);
   });
 
   it('follows the language setting and re-renders when it changes', async () => {
-    await boot({ role: 'accountant' }, [{ key: 'language', value: 'fr' }, { key: 'theme', value: 'light' }]);
+    await boot({}, [{ key: 'language', value: 'fr' }, { key: 'theme', value: 'light' }]);
+    $<HTMLButtonElement>('role-accountant')!.click();
+    await flush();
     expect(document.documentElement.lang).toBe('fr');
     expect($('tab-history')!.textContent).toBe('Historique');
     $<HTMLButtonElement>('tab-settings')!.click();

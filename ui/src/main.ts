@@ -4,6 +4,7 @@ import {
   cancelImport,
   getSettings,
   inTauri,
+  leaveRole,
   onDashboardUpdated,
   onDragHover,
   onDropPreview,
@@ -20,7 +21,7 @@ import { createHistory, type HistoryView } from './history';
 import { getLanguage, t } from './i18n';
 import { createImporter, type ImporterView } from './importer';
 import { applyPrefs, cachedPrefs, prefsFromSettings, type Prefs } from './prefs';
-import { createRoleScreen, tabsFor, type TabId } from './roles';
+import { createRoleScreen, guardWebview, tabsFor, type TabId } from './roles';
 import { createSettings, type SettingsView } from './settings';
 
 
@@ -155,9 +156,11 @@ function render(): void {
   }
 }
 
+/** The role ends in Rust too, at once: the Administrator screens need the passphrase again. */
 function switchRole(): void {
   role = null;
   render();
+  leaveRole().catch((e: unknown) => toast(toBackendError(e).message, 'error', 12000));
 }
 
 function changePrefs(next: Prefs): void {
@@ -200,16 +203,22 @@ function showRecovery(error: BackendError): void {
   rebuild.focus();
 }
 
-/** What the role screen assumes until app_info answers (a role is never kept across starts). */
+/** What the role screen assumes until app_info answers (a role is never kept across loads). */
 const UNANSWERED: AppInfo = { version: '', db_path: '', has_data: true, role: null, has_passphrase: false, started_ms: 0 };
 
 /**
  * The first screen is the role screen, and drawing it needs nothing from Rust:
  * it is drawn at once, while the store opens, then redrawn with app_info's
  * answer (or replaced by the recovery screen if the store did not open).
+ * A page that starts (a reload too) always asks for the role: the one Rust may
+ * still hold is ended, and app_info's `role` is never taken.
  */
 function openFirstScreen(): void {
   let paintedAt: number | null = null;
+  role = null;
+  leaveRole().catch(() => {
+    /* the store is not open: no role is held */
+  });
   if (!info && !role) {
     info = UNANSWERED;
     render();
@@ -221,12 +230,8 @@ function openFirstScreen(): void {
     (i) => {
       const answeredAt = performance.now();
       const untouched = info === UNANSWERED && !role;
-      info = i;
-      role ??= i.role;
-      if (untouched) {
-        if (role) current = firstTab(role);
-        render();
-      }
+      info = { ...i, role };
+      if (untouched) render();
       // Start-up figure (BENCHMARKS.md): process start → first screen painted.
       // started_ms is the process's age when Rust answered, about `answeredAt`.
       requestAnimationFrame(() => {
@@ -253,6 +258,7 @@ function openFirstScreen(): void {
 }
 
 function start(): void {
+  guardWebview(window, import.meta.env.PROD);
   if (!inTauri()) {
     root.replaceChildren(h('div', { class: 'notice error banner' }, t('app.noCore')));
     return;

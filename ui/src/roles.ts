@@ -82,3 +82,22 @@ export function createRoleScreen(info: AppInfo, onChosen: (role: Role) => void):
     h('p', { class: 'muted version' }, info.version ? `v${info.version}` : ''),
   );
 }
+
+/** Reload keys of WebKitGTK: F5, Ctrl+R, Ctrl+Shift+R (and Ctrl+F5). */
+function isReloadKey(e: KeyboardEvent): boolean {
+  return e.key === 'F5' || ((e.ctrlKey || e.metaKey) && (e.key === 'r' || e.key === 'R'));
+}
+
+/**
+ * In the released app, the webview's own menu (with its Reload) and reload keys are off:
+ * the app is not a web page. A reload would start at the role screen anyway (the role
+ * ends in Rust on every page load), but it would also drop the work on screen.
+ * Development builds keep both, for the inspector.
+ */
+export function guardWebview(target: EventTarget, production: boolean): void {
+  if (!production) return;
+  target.addEventListener('contextmenu', (e) => e.preventDefault());
+  target.addEventListener('keydown', (e) => {
+    if (isReloadKey(e as KeyboardEvent)) e.preventDefault();
+  });
+}

@@ -17,7 +17,7 @@ import { createDashboard } from './dashboard';
 import { createHistory } from './history';
 import { setLanguage } from './i18n';
 import { createImporter } from './importer';
-import { createRoleScreen, tabsFor } from './roles';
+import { createRoleScreen, guardWebview, tabsFor } from './roles';
 import { createSettings } from './settings';
 
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -110,6 +110,33 @@ describe('opening screen', () => {
     await flush();
     expect(calls('choose_role')).toEqual([{ role: 'accountant', passphrase: null }]);
     expect(chosen).toHaveBeenCalledWith('accountant');
+  });
+});
+
+describe('webview guard', () => {
+  const key = (init: KeyboardEventInit) => new KeyboardEvent('keydown', { cancelable: true, bubbles: true, ...init });
+  const menu = () => new MouseEvent('contextmenu', { cancelable: true, bubbles: true });
+
+  it('turns off the context menu and the reload keys in the released app', () => {
+    const target = new EventTarget();
+    guardWebview(target, true);
+    for (const e of [menu(), key({ key: 'F5' }), key({ key: 'r', ctrlKey: true }), key({ key: 'R', ctrlKey: true, shiftKey: true })]) {
+      target.dispatchEvent(e);
+      expect(e.defaultPrevented, `${e.type} ${(e as KeyboardEvent).key ?? ''}`).toBe(true);
+    }
+    // Typing an r, or other shortcuts, is untouched.
+    for (const e of [key({ key: 'r' }), key({ key: 'R', shiftKey: true }), key({ key: 'c', ctrlKey: true })]) {
+      target.dispatchEvent(e);
+      expect(e.defaultPrevented).toBe(false);
+    }
+  });
+
+  it('leaves both alone in development', () => {
+    const target = new EventTarget();
+    guardWebview(target, false);
+    const events = [menu(), key({ key: 'F5' }), key({ key: 'r', ctrlKey: true })];
+    for (const e of events) target.dispatchEvent(e);
+    expect(events.map((e) => e.defaultPrevented)).toEqual([false, false, false]);
   });
 });
 
@@ -436,6 +463,55 @@ describe('settings', () => {
     theme.value = 'dark';
     theme.dispatchEvent(new Event('change'));
     expect(onPrefs).toHaveBeenCalledWith({ language: 'en', theme: 'dark' });
+  });
+
+  it('changes or removes the passphrase only with the current one, and shows the throttle sentence', async () => {
+    let stored: string | null = 'old-secret';
+    handlers.get_settings = () => [];
+    handlers.set_passphrase = ({ current, next }) => {
+      if (current !== stored) throw { code: 'forbidden', message: 'The current passphrase is not the right one; nothing was changed.' };
+      stored = next as string | null;
+      return null;
+    };
+    const onPassphrase = vi.fn();
+    const view = createSettings({ role: 'admin', prefs: { language: 'en', theme: 'system' }, hasPassphrase: true, onPrefs: () => {}, onPassphrase });
+    const el = mount(view.el);
+    const current = $<HTMLInputElement>(el, 'passphrase-current')!;
+    expect(current.closest('.field')!.hasAttribute('hidden')).toBe(false);
+    expect(el.querySelector('label[for="passphrase-current"]')!.textContent).toBe('Current passphrase');
+    // Without the current one, nothing is even sent.
+    $<HTMLButtonElement>(el, 'remove-passphrase')!.click();
+    await flush();
+    expect($(el, 'passphrase-status')!.textContent).toBe('Type the current passphrase first.');
+    expect(calls('set_passphrase')).toHaveLength(0);
+    // A wrong one: Rust's sentence, shown inline.
+    current.value = 'guess';
+    $<HTMLInputElement>(el, 'passphrase-new')!.value = 'new-secret';
+    $<HTMLInputElement>(el, 'passphrase-confirm')!.value = 'new-secret';
+    $<HTMLButtonElement>(el, 'set-passphrase')!.click();
+    await flush();
+    expect($(el, 'passphrase-status')!.textContent).toBe('The current passphrase is not the right one; nothing was changed.');
+    expect(stored).toBe('old-secret');
+    // The right one changes it; then removing needs the new one.
+    current.value = 'old-secret';
+    $<HTMLButtonElement>(el, 'set-passphrase')!.click();
+    await flush();
+    expect(calls('set_passphrase').at(-1)).toEqual({ current: 'old-secret', next: 'new-secret' });
+    expect($(el, 'passphrase-status')!.textContent).toBe('The passphrase was changed.');
+    expect(current.value).toBe('');
+    current.value = 'new-secret';
+    $<HTMLButtonElement>(el, 'remove-passphrase')!.click();
+    await flush();
+    expect(calls('set_passphrase').at(-1)).toEqual({ current: 'new-secret', next: null });
+    expect(stored).toBeNull();
+    expect(onPassphrase).toHaveBeenLastCalledWith(false);
+    // With no passphrase there is no current one to give.
+    expect(current.closest('.field')!.hasAttribute('hidden')).toBe(true);
+    $<HTMLInputElement>(el, 'passphrase-new')!.value = 'fresh-secret';
+    $<HTMLInputElement>(el, 'passphrase-confirm')!.value = 'fresh-secret';
+    $<HTMLButtonElement>(el, 'set-passphrase')!.click();
+    await flush();
+    expect(calls('set_passphrase').at(-1)).toEqual({ current: null, next: 'fresh-secret' });
   });
 
   it('shows only language and theme to the accountant', () => {

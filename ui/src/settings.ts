@@ -152,14 +152,26 @@ export function createSettings(ctx: SettingsContext): SettingsView {
 
   // ── Passphrase ───────────────────────────────────────────────────────────
   let hasPassphrase = ctx.hasPassphrase;
+  const current = h('input', { type: 'password', id: 'passphrase-current', 'data-testid': 'passphrase-current', autocomplete: 'current-password' });
+  const currentField = h('div', { class: 'field' }, h('label', { for: 'passphrase-current' }, t('passphrase.current')), current);
   const pass1 = h('input', { type: 'password', id: 'passphrase-new', 'data-testid': 'passphrase-new', autocomplete: 'new-password' });
   const pass2 = h('input', { type: 'password', id: 'passphrase-confirm', 'data-testid': 'passphrase-confirm', autocomplete: 'new-password' });
   const passStatus = status('passphrase-status');
   const passState = h('p', { class: 'muted' });
-  const removeBtn = button(t('passphrase.remove'), () => void changePassphrase(null), { 'data-testid': 'remove-passphrase' });
+  /** Changing or removing a passphrase needs the current one (Rust checks it and throttles guesses). */
+  const needsCurrent = () => hasPassphrase && current.value === '';
+  const removeBtn = button(
+    t('passphrase.remove'),
+    () => {
+      if (needsCurrent()) return show(passStatus, t('passphrase.currentMissing'), 'error');
+      void changePassphrase(null);
+    },
+    { 'data-testid': 'remove-passphrase' },
+  );
   const setBtn = button(
     t('passphrase.set'),
     () => {
+      if (needsCurrent()) return show(passStatus, t('passphrase.currentMissing'), 'error');
       if (pass1.value === '') return show(passStatus, t('passphrase.empty'), 'error');
       if (pass1.value !== pass2.value) return show(passStatus, t('passphrase.mismatch'), 'error');
       void changePassphrase(pass1.value);
@@ -169,14 +181,15 @@ export function createSettings(ctx: SettingsContext): SettingsView {
   function drawPassState(): void {
     passState.textContent = hasPassphrase ? t('passphrase.isSet') : t('passphrase.isNotSet');
     removeBtn.hidden = !hasPassphrase;
+    currentField.hidden = !hasPassphrase;
   }
   async function changePassphrase(next: string | null): Promise<void> {
     setBtn.disabled = removeBtn.disabled = true;
     try {
-      await setPassphrase(next);
+      await setPassphrase(hasPassphrase ? current.value : null, next);
       hasPassphrase = next !== null;
       ctx.onPassphrase(hasPassphrase);
-      pass1.value = pass2.value = '';
+      current.value = pass1.value = pass2.value = '';
       show(passStatus, next === null ? t('passphrase.removed') : t('passphrase.saved'), 'ok');
       drawPassState();
     } catch (e) {
@@ -192,6 +205,7 @@ export function createSettings(ctx: SettingsContext): SettingsView {
       { class: 'card pad settings-card', 'aria-labelledby': 'passphrase-title' },
       h('h3', { id: 'passphrase-title' }, t('passphrase.title')),
       passState,
+      currentField,
       h('div', { class: 'field' }, h('label', { for: 'passphrase-new' }, t('passphrase.new')), pass1),
       h('div', { class: 'field' }, h('label', { for: 'passphrase-confirm' }, t('passphrase.confirm')), pass2),
       h('div', { class: 'actions start' }, setBtn, removeBtn),

@@ -230,7 +230,7 @@ fn the_lake_rebuilds_the_store_and_forgets_undone_imports() {
     assert_eq!(comptoir(&db, &["import", sale.to_str().unwrap()]).status.code(), Some(0));
     assert_eq!(comptoir(&db, &["undo", "3"]).status.code(), Some(0));
 
-    let raw = db.with_file_name("lake").join("raw");
+    let raw = db.with_file_name("store.lake").join("raw");
     for id in [1, 2] {
         assert!(raw.join("invoice_lines").join(format!("import_id={id}")).join("part-0.parquet").is_file());
     }
@@ -244,7 +244,7 @@ fn the_lake_rebuilds_the_store_and_forgets_undone_imports() {
     assert!(months.contains(&"month=5".to_string()), "{months:?}");
 
     let original = report_all(&db);
-    for (lake, name) in [(exported.clone(), "from-export.duckdb"), (db.with_file_name("lake"), "from-beside.duckdb")] {
+    for (lake, name) in [(exported.clone(), "from-export.duckdb"), (db.with_file_name("store.lake"), "from-beside.duckdb")] {
         let restored = dir.join(name);
         let out = comptoir(&restored, &["restore", lake.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -330,20 +330,137 @@ fn a_damaged_store_says_so_and_is_rebuilt_from_its_lake_keeping_the_damaged_file
     assert_eq!(std::fs::read(&lone).unwrap(), bytes, "a refused recovery changes nothing");
 }
 
+/// Rows of `raw/invoices` of import #1 in `lake`.
+fn lake_invoices(lake: &std::path::Path) -> i64 {
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    let file = lake.join("raw/invoices/import_id=1/part-0.parquet");
+    conn.query_row(&format!("SELECT count(*) FROM read_parquet('{}')", file.display()), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn two_stores_in_one_folder_keep_their_own_lakes_and_never_recover_from_the_other() {
+    let dir = TempDir::new("cli-two-stores");
+    let (a, b) = (dir.join("a.duckdb"), dir.join("b.duckdb"));
+    let sample = sample_path();
+    assert_eq!(comptoir(&a, &["import", sample.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(comptoir(&a, &["settings", "currency", "CHF"]).status.code(), Some(0));
+    let products = dir.join("products.csv");
+    std::fs::write(&products, "product_id,name,buy_price,sell_price\nB1,Bread,1,2\n").unwrap();
+    let sale = dir.join("sale.csv");
+    std::fs::write(&sale, "invoice_id,timestamp,product_id,qty,unit_price\nB-1,2026-05-31 18:00,B1,3,2\n").unwrap();
+    let out = comptoir(&b, &["import", products.to_str().unwrap(), sale.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let a_invoices = lake_invoices(&dir.join("a.lake"));
+    assert!(a_invoices > 1, "A's import #1 is A's: {a_invoices}");
+    assert_eq!(lake_invoices(&dir.join("b.lake")), 1, "B's import #1 went to B's own lake");
+    assert!(!dir.join("lake").exists(), "no shared lake any more");
+    let original = report_all(&a);
+
+    // A is damaged: it is rebuilt from A's lake, under A's settings, never B's.
+    let mut bytes = std::fs::read(&a).unwrap();
+    bytes[..8192].fill(0x5a);
+    std::fs::write(&a, &bytes).unwrap();
+    let out = comptoir(&a, &["recover"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(report_all(&a), original);
+    assert_eq!(String::from_utf8_lossy(&comptoir(&a, &["settings", "currency"]).stdout).trim(), "CHF");
+
+    // A lake that says it is B's is refused beside A, with a sentence, and nothing changes.
+    std::fs::write(&a, &bytes).unwrap();
+    std::fs::copy(dir.join("b.lake/store-id"), dir.join("a.lake/store-id")).unwrap();
+    let out = comptoir(&a, &["recover"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("a.lake is the lake of another store (b.duckdb), not of a.duckdb; nothing was changed."), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&a).unwrap(), bytes, "a refused recovery changes nothing");
+
+    // restore refuses to put a new store beside a lake that is not the one restored.
+    let out = comptoir(&b, &["restore", dir.join("a.lake").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "b.duckdb exists");
+    std::fs::remove_file(&b).unwrap();
+    let out = comptoir(&b, &["restore", dir.join("a.lake").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_sentence(&out);
+    assert!(stderr(&out).contains("b.lake already holds the lake of another store"), "{}", stderr(&out));
+    assert!(!b.exists(), "no store was made");
+}
+
+#[test]
+fn the_shared_lake_of_older_versions_moves_to_the_store_it_belongs_to() {
+    let dir = TempDir::new("cli-legacy-lake");
+    let db = dir.join("store.duckdb");
+    let sample = sample_path();
+    assert_eq!(comptoir(&db, &["import", sample.to_str().unwrap()]).status.code(), Some(0));
+    // What version 0.1 left: the same batches in `lake/`, with no identity.
+    std::fs::rename(dir.join("store.lake"), dir.join("lake")).unwrap();
+    std::fs::remove_file(dir.join("lake/store-id")).unwrap();
+    // Another store of the folder does not take it.
+    let other = dir.join("other.duckdb");
+    assert_eq!(comptoir(&other, &["history"]).status.code(), Some(0));
+    assert!(dir.join("lake/raw/imports/import_id=1").is_dir(), "not other.duckdb's");
+    assert!(dir.join("other.lake/store-id").is_file());
+    // Its own store does, as it is.
+    let out = comptoir(&db, &["history"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.join("lake").exists());
+    assert!(dir.join("store.lake/raw/invoice_lines/import_id=1/part-0.parquet").is_file());
+    let id = std::fs::read_to_string(dir.join("store.lake/store-id")).unwrap();
+    assert!(id.ends_with("file=store.duckdb\n"), "{id}");
+}
+
+#[test]
+fn a_forgotten_passphrase_is_reset_from_the_cli() {
+    use comptoir_core::service::{Role, Service};
+    let dir = TempDir::new("cli-passphrase");
+    let db = dir.join("store.duckdb");
+    {
+        let s = Service::open(&db).unwrap();
+        s.choose_role(Role::Admin, None).unwrap();
+        s.set_passphrase(None, Some("forgotten-secret")).unwrap();
+    }
+    let out = comptoir(&db, &["passphrase", "reset"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(said.trim_end().lines().count(), 1, "{said}");
+    assert!(said.starts_with("The administrator's passphrase was removed"), "{said}");
+    let s = Service::open(&db).unwrap();
+    assert!(!s.info().unwrap().has_passphrase);
+    s.choose_role(Role::Admin, None).unwrap();
+    drop(s);
+    let again = comptoir(&db, &["passphrase", "reset"]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "There was no administrator passphrase to remove.");
+}
+
+#[test]
+fn workbook_text_cannot_drive_the_terminal() {
+    let dir = TempDir::new("cli-escapes");
+    let db = dir.join("store.duckdb");
+    let products = dir.join("products.csv");
+    std::fs::write(&products, "product_id,name,buy_price,sell_price\nP1,\u{1b}[2J\u{1b}]0;owned\u{7}Tea\u{1b}[31m,1,2\n").unwrap();
+    let sale = dir.join("sale.csv");
+    std::fs::write(&sale, "invoice_id,timestamp,product_id,qty,unit_price\nF1,2026-05-31 10:00,P1,2,2\n").unwrap();
+    let out = comptoir(&db, &["import", products.to_str().unwrap(), sale.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = comptoir(&db, &["report"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains(" Tea "), "the name is printed: {text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "no escape reaches the terminal: {text:?}");
+}
+
 #[test]
 fn a_failed_lake_write_loses_nothing_and_is_retried() {
     let dir = TempDir::new("cli-lake-retry");
     let db = dir.join("store.duckdb");
-    std::fs::write(dir.join("lake"), "a file where the lake folder should be").unwrap();
+    std::fs::write(dir.join("store.lake"), "a file where the lake folder should be").unwrap();
     let sample = sample_path();
     let out = comptoir(&db, &["import", sample.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(0), "the import itself succeeds: {}", stderr(&out));
     assert!(stderr(&out).contains("is safe in the store, but its lake batch waits"), "{}", stderr(&out));
     assert_eq!(report_all(&db)["kpis"]["current"]["invoices"].as_i64().map(|n| n > 0), Some(true));
-    std::fs::remove_file(dir.join("lake")).unwrap();
+    std::fs::remove_file(dir.join("store.lake")).unwrap();
     let out = comptoir(&db, &["history"]); // any command opens the store and writes what is pending
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(dir.join("lake/raw/invoice_lines/import_id=1/part-0.parquet").is_file());
+    assert!(dir.join("store.lake/raw/invoice_lines/import_id=1/part-0.parquet").is_file());
 }
 
 #[test]
