@@ -352,6 +352,7 @@ describe('Comptoir desktop app', () => {
     const sheet = unzip(problems);
     assert.ok(sheet['xl/sharedStrings.xml'].includes('E2E-3'), 'the rejected product is in the problems workbook');
     await browser.$(sel('cancel-import')).click();
+    await browser.$(sel('import-preview')).waitForExist({ reverse: true, timeout: 10_000 });
   });
 
   it('takes a workbook dragged from another application onto the window (a real XDND drop)', async () => {
