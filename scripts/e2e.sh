@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Drives the real app window: Xvfb + tauri-driver + WebKitWebDriver.
+# Drives the real app window: Xvfb + tauri-driver + WebKitWebDriver; the native
+# file dialogs and a drag from another X client are driven with xdotool.
 # Screenshots go to artifacts/e2e/. Expects scripts/build.sh to have run.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -13,8 +14,7 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=1    # blank windows under Xvfb otherwise
 export NO_AT_BRIDGE=1
 export COMPTOIR_APP="$APP_BIN"
 export E2E_ARTIFACTS="$artifacts"
-export COMPTOIR_TEST_SAVE_DIR="$work/saved"   # "save" dialogs save here (no native dialog)
-mkdir -p "$COMPTOIR_TEST_SAVE_DIR"
+export E2E_PYTHON=/usr/bin/python3             # Debian's, with python3-gi (the drag source)
 export E2E_EXPECTED_FIRST="$(grep -oP 'EXPECTED_TOP_WINNER: &str = "\K[^"]+' "$REPO_ROOT/core/tests/core/sample.rs")"
 
 trap 'rm -rf "$work"' EXIT

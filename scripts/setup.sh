@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Comptoir needs on a fresh Debian machine (idempotent).
 #   scripts/setup.sh          packages for building and running the app
-#   scripts/setup.sh --test   also what the tests need (WebKitWebDriver, Xvfb, tauri-driver)
+#   scripts/setup.sh --test   also what the tests need (WebKitWebDriver, tauri-driver, xdotool
+#                             for the native dialogs, python3-gi + GTK 3 for the drag source)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
           libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth dbus-x11)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(webkit2gtk-driver imagemagick)
+  packages+=(webkit2gtk-driver imagemagick xdotool python3 python3-gi gir1.2-gtk-3.0)
 fi
 missing=()
 for p in "${packages[@]}"; do

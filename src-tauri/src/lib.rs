@@ -91,41 +91,33 @@ async fn set_passphrase(app: AppHandle, current: Option<String>, next: Option<St
     blocking(move || s.set_passphrase(current.as_deref(), next.as_deref())).await
 }
 
-/// Runs a native dialog on the main thread (GTK requires it) and waits for its answer.
-async fn on_main_thread<T: Send + 'static>(app: &AppHandle, dialog: impl FnOnce() -> T + Send + 'static) -> Answer<T> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.run_on_main_thread(move || {
-        let _ = tx.send(dialog());
-    })
-    .map_err(internal)?;
-    rx.await.map_err(internal)
+/// A native file dialog, shown without blocking any thread.
+///
+/// rfd's blocking calls queue the dialog as an idle callback on GTK's default
+/// main context and then wait for it. tao's event loop owns that context on the
+/// main thread for the whole run, so only the main thread can run the callback:
+/// a blocking call made on it (through `run_on_main_thread`) waits for itself
+/// and the window never answers again (rfd issue 198). The async dialog is built
+/// and shown by that idle callback, the main loop goes on, and the dialog's
+/// "response" signal wakes the command awaiting it. GTK's backend ignores a
+/// parent window, so none is given.
+fn file_dialog(title: &str) -> rfd::AsyncFileDialog {
+    rfd::AsyncFileDialog::new().set_title(title)
 }
 
-fn file_dialog(app: &AppHandle, title: &str) -> rfd::FileDialog {
-    let dialog = rfd::FileDialog::new().set_title(title);
-    match app.get_webview_window("main") {
-        Some(w) => dialog.set_parent(&w),
-        None => dialog,
-    }
-}
-
-/// Asks where to save; None when the user cancels. The end-to-end test sets
-/// COMPTOIR_TEST_SAVE_DIR: files are then saved there under `name`, no dialog
-/// (WebDriver cannot drive native dialogs).
-async fn save_dialog(app: &AppHandle, title: &str, name: &str, ext: &'static str) -> Answer<Option<PathBuf>> {
-    if let Some(dir) = std::env::var_os("COMPTOIR_TEST_SAVE_DIR") {
-        return Ok(Some(PathBuf::from(dir).join(name)));
-    }
-    let dialog = file_dialog(app, title).set_file_name(name).add_filter(ext.to_uppercase(), &[ext]);
-    on_main_thread(app, move || dialog.save_file()).await
+/// Asks where to save; None when the user cancels.
+async fn save_dialog(title: &str, name: &str, ext: &'static str) -> Option<PathBuf> {
+    let dialog = file_dialog(title).set_file_name(name).add_filter(ext.to_uppercase(), &[ext]);
+    dialog.save_file().await.map(|file| file.path().to_path_buf())
 }
 
 #[tauri::command]
 async fn choose_files(app: AppHandle) -> Answer<Option<Preview>> {
     let s = service(&app)?;
     s.check_role()?;
-    let dialog = file_dialog(&app, "Choose workbooks to import").add_filter("Workbooks and CSV", IMPORTABLE);
-    let Some(paths) = on_main_thread(&app, move || dialog.pick_files()).await? else { return Ok(None) };
+    let dialog = file_dialog("Choose workbooks to import").add_filter("Workbooks and CSV", IMPORTABLE);
+    let Some(files) = dialog.pick_files().await else { return Ok(None) };
+    let paths = files.iter().map(|file| file.path().to_path_buf()).collect();
     blocking(move || s.preview(paths)).await.map(Some)
 }
 
@@ -169,7 +161,7 @@ async fn cancel_import(app: AppHandle, token: u64) -> Answer<()> {
 
 #[tauri::command]
 async fn save_problems(app: AppHandle, token: u64) -> Answer<Option<String>> {
-    let Some(out) = save_dialog(&app, "Save the problems as Excel", "problems.xlsx", "xlsx").await? else { return Ok(None) };
+    let Some(out) = save_dialog("Save the problems as Excel", "problems.xlsx", "xlsx").await else { return Ok(None) };
     let s = service(&app)?;
     blocking(move || s.save_problems(token, &out).map(|_| Some(out.display().to_string()))).await
 }
@@ -210,7 +202,7 @@ async fn admin_only(app: &AppHandle) -> Answer<()> {
 async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>) -> Answer<Option<String>> {
     let (period, as_of) = period(&window, as_of)?;
     admin_only(&app).await?;
-    let Some(out) = save_dialog(&app, "Export the dashboard to Excel", "comptoir-dashboard.xlsx", "xlsx").await? else { return Ok(None) };
+    let Some(out) = save_dialog("Export the dashboard to Excel", "comptoir-dashboard.xlsx", "xlsx").await else { return Ok(None) };
     let s = service(&app)?;
     blocking(move || s.export_dashboard(period, as_of, &out).map(|_| Some(out.display().to_string()))).await
 }
@@ -218,7 +210,7 @@ async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>)
 #[tauri::command]
 async fn export_promo_clients(app: AppHandle) -> Answer<Option<String>> {
     admin_only(&app).await?;
-    let Some(out) = save_dialog(&app, "Export the promotion-eligible clients", "promotion-clients.xlsx", "xlsx").await? else {
+    let Some(out) = save_dialog("Export the promotion-eligible clients", "promotion-clients.xlsx", "xlsx").await else {
         return Ok(None);
     };
     let s = service(&app)?;
@@ -238,7 +230,7 @@ async fn save_chart(app: AppHandle, name: String, format: String, png: Option<Ve
         _ => return Err(CoreError::Usage("A chart is saved as svg, or as png with the picture's bytes.".into()).into()),
     };
     let ext: &'static str = if format == "svg" { "svg" } else { "png" };
-    let Some(out) = save_dialog(&app, "Save the chart", &format!("{name}.{ext}"), ext).await? else { return Ok(None) };
+    let Some(out) = save_dialog("Save the chart", &format!("{name}.{ext}"), ext).await else { return Ok(None) };
     std::fs::write(&out, bytes)
         .map_err(|e| BridgeError::from(CoreError::Write { path: out.display().to_string(), reason: e.to_string() }))?;
     Ok(Some(out.display().to_string()))

@@ -1,11 +1,14 @@
 // End-to-end test of the built app through tauri-driver (WebDriver on 127.0.0.1:4444).
 // Env: COMPTOIR_APP (app binary), E2E_EXPECTED_FIRST (name of the top winner for `month`),
-//      E2E_ARTIFACTS (screenshots, figures), COMPTOIR_TEST_SAVE_DIR (where "save" dialogs save).
+//      E2E_ARTIFACTS (screenshots, figures), E2E_PYTHON (a python3 with GTK 3 bindings).
+// The native GTK file dialogs are driven for real with xdotool (X11: run under Xvfb), and a
+// file is dropped from another X client (drag-source.py) with a real XDND drag.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { join } from 'node:path';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import { remote } from 'webdriverio';
@@ -13,7 +16,10 @@ import { remote } from 'webdriverio';
 const APP = process.env.COMPTOIR_APP;
 const EXPECTED_FIRST = process.env.E2E_EXPECTED_FIRST;
 const ARTIFACTS = process.env.E2E_ARTIFACTS || 'e2e-artifacts';
-const SAVE_DIR = process.env.COMPTOIR_TEST_SAVE_DIR;
+const PYTHON = process.env.E2E_PYTHON || '/usr/bin/python3';
+const DRAG_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'drag-source.py');
+/** Files the test opens, drops and saves through the real dialogs. */
+const WORK = mkdtempSync(join(tmpdir(), 'comptoir-e2e-'));
 const WD_HOST = process.env.E2E_WEBDRIVER_HOST || '127.0.0.1';
 const WD_PORT = Number(process.env.E2E_WEBDRIVER_PORT || 4444);
 
@@ -88,6 +94,133 @@ function unzip(path) {
   return files;
 }
 
+// ── The X display: native dialogs and a real drag, through xdotool ────────────
+
+function xdotool(...args) {
+  return execFileSync('xdotool', args, { encoding: 'utf8', timeout: 15_000 }).trim();
+}
+
+/** The visible X windows titled exactly `title` (xdotool matches a case-insensitive regex). */
+function windowsTitled(title) {
+  const anchored = `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  const r = spawnSync('xdotool', ['search', '--onlyvisible', '--name', anchored], { encoding: 'utf8', timeout: 15_000 });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+async function waitForWindow(title, timeout = 20_000) {
+  let ids = [];
+  await browser.waitUntil(async () => (ids = windowsTitled(title)).length > 0, {
+    timeout,
+    interval: 200,
+    timeoutMsg: `no window titled "${title}" after ${timeout / 1000} s`,
+  });
+  return ids[0];
+}
+
+async function waitForNoWindow(title) {
+  await browser.waitUntil(async () => windowsTitled(title).length === 0, {
+    timeout: 10_000,
+    interval: 200,
+    timeoutMsg: `the window "${title}" is still open`,
+  });
+}
+
+/** Gives the keyboard to a window (no window manager runs under Xvfb) and presses keys. */
+async function keysTo(id, ...keys) {
+  xdotool('windowfocus', '--sync', id);
+  await browser.pause(300); // the chooser draws and takes the focus into its entry
+  xdotool('key', '--clearmodifiers', ...keys);
+}
+
+async function typeTo(id, typed) {
+  xdotool('windowfocus', '--sync', id);
+  await browser.pause(300);
+  xdotool('type', '--delay', '30', typed);
+  await browser.pause(300); // the entry's completion settles before Return
+}
+
+/** The app still answers a command while `what` (a native dialog) is open or just closed. */
+async function assertAnswers(what) {
+  const started = Date.now();
+  const info = await invokeFromPage('app_info');
+  assert.equal(info.ok, true, `the app answers ${what}: ${JSON.stringify(info)}`);
+  assert.ok(Date.now() - started < 5_000, `the app took ${Date.now() - started} ms to answer ${what}`);
+}
+
+/** Opens a file in the GTK file chooser titled `title`: Ctrl+L, the path, Return. */
+async function openInChooser(title, path) {
+  const id = await waitForWindow(title);
+  await keysTo(id, 'ctrl+l');
+  await typeTo(id, path);
+  xdotool('key', 'Return');
+  await waitForNoWindow(title);
+}
+
+/** Saves as `path` in the GTK save dialog titled `title`: the name field takes a full path. */
+async function saveInChooser(title, path) {
+  const id = await waitForWindow(title);
+  await keysTo(id, 'ctrl+a');
+  await typeTo(id, path);
+  xdotool('key', 'Return');
+  await waitForNoWindow(title);
+}
+
+async function cancelChooser(title) {
+  const id = await waitForWindow(title);
+  await keysTo(id, 'Escape');
+  await waitForNoWindow(title);
+}
+
+/** The centre of a window on the screen. */
+function centreOf(id) {
+  const geometry = Object.fromEntries(
+    xdotool('getwindowgeometry', '--shell', id)
+      .split('\n')
+      .map((line) => line.split('=')),
+  );
+  return [Number(geometry.X) + Math.floor(Number(geometry.WIDTH) / 2), Number(geometry.Y) + Math.floor(Number(geometry.HEIGHT) / 2)];
+}
+
+/**
+ * Drags `file` from another X client onto the app window: a GTK drag source
+ * (drag-source.py) offers it as text/uri-list, and xdotool presses the mouse on
+ * it, moves in small steps onto the window and releases: a true XDND drop.
+ */
+async function dragOntoApp(file) {
+  const source = spawn(PYTHON, [DRAG_SOURCE, file, '1000', '660'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let said = '';
+  source.stdout.on('data', (d) => (said += d));
+  source.stderr.on('data', (d) => (said += d));
+  try {
+    await browser.waitUntil(async () => said.includes('ready') || source.exitCode !== null, {
+      timeout: 20_000,
+      interval: 100,
+      timeoutMsg: 'the drag source never showed its window',
+    });
+    assert.match(said, /ready/, `the drag source failed: ${said}`);
+    const [fromX, fromY] = centreOf(await waitForWindow('comptoir-drag-source'));
+    const [toX, toY] = centreOf(await waitForWindow('Comptoir'));
+    xdotool('mousemove', '--sync', String(fromX), String(fromY));
+    xdotool('mousedown', '1');
+    const steps = 30; // GTK starts the drag past a few pixels, then follows each motion
+    for (let i = 1; i <= steps; i++) {
+      const x = Math.round(fromX + ((toX - fromX) * i) / steps);
+      const y = Math.round(fromY + ((toY - fromY) * i) / steps);
+      xdotool('mousemove', String(x), String(y));
+      await browser.pause(30);
+    }
+    await browser.pause(300); // the target's XdndStatus arrives before the drop
+    xdotool('mouseup', '1');
+    await browser.waitUntil(async () => said.includes('drag-end'), {
+      timeout: 10_000,
+      interval: 100,
+      timeoutMsg: `the drag never ended: ${said}`,
+    });
+  } finally {
+    if (source.exitCode === null) source.kill();
+  }
+}
+
 /** A WebDriver session on a freshly started app window. */
 function openApp() {
   return remote({
@@ -105,7 +238,6 @@ function openApp() {
 describe('Comptoir desktop app', () => {
   before(async () => {
     assert.ok(APP, 'COMPTOIR_APP must be the path of the app binary');
-    assert.ok(SAVE_DIR, 'COMPTOIR_TEST_SAVE_DIR must be set');
     assert.ok(process.env.COMPTOIR_DB, 'COMPTOIR_DB must be the store of the test');
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await openApp();
@@ -119,6 +251,7 @@ describe('Comptoir desktop app', () => {
       /* the session may already be gone */
     }
     await browser.deleteSession();
+    rmSync(WORK, { recursive: true, force: true });
   });
 
   it('opens on the role screen and records the start-up time', async () => {
@@ -153,7 +286,8 @@ describe('Comptoir desktop app', () => {
     const fs = await invokeFromPage('plugin:fs|read_text_file', { path: '/etc/passwd' });
     assert.equal(fs.ok, false);
     assert.doesNotMatch(JSON.stringify(fs.error), /root:/);
-    assert.equal(existsSync(join(SAVE_DIR, 'comptoir-dashboard.xlsx')), false);
+    // The role is checked before any dialog opens.
+    assert.deepEqual(windowsTitled('Export the dashboard to Excel'), []);
     await screenshot('import-empty.png');
   });
 
@@ -179,6 +313,59 @@ describe('Comptoir desktop app', () => {
     await browser.$(sel('history-row-1')).waitForDisplayed({ timeout: 10_000 });
     await browser.$(sel('undo-1')).waitForDisplayed();
     await screenshot('history.png');
+  });
+
+  it('opens workbooks through the real file chooser; a cancelled chooser leaves the app answering', async () => {
+    // Two products to add, and a third without its required name (an error at B4).
+    const csv = join(WORK, 'new-products.csv');
+    writeFileSync(csv, 'product_id,name,category,buy_price,sell_price\nE2E-1,Test tea,Drinks,1.00,2.50\nE2E-2,Test coffee,Drinks,2.00,4.00\nE2E-3,,Drinks,1.00,2.00\n');
+    await browser.$(sel('tab-import')).click();
+    const another = browser.$(sel('import-another'));
+    if (await another.isExisting()) await another.click();
+    const choose = browser.$(sel('choose-files'));
+    await choose.waitForClickable({ timeout: 10_000 });
+
+    await choose.click();
+    await waitForWindow('Choose workbooks to import');
+    await assertAnswers('while the file chooser is open');
+    await screenshot('dialog-open-chooser.png');
+    await cancelChooser('Choose workbooks to import');
+    await choose.waitForClickable({ timeout: 10_000 });
+    assert.equal(await browser.$(sel('import-preview')).isExisting(), false, 'a cancelled chooser shows no preview');
+    await assertAnswers('after the chooser was cancelled');
+
+    await choose.click();
+    await openInChooser('Choose workbooks to import', csv);
+    await browser.$(sel('import-preview')).waitForDisplayed({ timeout: 30_000 });
+    assert.match(await text('import-preview'), /new-products\.csv/);
+    assert.equal(parseCount(await text('count-products-new')), 2);
+    assert.equal(parseCount(await text('count-products-rejected')), 1);
+    await screenshot('chosen-preview.png');
+
+    // The problems go to a workbook through the real save dialog.
+    const problems = join(WORK, 'saved', 'problems of new-products.xlsx');
+    mkdirSync(dirname(problems), { recursive: true });
+    await browser.$(sel('save-problems')).click();
+    await saveInChooser('Save the problems as Excel', problems);
+    await browser.$(sel('problems-saved')).waitForDisplayed({ timeout: 30_000 });
+    assert.ok((await text('problems-saved')).includes(problems), await text('problems-saved'));
+    const sheet = unzip(problems);
+    assert.ok(sheet['xl/sharedStrings.xml'].includes('E2E-3'), 'the rejected product is in the problems workbook');
+    await browser.$(sel('cancel-import')).click();
+    await browser.$(sel('import-preview')).waitForExist({ reverse: true, timeout: 10_000 });
+  });
+
+  it('takes a workbook dragged from another application onto the window (a real XDND drop)', async () => {
+    const csv = join(WORK, 'dropped-products.csv');
+    writeFileSync(csv, 'product_id,name,category,buy_price,sell_price\nE2E-7,Dropped tea,Drinks,1.00,2.50\nE2E-8,Dropped coffee,Drinks,2.00,4.00\nE2E-9,Dropped cocoa,Drinks,1.50,3.00\n');
+    await dragOntoApp(csv);
+    await browser.$(sel('import-preview')).waitForDisplayed({ timeout: 30_000 });
+    assert.match(await text('import-preview'), /dropped-products\.csv/);
+    assert.equal(parseCount(await text('count-products-new')), 3);
+    assert.equal(parseCount(await text('count-products-rejected')), 0);
+    await screenshot('dropped-preview.png');
+    await browser.$(sel('cancel-import')).click();
+    await browser.$(sel('import-preview')).waitForExist({ reverse: true, timeout: 10_000 });
   });
 
   it('shows the administrator the KPIs and the top 10 of the month, then of the week', async () => {
@@ -216,11 +403,29 @@ describe('Comptoir desktop app', () => {
     await browser.waitUntil(async () => (await text('kpi-revenue')) === monthRevenue, { timeout: 30_000, interval: 250 });
   });
 
-  it('exports the dashboard as an Excel workbook that reads back', async () => {
-    await browser.$(sel('export-excel')).click();
-    const out = join(SAVE_DIR, 'comptoir-dashboard.xlsx');
-    await browser.waitUntil(async () => existsSync(out), { timeout: 30_000, interval: 250, timeoutMsg: 'no workbook written' });
-    await browser.pause(500); // let the writer finish the file
+  it('exports the dashboard through the real save dialog, as a workbook that reads back; cancelling saves nothing', async () => {
+    const title = 'Export the dashboard to Excel';
+    const excel = browser.$(sel('export-excel'));
+    await excel.click();
+    await waitForWindow(title);
+    await assertAnswers('while the save dialog is open');
+    await screenshot('dialog-save.png');
+    await cancelChooser(title);
+    await excel.waitForEnabled({ timeout: 10_000 });
+    await assertAnswers('after the save dialog was cancelled');
+
+    const out = join(WORK, 'exports', 'dashboard of the month.xlsx');
+    mkdirSync(dirname(out), { recursive: true });
+    assert.deepEqual(readdirSync(dirname(out)), [], 'nothing saved on cancel');
+    await excel.click();
+    await saveInChooser(title, out);
+    // The message comes once the workbook is written and closed.
+    await browser.waitUntil(async () => ((await text('dashboard-message')) ?? '').includes(out), {
+      timeout: 30_000,
+      interval: 250,
+      timeoutMsg: 'the export never said where it saved',
+    });
+    assert.deepEqual(readdirSync(dirname(out)), ['dashboard of the month.xlsx']);
     const files = unzip(out);
     assert.match(files['xl/workbook.xml'], /name="Winners"/);
     assert.match(files['xl/workbook.xml'], /name="Loss risk"/);
