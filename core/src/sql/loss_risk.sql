@@ -62,7 +62,7 @@ SELECT stock_id, product_id, coalesce(name, product_id) AS name,
              OR (r = 'expiring' AND coalesce(expiry_date >= as_of AND expiry_date < expiring_before, false))
              OR (r = 'no_movement' AND (last_movement IS NULL OR last_movement < moved_since))) AS reasons,
        quantity, expiry_date, last_movement, days_left, buy_price,
-       quantity * buy_price AS value_at_risk,
+       cents(quantity, buy_price) AS value_at_risk,  -- in cents, as shown, so that the KPI is the list's total
        leftover_30
 FROM forecast
 WHERE coalesce(expiry_date < expiring_before, false)
