@@ -5,10 +5,15 @@ both with `comptoir report --window all --json`. Exit 0 when all three agree.
     python3 scripts/compare_engines.py LAKE_DIR REPORT.json
 
 Definitions (SPEC §4, core/src/sql/winners.sql and clients.sql):
-- revenue = Σ qty × unit_price; profit = revenue − Σ qty × buy_price, for products
-  that have a buy price only; rank by profit desc, revenue desc, product_id asc.
+- each line's revenue = qty × unit_price and cost = qty × buy_price, rounded to
+  cents half away from zero; stock adjustments (qty < 0 at unit price 0) are no
+  sales and left out;
+- revenue = Σ line revenues; profit = revenue − Σ line costs, for products that
+  have a buy price only; rank by profit desc, revenue desc, product_id asc; when
+  no sold product has a buy price, rank by revenue desc, product_id asc, profit
+  unknown (null);
 - lifetime revenue = opening revenue (total_revenue_generated, else 0) + Σ the
-  client's invoice lines' qty × unit_price.
+  client's line revenues.
 Money is compared as text with two decimals, rounded half away from zero.
 """
 import json
@@ -27,22 +32,28 @@ def with_duckdb(lake: str):
     sales = f"read_parquet('{lake}/curated/sales/*/*/*.parquet', hive_partitioning = true)"
     products = f"read_parquet('{lake}/curated/products.parquet')"
     clients = f"read_parquet('{lake}/curated/clients.parquet')"
+    line = "round(CAST(s.qty AS DECIMAL(38, 3)) * {}, 2)"
     winners = con.execute(
         f"""
-        WITH s AS (SELECT product_id, sum(qty) AS qty, sum(qty * unit_price) AS revenue FROM {sales} GROUP BY product_id)
-        SELECT s.product_id, s.revenue, s.revenue - s.qty * p.buy_price AS profit
-        FROM s JOIN {products} p USING (product_id)
-        WHERE p.buy_price IS NOT NULL
-        ORDER BY profit DESC, s.revenue DESC, s.product_id ASC LIMIT 10"""
+        WITH s AS (SELECT s.product_id, sum({line.format('s.unit_price')}) AS revenue,
+                          sum({line.format('p.buy_price')}) AS cost
+                   FROM {sales} s LEFT JOIN {products} p USING (product_id)
+                   WHERE NOT (s.qty < 0 AND s.unit_price = 0) GROUP BY s.product_id),
+             basis AS (SELECT bool_or(cost IS NOT NULL) AS by_profit FROM s)
+        SELECT product_id, revenue, CASE WHEN by_profit THEN revenue - cost END AS profit
+        FROM s, basis
+        WHERE cost IS NOT NULL OR NOT by_profit
+        ORDER BY CASE WHEN by_profit THEN revenue - cost ELSE revenue END DESC, revenue DESC, product_id ASC
+        LIMIT 10"""
     ).fetchall()
     lifetime = con.execute(
         f"""
-        SELECT c.client_id, coalesce(c.total_revenue_generated, 0) + coalesce(b.revenue, 0)
+        SELECT c.client_id, round(coalesce(c.total_revenue_generated, 0), 2) + coalesce(b.revenue, 0)
         FROM {clients} c
-        LEFT JOIN (SELECT client_id, sum(qty * unit_price) AS revenue FROM {sales}
+        LEFT JOIN (SELECT client_id, sum({line.format('s.unit_price')}) AS revenue FROM {sales} s
                    WHERE client_id IS NOT NULL GROUP BY client_id) b USING (client_id)"""
     ).fetchall()
-    return [(p, money(r), money(pr)) for p, r, pr in winners], {c: money(v) for c, v in lifetime}
+    return [(p, money(r), None if pr is None else money(pr)) for p, r, pr in winners], {c: money(v) for c, v in lifetime}
 
 
 def with_spark(lake: str):
@@ -61,31 +72,39 @@ def with_spark(lake: str):
     sales = spark.read.parquet(f"{lake}/curated/sales")  # year=/month= partitions discovered
     products = spark.read.parquet(f"{lake}/curated/products.parquet")
     clients = spark.read.parquet(f"{lake}/curated/clients.parquet")
-    per_product = sales.groupBy("product_id").agg(
-        F.sum("qty").alias("qty"), F.sum(F.col("qty") * F.col("unit_price")).alias("revenue")
+    # Spark's round() on decimals is HALF_UP: half away from zero.
+    def cents(price):
+        return F.round(F.col("qty").cast("decimal(38,3)") * F.col(price), 2)
+
+    sold = sales.where(~((F.col("qty") < 0) & (F.col("unit_price") == 0)))
+    per_product = (
+        sold.join(products.select("product_id", "buy_price"), "product_id", "left")
+        .groupBy("product_id")
+        .agg(F.sum(cents("unit_price")).alias("revenue"), F.sum(cents("buy_price")).alias("cost"))
     )
-    winners = (
-        per_product.join(products.select("product_id", "buy_price"), "product_id")
-        .where(F.col("buy_price").isNotNull())
-        .withColumn("profit", F.col("revenue") - F.col("qty") * F.col("buy_price"))
-        .orderBy(F.col("profit").desc(), F.col("revenue").desc(), F.col("product_id").asc())
-        .limit(10)
-        .collect()
-    )
-    bought = (
-        sales.where(F.col("client_id").isNotNull())
-        .groupBy("client_id")
-        .agg(F.sum(F.col("qty") * F.col("unit_price")).alias("revenue"))
-    )
+    by_profit = per_product.where(F.col("cost").isNotNull()).limit(1).count() > 0
+    if by_profit:
+        ranked = (
+            per_product.where(F.col("cost").isNotNull())
+            .withColumn("profit", F.col("revenue") - F.col("cost"))
+            .orderBy(F.col("profit").desc(), F.col("revenue").desc(), F.col("product_id").asc())
+        )
+    else:
+        ranked = per_product.withColumn("profit", F.lit(None)).orderBy(F.col("revenue").desc(), F.col("product_id").asc())
+    winners = ranked.limit(10).collect()
+    bought = sales.where(F.col("client_id").isNotNull()).groupBy("client_id").agg(F.sum(cents("unit_price")).alias("revenue"))
     lifetime = (
         clients.join(bought, "client_id", "left")
         .select(
             "client_id",
-            (F.coalesce(F.col("total_revenue_generated"), F.lit(0)) + F.coalesce(F.col("revenue"), F.lit(0))).alias("lifetime"),
+            (F.round(F.coalesce(F.col("total_revenue_generated"), F.lit(0)), 2) + F.coalesce(F.col("revenue"), F.lit(0))).alias("lifetime"),
         )
         .collect()
     )
-    result = [(r.product_id, money(r.revenue), money(r.profit)) for r in winners], {r.client_id: money(r.lifetime) for r in lifetime}
+    result = (
+        [(r.product_id, money(r.revenue), None if r.profit is None else money(r.profit)) for r in winners],
+        {r.client_id: money(r.lifetime) for r in lifetime},
+    )
     spark.stop()
     return result
 

@@ -7,6 +7,9 @@ start=$(date +%s)
 "$REPO_ROOT/scripts/setup.sh" --test
 "$REPO_ROOT/scripts/build.sh"
 
+echo "==> Online Retail figures re-derived independently (Python decimal) = expected.json"
+python3 "$REPO_ROOT/scripts/independent_report.py" --check
+
 echo "==> Rust tests"
 (cd "$REPO_ROOT" && cargo test "${CARGO_FLAGS[@]}")
 

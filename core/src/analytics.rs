@@ -78,7 +78,9 @@ pub struct Winner {
     pub name: String,
     pub quantity: String,
     pub revenue: String,
-    pub profit: String,
+    /// None (JSON null) when the winners are ranked by revenue: no line of the
+    /// window has a cost, so profit is unknown, never 0.
+    pub profit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -154,6 +156,8 @@ pub struct DataQuality {
     pub rejected_rows_last_import: i64,
     pub products_unknown_to_products_sheet: i64,
     pub products_without_cost: i64,
+    /// Stock adjustments (qty < 0 at unit price 0) in the window: not sales.
+    pub adjustment_lines: i64,
 }
 
 /// The full report of SPEC §5.
@@ -163,11 +167,17 @@ pub struct Report {
     pub window: Window,
     pub kpis: KpiPair,
     pub winners: Vec<Winner>,
+    /// `profit`, or `revenue` when no line of the window has a cost.
+    pub ranked_by: String,
     pub losers: Vec<Loser>,
     pub loss_risk: Vec<LossRisk>,
     pub clients: Vec<ClientTier>,
     pub stock_ageing: Vec<AgeingBucket>,
     pub data_quality: DataQuality,
+    /// Revenue and profit of every day of the window (the dashboard's chart).
+    pub sales_timeline: Vec<DayPoint>,
+    /// Sales per category over the window (the dashboard's chart).
+    pub category_sales: Vec<CategorySales>,
 }
 
 /// Date of the latest invoice in the store, or today when there is none;
@@ -190,8 +200,9 @@ fn earliest_sale(store: &Store, fallback: NaiveDate) -> Result<NaiveDate> {
     Ok(first.unwrap_or(fallback))
 }
 
-/// as_of, the window (never past as_of: what is dated after it is ignored)
-/// and the previous window (the same length as the window asked for, just before it).
+/// as_of, the window (clipped to as_of: what is dated after it is ignored)
+/// and the previous window (the same length as the window actually used,
+/// after clipping, just before it).
 pub fn resolve_window(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<(NaiveDate, Window, Window)> {
     let as_of = match as_of {
         Some(d) => d,
@@ -201,9 +212,10 @@ pub fn resolve_window(store: &Store, as_of: Option<NaiveDate>, period: Period) -
     if from > as_of {
         return Err(CoreError::Usage(format!("The window starts on {from}, after the report date {as_of}.")));
     }
-    let days = (asked_to - from).num_days() + 1;
+    let to = asked_to.min(as_of);
+    let days = (to - from).num_days() + 1;
     let previous = Window { from: from - Duration::days(days), to: from - Duration::days(1) };
-    Ok((as_of, Window { from, to: asked_to.min(as_of) }, previous))
+    Ok((as_of, Window { from, to }, previous))
 }
 
 pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result<Report> {
@@ -212,20 +224,24 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let (prev_from, prev_to) = (previous.from, previous.to);
     Ok(Report {
         as_of,
-        kpis: KpiPair { current: kpis(store, from, to)?, previous: kpis(store, prev_from, prev_to)? },
+        kpis: KpiPair { current: kpis(store, from, to, as_of)?, previous: kpis(store, prev_from, prev_to, as_of)? },
         winners: winners(store, from, to)?,
+        ranked_by: winners_ranked_by(store, from, to)?,
         losers: losers(store, from, to)?,
         loss_risk: loss_risk(store, as_of)?,
         clients: client_tiers(store, as_of)?,
         stock_ageing: stock_ageing(store, as_of)?,
         data_quality: data_quality(store, from, to)?,
+        sales_timeline: sales_timeline(store, from, to)?,
+        category_sales: category_sales(store, from, to)?,
         window,
     })
 }
 
 /// Ratios are divided here, in exact decimals: DuckDB divides DECIMALs as
 /// binary floats, which would break money's exactness (10.05 / 2 → 5.02).
-pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Kpis> {
+/// Value at risk is judged at `as_of`, whatever the window (SPEC §4).
+pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Result<Kpis> {
     let (revenue, profit, costed_revenue, invoices, units, stock_value, value_at_risk): (
         String,
         String,
@@ -237,18 +253,15 @@ pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Kpis> {
     ) = store.conn().query_row(
         "SELECT revenue::VARCHAR, profit::VARCHAR, costed_revenue::VARCHAR, invoices, units_sold::VARCHAR,
                 money(stock_value), money(value_at_risk)
-         FROM kpis(?::DATE, ?::DATE)",
-        params![from, to],
+         FROM kpis(?::DATE, ?::DATE, ?::DATE)",
+        params![from, to, as_of],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
     )?;
-    let exact = |s: &str| Decimal::from_str(s).map_err(|e| CoreError::Store(format!("{s} is not a decimal ({e})")));
     let (revenue, profit, costed_revenue) = (exact(&revenue)?, exact(&profit)?, exact(&costed_revenue)?);
-    let ratio = |num: Decimal, den: Decimal, dp: u32| {
-        (!den.is_zero()).then(|| fixed((num / den).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero), dp))
-    };
+    let ratio = |num: Decimal, den: Decimal, dp: u32| (!den.is_zero()).then(|| fixed(round_half_away(num / den, dp), dp));
     Ok(Kpis {
-        revenue: fixed(revenue.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero), 2),
-        profit: fixed(profit.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero), 2),
+        revenue: fixed(round_half_away(revenue, 2), 2),
+        profit: fixed(round_half_away(profit, 2), 2),
         margin_rate: ratio(profit, costed_revenue, 4),
         invoices,
         average_basket: ratio(revenue, Decimal::from(invoices), 2),
@@ -256,6 +269,15 @@ pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Kpis> {
         stock_value,
         value_at_risk,
     })
+}
+
+/// A decimal read from DuckDB's text of it.
+fn exact(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|e| CoreError::Store(format!("{s} is not a decimal ({e})")))
+}
+
+fn round_half_away(d: Decimal, dp: u32) -> Decimal {
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// A decimal with exactly `dp` decimals: 14.2 → "14.20".
@@ -293,13 +315,12 @@ pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser
 pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, array_to_string(reasons, ','), quantity::VARCHAR, expiry_date,
-                last_movement, days_left, money(value_at_risk), forecast_leftover::VARCHAR,
-                forecast_leftover_value::VARCHAR
+                last_movement, days_left, money(value_at_risk), leftover_30::VARCHAR, buy_price::VARCHAR
          FROM loss_risk(?::DATE)
          ORDER BY value_at_risk DESC NULLS LAST, stock_id",
     )?;
     let rows = stmt.query_map(params![as_of], |r| {
-        Ok(LossRisk {
+        Ok((LossRisk {
             stock_id: r.get(0)?,
             product_id: r.get(1)?,
             name: r.get(2)?,
@@ -309,11 +330,26 @@ pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
             last_movement: r.get(6)?,
             days_left: r.get(7)?,
             value_at_risk: r.get(8)?,
-            forecast_leftover: r.get(9)?,
-            forecast_leftover_value: r.get(10)?,
-        })
+            forecast_leftover: None,
+            forecast_leftover_value: None,
+        }, r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?))
     })?;
-    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut risk, leftover_30, buy_price) = row?;
+        if let Some(l30) = leftover_30 {
+            // The exact leftover is l30 / 30 (a third of a unit is 0.333…, not
+            // 0.33): the value is computed from it and both are rounded only here.
+            let l30 = exact(&l30)?;
+            let thirty = Decimal::from(30);
+            risk.forecast_leftover = Some(fixed(round_half_away(l30 / thirty, 2), 2));
+            if let Some(buy) = buy_price {
+                risk.forecast_leftover_value = Some(fixed(round_half_away(l30 * exact(&buy)? / thirty, 2), 2));
+            }
+        }
+        out.push(risk);
+    }
+    Ok(out)
 }
 
 pub fn client_tiers(store: &Store, as_of: NaiveDate) -> Result<Vec<ClientTier>> {
@@ -353,7 +389,7 @@ pub fn stock_ageing(store: &Store, as_of: NaiveDate) -> Result<Vec<AgeingBucket>
 pub fn data_quality(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<DataQuality> {
     Ok(store.conn().query_row(
         "SELECT lines_without_cost, money(revenue_without_cost), rejected_rows_last_import,
-                products_unknown_to_products_sheet, products_without_cost
+                products_unknown_to_products_sheet, products_without_cost, adjustment_lines
          FROM data_quality(?::DATE, ?::DATE)",
         params![from, to],
         |r| {
@@ -363,6 +399,7 @@ pub fn data_quality(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Dat
                 rejected_rows_last_import: r.get(2)?,
                 products_unknown_to_products_sheet: r.get(3)?,
                 products_without_cost: r.get(4)?,
+                adjustment_lines: r.get(5)?,
             })
         },
     )?)
@@ -370,7 +407,8 @@ pub fn data_quality(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Dat
 
 pub fn winners(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Winner>> {
     let mut stmt = store.conn().prepare(
-        "SELECT rank, product_id, name, quantity::VARCHAR, money(revenue), money(profit)
+        "SELECT rank, product_id, name, quantity::VARCHAR, money(revenue),
+                CASE WHEN ranked_by = 'profit' THEN money(profit) END
          FROM winners(?::DATE, ?::DATE) ORDER BY rank",
     )?;
     let rows = stmt.query_map(params![from, to], |r| {
@@ -384,6 +422,12 @@ pub fn winners(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Winn
         })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+/// What the winners are ranked by: `profit`, or `revenue` when no line of the
+/// window has a cost (a sales export before any Products file).
+pub fn winners_ranked_by(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<String> {
+    Ok(store.conn().query_row("SELECT winners_ranked_by(?::DATE, ?::DATE)", params![from, to], |r| r.get(0))?)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -15,9 +15,11 @@ const TIER_FILL: RGBColor = RGBColor(0xb4, 0x8a, 0x1e);
 const CATEGORY_FILL: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 const REVENUE_LINE: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 
-/// Horizontal bars of the winners' profit, rank 1 at the top.
+/// Horizontal bars of the winners' profit, rank 1 at the top; their revenue
+/// when the profit is unknown (the winners are then ranked by revenue).
 pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
-    let bars: Vec<(String, f64)> = winners.iter().map(|w| (w.name.clone(), amount(&w.profit))).collect();
+    let bars: Vec<(String, f64)> =
+        winners.iter().map(|w| (w.name.clone(), amount(w.profit.as_deref().unwrap_or(&w.revenue)))).collect();
     bars_svg(&bars, BAR_FILL, width, height)
 }
 
@@ -220,7 +222,7 @@ mod tests {
             name: name.into(),
             quantity: "1".into(),
             revenue: profit.into(),
-            profit: profit.into(),
+            profit: Some(profit.into()),
         }
     }
 

@@ -117,7 +117,7 @@ pub fn dashboard_xlsx(
     let winners: Vec<Vec<Cell>> = report
         .winners
         .iter()
-        .map(|w| vec![Cell::Int(w.rank), text(&w.product_id), text(&w.name), amount(&w.quantity), amount(&w.revenue), amount(&w.profit)])
+        .map(|w| vec![Cell::Int(w.rank), text(&w.product_id), text(&w.name), amount(&w.quantity), amount(&w.revenue), maybe(&w.profit)])
         .collect();
     let product_headers = [l("Rank", "Rang"), l("Product", "Produit"), l("Name", "Nom"), l("Quantity", "Quantité"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge")];
     write_table(book.add_worksheet().set_name(l("Winners", "Gagnants")).map_err(fail)?, &product_headers, &winners).map_err(fail)?;

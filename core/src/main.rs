@@ -460,10 +460,10 @@ fn print_report(r: &analytics::Report) {
     for (label, now, before) in rows {
         println!("{label:<16} {now:>14} {before:>14}");
     }
-    println!("\nTop products by profit");
+    println!("\nTop products by {}", r.ranked_by);
     println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", "#", "product", "name", "qty", "revenue", "profit");
     for w in &r.winners {
-        println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", w.rank, printable(&w.product_id), clip(&w.name, 34), w.quantity, w.revenue, w.profit);
+        println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", w.rank, printable(&w.product_id), clip(&w.name, 34), w.quantity, w.revenue, w.profit.as_deref().unwrap_or("unknown"));
     }
     println!("\nLosers: {}", r.losers.len());
     for l in r.losers.iter().take(10) {
@@ -486,8 +486,9 @@ fn print_report(r: &analytics::Report) {
     }
     let q = &r.data_quality;
     println!(
-        "\nData quality: {} lines without cost ({} of revenue), {} products known only from sales, {} rows set aside by the last import",
-        q.lines_without_cost, q.revenue_without_cost, q.products_unknown_to_products_sheet, q.rejected_rows_last_import
+        "\nData quality: {} lines without cost ({} of revenue), {} products known only from sales, {} rows set aside by the last import, {} stock adjustments (not sales)",
+        q.lines_without_cost, q.revenue_without_cost, q.products_unknown_to_products_sheet, q.rejected_rows_last_import,
+        q.adjustment_lines
     );
 }
 

@@ -504,9 +504,7 @@ impl Service {
             return Ok(Dashboard { generation, refreshed_at, report, timeline, categories, charts, currency });
         }
         let report = analytics::report(&store, as_of, period)?;
-        let (from, to) = (report.window.from, report.window.to);
-        let timeline = analytics::sales_timeline(&store, from, to)?;
-        let categories = analytics::category_sales(&store, from, to)?;
+        let (timeline, categories) = (report.sales_timeline.clone(), report.category_sales.clone());
         let charts = Charts {
             winners: charts::winners_svg(&report.winners, 560, 360),
             revenue_profit: charts::revenue_profit_svg(&timeline, lang, 640, 320),

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v1.sql"),
     include_str!("sql/schema_v2.sql"),
     include_str!("sql/schema_v3.sql"),
+    include_str!("sql/schema_v4.sql"),
 ];
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.

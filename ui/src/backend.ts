@@ -111,7 +111,8 @@ export interface Winner {
   name: string;
   quantity: string;
   revenue: string;
-  profit: string;
+  /** Null when profit is unknown: no line of the window has a cost (`ranked_by` is then "revenue"). */
+  profit: string | null;
 }
 
 export interface Kpis {
@@ -174,6 +175,8 @@ export interface DataQuality {
   rejected_rows_last_import: number;
   products_unknown_to_products_sheet: number;
   products_without_cost: number;
+  /** Stock adjustments (negative quantity at unit price 0) in the window: not sales. */
+  adjustment_lines: number;
 }
 
 export interface Report {
@@ -181,11 +184,17 @@ export interface Report {
   window: { from: string; to: string };
   kpis: { current: Kpis; previous: Kpis };
   winners: Winner[];
+  /** "profit", or "revenue" when no line of the window has a cost yet. */
+  ranked_by: 'profit' | 'revenue';
   losers: Loser[];
   loss_risk: LossRisk[];
   clients: ClientTier[];
   stock_ageing: AgeingBucket[];
   data_quality: DataQuality;
+  /** Every day of the window, as on the revenue and profit chart. */
+  sales_timeline: { day: string; revenue: string; profit: string }[];
+  /** Sales per category (null = products without a category); profit null when none has a cost. */
+  category_sales: { category: string | null; revenue: string; profit: string | null; quantity: string }[];
 }
 
 export type ChartName = 'winners' | 'revenue_profit' | 'loss_risk' | 'tiers' | 'categories';

@@ -107,6 +107,7 @@ describe('sentences', () => {
     rejected_rows_last_import: 0,
     products_unknown_to_products_sheet: 0,
     products_without_cost: 0,
+    adjustment_lines: 0,
     ...over,
   });
 
@@ -116,6 +117,9 @@ describe('sentences', () => {
       'Data quality: 3 invoice lines have a product without cost (€45.50 of revenue left out of profit); 1 row was set aside by the last import.',
     );
     expect(dataQualitySentence(dq({ products_without_cost: 2 }), '€', 'fr')).toBe('Qualité des données : 2 produits n’ont pas de prix d’achat.');
+    expect(dataQualitySentence(dq({ adjustment_lines: 1336 }), '€', 'en')).toBe(
+      'Data quality: 1,336 stock adjustments (negative quantity at price 0) are not counted as sales.',
+    );
   });
 
   it('translates reasons, and shows unknown ones as words', () => {

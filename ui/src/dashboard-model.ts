@@ -115,6 +115,9 @@ export function dataQualitySentence(dq: DataQuality, currency: string, lang: Lan
   if (dq.rejected_rows_last_import > 0) {
     parts.push(tn('dq.rejected', dq.rejected_rows_last_import, { n: formatInt(dq.rejected_rows_last_import, lang) }, lang));
   }
+  if (dq.adjustment_lines > 0) {
+    parts.push(tn('dq.adjustments', dq.adjustment_lines, { n: formatInt(dq.adjustment_lines, lang) }, lang));
+  }
   if (parts.length === 0) return t('dq.allGood', {}, lang);
   return t('dq.issues', { list: parts.join(lang === 'fr' ? ' ; ' : '; ') }, lang);
 }

@@ -152,7 +152,14 @@ export function createDashboard(goToImport: () => void): DashboardView {
       { key: 'name', label: t('col.name'), cell: (r) => r.name, cls: () => 'name', title: (r) => r.name },
       { key: 'quantity', label: t('col.quantity'), num: true, cell: (r) => formatQuantity(r.quantity) },
       { key: 'revenue', label: t('col.revenue'), num: true, cell: (r) => money(r.revenue) },
-      { key: 'profit', label: t('col.profit'), num: true, cell: (r) => money(r.profit), cls: (r) => badClass(r.profit) },
+      {
+        key: 'profit',
+        label: t('col.profit'),
+        num: true,
+        // Unknown (no cost yet) is shown as unknown, never as 0.
+        cell: (r) => (r.profit === null ? h('span', { class: 'muted', title: t('dash.profitUnknown') }, t('common.unknown')) : money(r.profit)),
+        cls: (r) => badClass(r.profit),
+      },
     ],
   });
 
@@ -236,13 +243,20 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   const section = (id: string, title: string, intro: string, ...body: (Node | null)[]) =>
     h('section', { class: 'card pad table-card', 'aria-labelledby': id }, h('h3', { id }, title), h('p', { class: 'muted intro' }, intro), ...body);
+  const winnersSection = section('winners-title', t('dash.winners'), t('dash.winnersIntro'), winners.el);
+  /** Winners are ranked by revenue, with profit unknown, while no sold line has a cost. */
+  const showRankedBy = (rankedBy: Report['ranked_by']) => {
+    const byRevenue = rankedBy === 'revenue';
+    winnersSection.querySelector('h3')!.textContent = t(byRevenue ? 'dash.winnersByRevenue' : 'dash.winners');
+    winnersSection.querySelector('p.intro')!.textContent = t(byRevenue ? 'dash.winnersByRevenueIntro' : 'dash.winnersIntro');
+  };
 
   const content = h(
     'div',
     { class: 'dashboard-content', hidden: true },
     kpiGrid,
     charts,
-    section('winners-title', t('dash.winners'), t('dash.winnersIntro'), winners.el),
+    winnersSection,
     section('losers-title', t('dash.losers'), t('dash.losersIntro'), losers.el),
     section('risk-title', t('dash.lossRisk'), t('dash.lossRiskIntro'), lossRisk.el),
     section(
@@ -345,6 +359,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
     dataQuality.textContent = dataQualitySentence(r.data_quality, currency);
     renderKpis(r);
     for (const name of CHART_NAMES) renderChart(name, d.charts?.[name] ?? '');
+    showRankedBy(r.ranked_by);
     winners.setRows(r.winners);
     losers.setRows(r.losers);
     lossRisk.setRows(r.loss_risk);

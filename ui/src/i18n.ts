@@ -26,6 +26,7 @@ const en = {
 
   'common.yes': 'Yes',
   'common.no': 'No',
+  'common.unknown': 'unknown',
   'common.save': 'Save',
   'common.saved': 'Saved.',
   'common.savedTo': 'Saved to {path}',
@@ -169,6 +170,9 @@ const en = {
   'dash.goImport': 'Go to the Import tab',
   'dash.winners': 'Top 10 products by profit',
   'dash.winnersIntro': 'Ties go to the higher revenue.',
+  'dash.winnersByRevenue': 'Top 10 products by revenue',
+  'dash.winnersByRevenueIntro': 'No product sold in this period has a cost yet: they are ranked by revenue and their profit is unknown. Import a Products file with buy prices to rank them by profit.',
+  'dash.profitUnknown': 'Unknown: this product has no buy price yet',
   'dash.losers': 'Products losing money',
   'dash.losersIntro': 'Margin below the product’s minimum, or negative profit in the period.',
   'dash.lossRisk': 'Stock at risk',
@@ -255,6 +259,8 @@ const en = {
   'dq.productsFromSales.other': '{n} products are known from sales only',
   'dq.rejected.one': '{n} row was set aside by the last import',
   'dq.rejected.other': '{n} rows were set aside by the last import',
+  'dq.adjustments.one': '{n} stock adjustment (negative quantity at price 0) is not counted as a sale',
+  'dq.adjustments.other': '{n} stock adjustments (negative quantity at price 0) are not counted as sales',
 
   'settings.title': 'Settings',
   'settings.display': 'Display',
@@ -325,6 +331,7 @@ const fr: Record<MessageKey, string> = {
 
   'common.yes': 'Oui',
   'common.no': 'Non',
+  'common.unknown': 'inconnu',
   'common.save': 'Enregistrer',
   'common.saved': 'Enregistré.',
   'common.savedTo': 'Enregistré dans {path}',
@@ -468,6 +475,9 @@ const fr: Record<MessageKey, string> = {
   'dash.goImport': 'Aller à l’onglet Import',
   'dash.winners': 'Les 10 produits les plus rentables',
   'dash.winnersIntro': 'À bénéfice égal, le chiffre d’affaires le plus élevé passe devant.',
+  'dash.winnersByRevenue': 'Les 10 produits au plus gros chiffre d’affaires',
+  'dash.winnersByRevenueIntro': 'Aucun produit vendu sur la période n’a encore de coût : ils sont classés par chiffre d’affaires et leur bénéfice est inconnu. Importez un fichier Produits avec les prix d’achat pour les classer par bénéfice.',
+  'dash.profitUnknown': 'Inconnu : ce produit n’a pas encore de prix d’achat',
   'dash.losers': 'Produits qui perdent de l’argent',
   'dash.losersIntro': 'Marge sous le minimum du produit, ou bénéfice négatif sur la période.',
   'dash.lossRisk': 'Stock à risque',
@@ -554,6 +564,8 @@ const fr: Record<MessageKey, string> = {
   'dq.productsFromSales.other': '{n} produits ne sont connus que par les ventes',
   'dq.rejected.one': '{n} ligne a été mise de côté par le dernier import',
   'dq.rejected.other': '{n} lignes ont été mises de côté par le dernier import',
+  'dq.adjustments.one': '{n} ajustement de stock (quantité négative à prix 0) n’est pas compté comme une vente',
+  'dq.adjustments.other': '{n} ajustements de stock (quantité négative à prix 0) ne sont pas comptés comme des ventes',
 
   'settings.title': 'Réglages',
   'settings.display': 'Affichage',

@@ -358,6 +358,7 @@ describe('dashboard', () => {
       window: { from: '2026-05-02', to: '2026-05-31' },
       kpis: { current: kpis, previous: { ...kpis, revenue: '1000.00' } },
       winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: '40.00' }],
+      ranked_by: 'profit',
       losers: [],
       loss_risk: [],
       clients: [
@@ -365,9 +366,26 @@ describe('dashboard', () => {
         { client_id: 'C2', name: 'Martin', lifetime_revenue: '6000.00', tier: 'Silver', eligible_promo: false, to_next_tier: '14000.00' },
       ],
       stock_ageing: [{ bucket: '0-30', units: '10', value: '50.00', batches: 2 }],
-      data_quality: { lines_without_cost: 0, revenue_without_cost: '0', rejected_rows_last_import: 0, products_unknown_to_products_sheet: 0, products_without_cost: 0 },
+      data_quality: { lines_without_cost: 0, revenue_without_cost: '0', rejected_rows_last_import: 0, products_unknown_to_products_sheet: 0, products_without_cost: 0, adjustment_lines: 0 },
+      sales_timeline: [],
+      category_sales: [],
     },
     ...over,
+  });
+
+  it('ranks winners by revenue with an unknown profit, never €0.00, while nothing has a cost', async () => {
+    const d = dashboard();
+    d.report = { ...d.report!, ranked_by: 'revenue', winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: null }] };
+    handlers.dashboard = () => d;
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    expect(el.querySelector('#winners-title')!.textContent).toBe('Top 10 products by revenue');
+    const cells = el.querySelectorAll('[data-testid="winners-table"] tbody tr td');
+    expect(cells[4].textContent).toBe('€100.00');
+    expect(cells[5].textContent).toBe('unknown');
+    expect(cells[5].textContent).not.toContain('0.00');
   });
 
   it('shows KPIs, charts and tables, and reloads for a new period', async () => {

@@ -2,7 +2,9 @@
 -- revenue (total_revenue_generated, default 0) + revenue of all the client's
 -- invoices up to as_of. Gold ≥ gold_min, Silver ≥ silver_min, else Standard;
 -- eligible_promo when strictly above promo_threshold; to_next_tier = next
--- tier's minimum − lifetime revenue (NULL for Gold).
+-- tier's minimum − lifetime revenue (NULL for Gold). Every amount is in cents
+-- (each line rounded when computed, the opening value rounded half away from
+-- zero), so what is shown is what is compared.
 CREATE OR REPLACE TEMP MACRO client_tiers(as_of) AS TABLE
 WITH bought AS (
     SELECT client_id, sum(revenue) AS revenue
@@ -11,7 +13,7 @@ WITH bought AS (
     GROUP BY client_id
 ), lifetime AS (
     SELECT c.client_id, c.name,
-           coalesce(c.total_revenue_generated, 0) + coalesce(b.revenue, 0) AS lifetime_revenue
+           round(coalesce(c.total_revenue_generated, 0), 2) + coalesce(b.revenue, 0) AS lifetime_revenue
     FROM clients c LEFT JOIN bought b USING (client_id)
 )
 SELECT client_id, name, lifetime_revenue,

@@ -3,8 +3,14 @@
 -- no_movement (last movement < as_of − 30, or never: last movement = the later
 -- of the row's last_movement and the product's latest sale, both ≤ as_of).
 -- Forecast: the product's batches are sold earliest expiry first from as_of at
--- daily rate = units sold in the 30 days up to as_of ÷ 30; leftover = units of
--- a batch not sold by its expiry (an expired batch: all of it).
+-- daily rate u / 30 (u = units sold in the 30 days up to as_of, stock
+-- adjustments left out); leftover = units of a batch not sold by its expiry
+-- (an expired batch: all of it).
+-- Exact: every forecast quantity is kept multiplied by 30 (or by u), so that no
+-- division happens here. start_u = the day sales begin to draw on batch k, × u;
+-- leftover_30 = 30 × leftover. The report divides and rounds only when it
+-- shows them (analytics.rs): leftover = leftover_30 / 30, leftover_value =
+-- leftover_30 × buy_price / 30.
 CREATE OR REPLACE TEMP MACRO loss_risk(as_of) AS TABLE
 WITH RECURSIVE
 last_sale AS (SELECT * FROM last_sales(as_of)),
@@ -13,7 +19,7 @@ batches AS (
     SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, p.name, p.buy_price,
            CASE WHEN s.last_movement <= as_of THEN s.last_movement END AS own_movement,
            ls.last_sold,
-           coalesce(r.units_30, 0) AS units_30,
+           CAST(coalesce(r.units_30, 0) AS DECIMAL(38, 3)) AS units_30,
            date_diff('day', as_of, s.expiry_date) AS days_left,
            row_number() OVER (PARTITION BY s.product_id
                               ORDER BY s.expiry_date ASC NULLS LAST, s.stock_id) AS k
@@ -23,17 +29,15 @@ batches AS (
     LEFT JOIN rate r USING (product_id)
     WHERE s.quantity > 0
 ),
--- start = day (from as_of) on which sales begin to draw on batch k: when batch
--- k−1 is sold out or expires, whichever comes first (never before the previous start).
-fefo(product_id, k, start_day) AS (
-    SELECT product_id, k, 0::DOUBLE FROM batches WHERE k = 1
+-- start day of batch k (× u): when batch k−1 is sold out (start + 30 q / u) or
+-- expires, whichever comes first, never before the previous start.
+fefo(product_id, k, start_u) AS (
+    SELECT product_id, k, CAST(0 AS DECIMAL(38, 3)) FROM batches WHERE k = 1
     UNION ALL
     SELECT b.product_id, b.k,
-           CASE WHEN prev.units_30 = 0 THEN f.start_day
-                ELSE greatest(f.start_day,
-                              least(f.start_day + prev.quantity * 30.0 / prev.units_30,
-                                    coalesce(prev.days_left, 1e18)))
-           END
+           CAST(CASE WHEN prev.days_left IS NULL THEN f.start_u + 30 * prev.quantity
+                     ELSE greatest(f.start_u, least(f.start_u + 30 * prev.quantity, prev.days_left * prev.units_30))
+                END AS DECIMAL(38, 3))
     FROM fefo f
     JOIN batches prev ON prev.product_id = f.product_id AND prev.k = f.k
     JOIN batches b ON b.product_id = f.product_id AND b.k = f.k + 1
@@ -41,10 +45,10 @@ fefo(product_id, k, start_day) AS (
 forecast AS (
     SELECT b.*,
            CASE WHEN b.expiry_date IS NULL THEN NULL
-                WHEN b.days_left < 0 THEN b.quantity
-                ELSE b.quantity - least(b.quantity::DOUBLE,
-                        greatest(0, b.days_left - f.start_day) * b.units_30 / 30.0)
-           END AS leftover,
+                WHEN b.days_left < 0 THEN 30 * b.quantity
+                -- sold by expiry (× 30) = (days_left − start) × u, at most the batch
+                ELSE 30 * b.quantity - least(30 * b.quantity, greatest(0, b.days_left * b.units_30 - f.start_u))
+           END AS leftover_30,
            CASE WHEN b.own_movement IS NULL THEN b.last_sold
                 WHEN b.last_sold IS NULL THEN b.own_movement
                 ELSE greatest(b.own_movement, b.last_sold) END AS last_movement,
@@ -57,11 +61,9 @@ SELECT stock_id, product_id, coalesce(name, product_id) AS name,
            lambda r: (r = 'expired' AND coalesce(expiry_date < as_of, false))
              OR (r = 'expiring' AND coalesce(expiry_date >= as_of AND expiry_date < expiring_before, false))
              OR (r = 'no_movement' AND (last_movement IS NULL OR last_movement < moved_since))) AS reasons,
-       quantity, expiry_date, last_movement, days_left,
-       quantity * buy_price AS value_at_risk,
-       CAST(round(leftover, 2) AS DECIMAL(18, 2)) AS forecast_leftover,
-       -- the value of the leftover as shown, so that the two columns agree
-       round(CAST(round(leftover, 2) AS DECIMAL(18, 2)) * buy_price, 2)::DECIMAL(18, 2) AS forecast_leftover_value
+       quantity, expiry_date, last_movement, days_left, buy_price,
+       cents(quantity, buy_price) AS value_at_risk,  -- in cents, as shown, so that the KPI is the list's total
+       leftover_30
 FROM forecast
 WHERE coalesce(expiry_date < expiring_before, false)
    OR last_movement IS NULL OR last_movement < moved_since

@@ -3,7 +3,7 @@
 -- Never moved counts as 90+.
 CREATE OR REPLACE TEMP MACRO stock_ageing(as_of) AS TABLE
 WITH last_sale AS (SELECT * FROM last_sales(as_of)), aged AS (
-    SELECT s.quantity, s.quantity * p.buy_price AS value,
+    SELECT s.quantity, cents(s.quantity, p.buy_price) AS value,
            date_diff('day',
                CASE WHEN s.last_movement > as_of OR s.last_movement IS NULL THEN ls.last_sold
                     WHEN ls.last_sold IS NULL THEN s.last_movement

@@ -1,15 +1,24 @@
 -- Winners (calculate_product_winner, SPEC §4): the 10 products with the highest
 -- profit in the window; ties → higher revenue, then product_id ascending.
--- Products whose profit is unknown (no buy_price) cannot rank.
+-- Products whose profit is unknown (no buy_price) cannot rank. When no line of
+-- the window has a cost, the 10 are ranked by revenue instead (ranked_by =
+-- 'revenue') and their profit stays unknown (NULL), never 0.
+CREATE OR REPLACE TEMP MACRO winners_ranked_by(d_from, d_to) AS
+    (SELECT CASE WHEN coalesce(bool_or(cost IS NOT NULL), false) THEN 'profit' ELSE 'revenue' END
+     FROM product_sales(d_from, d_to));
+
 CREATE OR REPLACE TEMP MACRO winners(d_from, d_to) AS TABLE
+WITH basis AS (SELECT winners_ranked_by(d_from, d_to) AS ranked_by)
 SELECT
-    row_number() OVER (ORDER BY profit DESC, revenue DESC, product_id ASC) AS rank,
-    product_id,
-    name,
-    qty AS quantity,
-    revenue,
-    profit
-FROM product_sales(d_from, d_to)
-WHERE buy_price IS NOT NULL
+    row_number() OVER (ORDER BY CASE WHEN b.ranked_by = 'profit' THEN s.profit ELSE s.revenue END DESC,
+                                s.revenue DESC, s.product_id ASC) AS rank,
+    s.product_id,
+    s.name,
+    s.qty AS quantity,
+    s.revenue,
+    s.profit,
+    b.ranked_by
+FROM product_sales(d_from, d_to) AS s, basis AS b
+WHERE b.ranked_by = 'revenue' OR s.cost IS NOT NULL
 ORDER BY rank
 LIMIT 10;

@@ -174,10 +174,11 @@ fn winners_rank_by_profit_then_revenue_then_id() {
     let report = analytics::report(&store, None, Period::Month).unwrap();
     assert_eq!(report.as_of, d("2026-03-31"));
     assert_eq!((report.window.from, report.window.to), (d("2026-03-02"), d("2026-03-31")));
+    assert_eq!(report.ranked_by, "profit");
     let got: Vec<(i64, &str, &str, &str, &str)> = report
         .winners
         .iter()
-        .map(|w| (w.rank, w.product_id.as_str(), w.quantity.as_str(), w.revenue.as_str(), w.profit.as_str()))
+        .map(|w| (w.rank, w.product_id.as_str(), w.quantity.as_str(), w.revenue.as_str(), w.profit.as_deref().unwrap()))
         .collect();
     assert_eq!(
         got,
@@ -197,7 +198,7 @@ fn winners_rank_by_profit_then_revenue_then_id() {
         ]
     );
     let feb = analytics::report(&store, None, Period::parse("2026-02-01..2026-02-28").unwrap()).unwrap();
-    let got: Vec<(&str, &str)> = feb.winners.iter().map(|w| (w.product_id.as_str(), w.profit.as_str())).collect();
+    let got: Vec<(&str, &str)> = feb.winners.iter().map(|w| (w.product_id.as_str(), w.profit.as_deref().unwrap())).collect();
     assert_eq!(got, [("B", "10.00")]);
 }
 
@@ -224,8 +225,8 @@ fn kpis_of_the_window_and_the_previous_one() {
     assert_eq!(p.invoices, 1);
     assert_eq!(p.average_basket.as_deref(), Some("30.00"));
     assert_eq!(p.units_sold, "10");
-    // As of 03-01 nothing but B had sold: A's S1 10 + S2 5, K's S7 9, G's S8 1 + S9 2 had not moved.
-    assert_eq!(p.value_at_risk, "27.00");
+    // Value at risk is judged at as_of whatever the window (SPEC §4): the same 43.00.
+    assert_eq!(p.value_at_risk, "43.00");
 }
 
 #[test]
@@ -344,6 +345,7 @@ fn stock_ageing_and_data_quality() {
     assert_eq!(q.rejected_rows_last_import, 0);
     assert_eq!(q.products_unknown_to_products_sheet, 0);
     assert_eq!(q.products_without_cost, 1);
+    assert_eq!(q.adjustment_lines, 0); // the return on I4 is priced: a return, not an adjustment
 }
 
 #[test]
@@ -384,8 +386,8 @@ fn line_economics_and_the_sales_aggregates_agree() {
     // What the import maintained equals a rebuild from the invoices.
     let snapshot = || -> String {
         conn.query_row(
-            "SELECT string_agg(concat_ws('/', import_id, sale_date, product_id, qty, revenue, lines, sold), ';'
-                               ORDER BY sale_date, product_id)
+            "SELECT string_agg(concat_ws('/', import_id, sale_date, product_id, line_qty, adjustment, lines, qty, revenue), ';'
+                               ORDER BY sale_date, product_id, line_qty)
              || '|' || (SELECT string_agg(concat_ws('/', import_id, sale_date, client_id, revenue, invoices), ';'
                                           ORDER BY sale_date, client_id) FROM sales_client_day)
              FROM sales_product_day",
@@ -397,7 +399,7 @@ fn line_economics_and_the_sales_aggregates_agree() {
     let maintained = snapshot();
     store.rebuild_sales_aggregates().unwrap();
     assert_eq!(snapshot(), maintained);
-    assert!(maintained.contains("1/2026-03-28/A/-1.000/-2.0000000/1/false"), "{maintained}");
+    assert!(maintained.contains("1/2026-03-28/A/-1.000/false/1/-1.000/-2.00"), "{maintained}");
     // Undo removes the import's aggregates with its invoices.
     comptoir_core::history::undo(&store, 1).unwrap();
     let left: i64 = conn
@@ -406,17 +408,33 @@ fn line_economics_and_the_sales_aggregates_agree() {
     assert_eq!(left, 0);
 }
 
+/// Rule 6 (SPEC §4, windows): a custom window is clipped to as_of and the
+/// previous period has the clipped length, just before it; value at risk is
+/// judged at as_of whatever the window.
 #[test]
-fn custom_windows_keep_their_length_for_the_previous_period() {
+fn custom_windows_are_clipped_to_as_of_and_so_is_the_previous_period() {
     let dir = TempDir::new("golden-custom");
     let store = golden_store(&dir);
-    // 30 days asked, 03-16 … 04-14; nothing after as_of (03-31) counts.
+    // 30 days asked, 03-16 … 04-14; clipped to as_of (03-31): 03-16 … 03-31, 16 days.
     let r = analytics::report(&store, None, Period::parse("2026-03-16..2026-04-14").unwrap()).unwrap();
     assert_eq!((r.window.from, r.window.to), (d("2026-03-16"), d("2026-03-31")));
     assert_eq!(r.kpis.current.revenue, "57.00");
-    // The previous 30 days, 02-14 … 03-15, hold I5 (02-15).
-    assert_eq!(r.kpis.previous.revenue, "30.00");
-    assert_eq!(r.kpis.previous.invoices, 1);
+    // The previous 16 days, 02-28 … 03-15, hold nothing. (30 days, 02-14 … 03-15,
+    // would have held I5 of 02-15 and its 30.00.)
+    assert_eq!(r.kpis.previous.revenue, "0.00");
+    assert_eq!(r.kpis.previous.invoices, 0);
+    // 03-31 … 04-30 clips to the single day 03-31 (I1: 10.00); previous = 03-30 (I2: 20.00).
+    let r = analytics::report(&store, None, Period::parse("2026-03-31..2026-04-30").unwrap()).unwrap();
+    assert_eq!((r.window.from, r.window.to), (d("2026-03-31"), d("2026-03-31")));
+    assert_eq!((r.kpis.current.revenue.as_str(), r.kpis.previous.revenue.as_str()), ("10.00", "20.00"));
+    // A window that ends before as_of: value at risk is still judged at as_of
+    // (43.00, as in the loss-risk list), not at 03-15 (27.00: nothing but B sold by then).
+    let r = analytics::report(&store, None, Period::parse("2026-03-01..2026-03-15").unwrap()).unwrap();
+    assert_eq!(r.kpis.current.value_at_risk, "43.00");
+    assert_eq!(r.kpis.previous.value_at_risk, "43.00");
+    let listed: rust_decimal::Decimal = r.loss_risk.iter().map(|x| x.value_at_risk.as_deref().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert_eq!(listed.to_string(), "43.00");
+    // A window that starts after as_of has nothing left once clipped.
     assert!(analytics::report(&store, None, Period::parse("2026-04-01..2026-04-30").unwrap()).is_err());
 }
 
@@ -546,4 +564,200 @@ fn category_sales_group_costed_and_uncosted_products() {
             (None, "3.00", None, "1"),
         ]
     );
+}
+
+/// Rule 1 (SPEC §4, rounding): each line's revenue and cost are rounded to
+/// cents, half away from zero, when computed; totals, tiers, the promotion
+/// threshold and ties use those cents. as_of = 06-05, month = 05-07 … 06-05.
+///   V1 (R1) BIG 3 × 1,666.6650 = 4,999.995 → 5,000.00: Silver, exactly on the
+///      threshold (exact arithmetic would say Standard, 0.005 short).
+///   V2 (R2) BIG 1 × 5,000.0012 twice → 5,000.00 + 5,000.00 = 10,000.00: not
+///      promotion-eligible (exact: 10,000.0024, eligible).
+///   V3 X1 3 × 0.3350 = 1.005 → 1.01, cost 3 × 0.10 = 0.30, profit 0.71;
+///      Y1 1 × 1.01 = 1.01, cost 1 × 0.30 = 0.30, profit 0.71: a tie on profit
+///      and revenue → product id, X1 first (exact: X1 0.705 < Y1 0.71).
+///   V3, V4, V5: W1 1 × 1.00 each, cost 1 × 0.0050 = 0.005 → 0.01 a line:
+///      cost 0.03, profit 2.97 (rounding the sum instead: 0.015 → 0.02, 2.98).
+///   BIG: revenue 4,999.995 → 5,000.00 + 5,000.00 + 5,000.00 = 15,000.00, cost
+///      3,000.00 + 1,000.00 + 1,000.00 = 5,000.00, profit 10,000.00.
+#[test]
+fn rule_1_each_line_is_rounded_to_cents_before_anything_adds_or_compares_it() {
+    let dir = TempDir::new("golden-cents");
+    let store = csv_store(
+        &dir,
+        &[
+            ("products.csv", "product_id,name,buy_price,sell_price\nBIG,Big ticket,1000.00,5000.00\nX1,Xa,0.10,0.335\nY1,Ya,0.30,1.01\nW1,Wa,0.0050,1.00\n"),
+            ("clients.csv", "client_id,name,total_revenue_generated\nR1,Rounded Up,\nR2,Exactly Ten,\n"),
+            (
+                "invoices.csv",
+                "invoice_id,client_id,timestamp\nV1,R1,2026-06-01 10:00\nV2,R2,2026-06-02 10:00\nV3,,2026-06-03 10:00\nV4,,2026-06-04 10:00\nV5,,2026-06-05 10:00\n",
+            ),
+            (
+                "lines.csv",
+                "invoice_id,product_id,qty,unit_price\nV1,BIG,3,1666.6650\nV2,BIG,1,5000.0012\nV2,BIG,1,5000.0012\n\
+                 V3,X1,3,0.3350\nV3,Y1,1,1.01\nV3,W1,1,1.00\nV4,W1,1,1.00\nV5,W1,1,1.00\n",
+            ),
+        ],
+    );
+    let r = analytics::report(&store, None, Period::Month).unwrap();
+    let clients: Vec<(&str, &str, &str, bool, Option<&str>)> = r
+        .clients
+        .iter()
+        .map(|c| (c.client_id.as_str(), c.lifetime_revenue.as_str(), c.tier.as_str(), c.eligible_promo, c.to_next_tier.as_deref()))
+        .collect();
+    assert_eq!(clients, [("R2", "10000.00", "Silver", false, Some("10000.00")), ("R1", "5000.00", "Silver", false, Some("15000.00"))]);
+    let winners: Vec<(&str, &str, Option<&str>)> =
+        r.winners.iter().map(|w| (w.product_id.as_str(), w.revenue.as_str(), w.profit.as_deref())).collect();
+    assert_eq!(
+        winners,
+        [("BIG", "15000.00", Some("10000.00")), ("W1", "3.00", Some("2.97")), ("X1", "1.01", Some("0.71")), ("Y1", "1.01", Some("0.71"))]
+    );
+    let k = &r.kpis.current;
+    // 15,000.00 + 3.00 + 1.01 + 1.01; 10,000.00 + 2.97 + 0.71 + 0.71
+    assert_eq!((k.revenue.as_str(), k.profit.as_str()), ("15005.02", "10004.39"));
+    // 15,005.02 / 5 = 3,001.004
+    assert_eq!((k.invoices, k.average_basket.as_deref()), (5, Some("3001.00")));
+    // The drill-down lines say the same, line by line.
+    let line = |sql: &str| -> (String, String) { store.conn().query_row(sql, [], |x| Ok((x.get(0)?, x.get(1)?))).unwrap() };
+    assert_eq!(
+        line("SELECT money(sum(revenue)), money(sum(cost)) FROM line_economics(DATE '2026-05-07', DATE '2026-06-05') WHERE product_id = 'W1'"),
+        ("3.00".to_string(), "0.03".to_string())
+    );
+    assert_eq!(
+        line("SELECT money(sum(revenue)), money(sum(profit)) FROM line_economics(DATE '2026-05-07', DATE '2026-06-05')"),
+        ("15005.02".to_string(), "10004.39".to_string())
+    );
+}
+
+/// Rules 2, 3 and 5 (SPEC §4): stock adjustments, invoices, forecast value.
+/// P costs 3.00; as_of = 06-30.
+///   N1 06-28 (C1): P 5 × 4.00 = 20.00, cost 15.00, profit 5.00
+///   N2 06-29 (walk-in): P −3 × 0.00, a write-off: a stock adjustment, not a
+///      sale (counted, it would add 9.00 of profit: −3 × (0 − 3.00))
+///   CN3 06-30 (C1): P −1 × 4.00, a credit note: revenue −4.00, cost −3.00
+/// Revenue 16.00, profit 4.00, 4 units; invoices = 1 (N1: CN3's revenue is
+/// negative, N2's is 0), average basket 16.00 / 1.
+/// Forecast of S1 (10 P, expires 07-05, 5 days left): rate = 4 / 30 a day (the
+/// write-off is no sale), 5 × 4 / 30 = 0.6667 sold, leftover 9.3333… → "9.33";
+/// its value 9.3333… × 3.00 = 28.00 exactly (9.33 × 3.00 would say 27.99).
+#[test]
+fn rules_2_3_5_adjustments_are_no_sales_credit_notes_no_invoices_forecast_value_exact() {
+    let dir = TempDir::new("golden-adjust");
+    let store = csv_store(
+        &dir,
+        &[
+            ("products.csv", "product_id,name,buy_price,sell_price\nP,Plums,3.00,4.00\n"),
+            ("clients.csv", "client_id,name\nC1,Client One\n"),
+            ("invoices.csv", "invoice_id,client_id,timestamp\nN1,C1,2026-06-28 10:00\nN2,,2026-06-29 10:00\nCN3,C1,2026-06-30 10:00\n"),
+            ("lines.csv", "invoice_id,product_id,qty,unit_price\nN1,P,5,4.00\nN2,P,-3,0\nCN3,P,-1,4.00\n"),
+            ("stock.csv", "stock_id,product_id,quantity,expiry_date,last_movement\nS1,P,10,2026-07-05,\n"),
+        ],
+    );
+    let r = analytics::report(&store, None, Period::Week).unwrap();
+    let k = &r.kpis.current;
+    assert_eq!((k.revenue.as_str(), k.profit.as_str(), k.units_sold.as_str()), ("16.00", "4.00", "4"));
+    assert_eq!((k.invoices, k.average_basket.as_deref(), k.margin_rate.as_deref()), (1, Some("16.00"), Some("0.2500")));
+    assert_eq!(r.data_quality.adjustment_lines, 1);
+    assert_eq!(r.data_quality.lines_without_cost, 0);
+    let w = &r.winners[0];
+    assert_eq!((w.product_id.as_str(), w.quantity.as_str(), w.revenue.as_str(), w.profit.as_deref()), ("P", "4", "16.00", Some("4.00")));
+    // The write-off's day shows no sale.
+    let day = r.sales_timeline.iter().find(|p| p.day == d("2026-06-29")).unwrap();
+    assert_eq!((day.revenue.as_str(), day.profit.as_str()), ("0.00", "0.00"));
+    let s1 = &r.loss_risk[0];
+    assert_eq!(s1.reasons, ["expiring"]);
+    assert_eq!(s1.value_at_risk.as_deref(), Some("30.00"));
+    assert_eq!((s1.forecast_leftover.as_deref(), s1.forecast_leftover_value.as_deref()), (Some("9.33"), Some("28.00")));
+    // C1: 20.00 − 4.00
+    assert_eq!(r.clients[0].lifetime_revenue, "16.00");
+    // An adjustment outside the window is not counted: the window 06-30 alone has none.
+    let r = analytics::report(&store, None, Period::parse("2026-06-30..2026-06-30").unwrap()).unwrap();
+    assert_eq!((r.data_quality.adjustment_lines, r.kpis.current.invoices, r.kpis.current.revenue.as_str()), (0, 0, "-4.00"));
+    assert_eq!(r.kpis.current.average_basket, None);
+}
+
+/// Rule 4 (SPEC §4, losers): without sell_price or buy_price there is no
+/// margin rate, and a product is a loser only through negative profit; a
+/// sell_price of 0 with a buy_price > 0 is selling below cost. Q1 on 06-30:
+///   L1 buy 2.00, no sell price, sold 1 × 3.00: profit 1.00 → not a loser
+///   L2 buy 2.00, no sell price, sold 1 × 1.50: profit −0.50 → negative_profit
+///   L3 buy 1.00, sell 0, not sold → margin_below_threshold (selling below cost)
+///   L4 buy 0, sell 0 → nothing lost; L5 no buy price, sold 1 × 5.00 → unknown profit
+#[test]
+fn rule_4_losers_need_both_prices_for_a_margin_rate() {
+    let dir = TempDir::new("golden-losers-prices");
+    let store = csv_store(
+        &dir,
+        &[
+            (
+                "products.csv",
+                "product_id,name,buy_price,sell_price\nL1,Profitable,2.00,\nL2,At a loss,2.00,\nL3,Free but costly,1.00,0\nL4,Free,0,0\nL5,No cost,,5.00\n",
+            ),
+            ("invoices.csv", "invoice_id,timestamp\nQ1,2026-06-30\n"),
+            ("lines.csv", "invoice_id,product_id,qty,unit_price\nQ1,L1,1,3.00\nQ1,L2,1,1.50\nQ1,L5,1,5.00\n"),
+        ],
+    );
+    let losers = analytics::report(&store, None, Period::Week).unwrap().losers;
+    let got: Vec<(&str, Vec<&str>, Option<&str>, &str)> = losers
+        .iter()
+        .map(|l| (l.product_id.as_str(), l.reasons.iter().map(String::as_str).collect(), l.margin_rate.as_deref(), l.profit.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("L2", vec!["negative_profit"], None, "-0.50"), ("L3", vec!["margin_below_threshold"], None, "0.00")]
+    );
+}
+
+/// Rule 7 (SPEC §4, winners): when no line of the window has a cost, the top
+/// 10 is ranked by revenue (`ranked_by` "revenue") and profit is unknown
+/// (JSON null), never 0. T1 on 06-30: Q2 1 × 12.00, Q1 2 × 5.00 = 10.00,
+/// Q3 5 × 2.00 = 10.00 (a tie on revenue → product id). Once Q3 has a cost
+/// (1.00: profit 10.00 − 5.00 = 5.00) the ranking is by profit, of the costed
+/// products only.
+#[test]
+fn rule_7_without_any_cost_winners_rank_by_revenue_with_unknown_profit() {
+    let dir = TempDir::new("golden-no-cost");
+    let store = csv_store(
+        &dir,
+        &[
+            ("products.csv", "product_id,name\nQ1,Quince\nQ2,Quark\nQ3,Quinoa\n"),
+            ("invoices.csv", "invoice_id,timestamp\nT1,2026-06-30\n"),
+            ("lines.csv", "invoice_id,product_id,qty,unit_price\nT1,Q1,2,5.00\nT1,Q2,1,12.00\nT1,Q3,5,2.00\n"),
+        ],
+    );
+    let r = analytics::report(&store, None, Period::Week).unwrap();
+    assert_eq!(r.ranked_by, "revenue");
+    let got: Vec<(i64, &str, &str, Option<&str>)> =
+        r.winners.iter().map(|w| (w.rank, w.product_id.as_str(), w.revenue.as_str(), w.profit.as_deref())).collect();
+    assert_eq!(got, [(1, "Q2", "12.00", None), (2, "Q1", "10.00", None), (3, "Q3", "10.00", None)]);
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["ranked_by"], "revenue");
+    assert!(json["winners"][0]["profit"].is_null());
+
+    let more = dir.join("costs.csv");
+    std::fs::write(&more, "product_id,name,buy_price\nQ3,Quinoa,1.00\n").unwrap();
+    assert_eq!(import(&store, &[more]).outcome, Outcome::Imported);
+    let r = analytics::report(&store, None, Period::Week).unwrap();
+    assert_eq!(r.ranked_by, "profit");
+    let got: Vec<(i64, &str, &str, Option<&str>)> =
+        r.winners.iter().map(|w| (w.rank, w.product_id.as_str(), w.revenue.as_str(), w.profit.as_deref())).collect();
+    assert_eq!(got, [(1, "Q3", "10.00", Some("5.00"))]);
+}
+
+/// `report --json` carries the two charts' data: every day of the window and
+/// the sales per category (golden store, week 03-25 … 03-31).
+#[test]
+fn the_report_carries_the_timeline_and_the_categories() {
+    let dir = TempDir::new("golden-report-charts");
+    let store = golden_store(&dir);
+    let r = analytics::report(&store, None, Period::Week).unwrap();
+    assert_eq!(r.sales_timeline.len(), 7);
+    assert_eq!(r.sales_timeline, analytics::sales_timeline(&store, d("2026-03-25"), d("2026-03-31")).unwrap());
+    // No category in the golden workbook: one group, 57.00 of revenue, 21.00 of profit (D has no cost).
+    let c: Vec<(Option<&str>, &str, Option<&str>)> =
+        r.category_sales.iter().map(|c| (c.category.as_deref(), c.revenue.as_str(), c.profit.as_deref())).collect();
+    assert_eq!(c, [(None, "57.00", Some("21.00"))]);
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["sales_timeline"][6]["revenue"], "10.00");
+    assert_eq!(json["category_sales"][0]["quantity"], "18");
 }

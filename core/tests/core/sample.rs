@@ -103,9 +103,11 @@ fn winners_by_hand() -> (NaiveDate, Vec<(String, String, Decimal)>) {
         let Some(buy) = buy else { continue };
         let qty = dec(&r[2]).unwrap();
         let price = r.get(3).and_then(dec).unwrap_or(*sell);
+        // SPEC §4: each line's revenue and cost in cents, half away from zero.
+        let cents = |x: Decimal| x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         let e = per_product.entry(text(&r[1])).or_default();
-        e.0 += qty * price;
-        e.1 += qty * (price - buy);
+        e.0 += cents(qty * price);
+        e.1 += cents(qty * price) - cents(qty * buy);
     }
     let mut ranked: Vec<(String, Decimal, Decimal)> = per_product.into_iter().map(|(id, (rev, pro))| (id, rev, pro)).collect();
     ranked.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
@@ -157,7 +159,7 @@ fn month_winners_match_the_hand_computation() {
     let got: Vec<(String, String, Decimal)> = report
         .winners
         .iter()
-        .map(|w| (w.product_id.clone(), w.name.clone(), Decimal::from_str(&w.profit).unwrap()))
+        .map(|w| (w.product_id.clone(), w.name.clone(), Decimal::from_str(w.profit.as_deref().unwrap()).unwrap()))
         .collect();
     assert_eq!(got, expected);
     for (i, w) in report.winners.iter().enumerate() {
