@@ -382,7 +382,9 @@ fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
     let db = dir.join("crash.duckdb");
     let book = dir.join("big.xlsx");
     comptoir_core::generate::generate(lines, &book).expect("workbook");
-    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets/online-retail/by-day/2010-12-01.csv");
+    // An earlier import the kills must never touch: a flat sales export of 3,000 lines.
+    let baseline = dir.join("baseline.csv");
+    sales_csv(&baseline, 0, 3_000);
     let run = |file: &Path| std::process::Command::new(&cli).arg("--db").arg(&db).arg("import").arg(file).output().expect("cli runs");
     assert!(run(&baseline).status.success(), "the baseline imports");
     let baseline_lines = count(&Store::open(&db).expect("store"), "SELECT count(*) FROM invoice_lines");

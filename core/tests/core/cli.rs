@@ -498,7 +498,14 @@ fn the_watch_folder_imports_each_new_file_once_and_remembers_failures() {
     });
     let next = || rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the watcher said something");
     assert!(next().starts_with("Watching "));
-    let day = dataset("online-retail").join("by-day").join("2010-12-01.csv");
+    // A real Online Retail day, taken from the zipped dataset kept in the repository.
+    let day = dir.join("2010-12-01.csv");
+    {
+        let zip = std::fs::File::open(dataset("online-retail").join("by-day.zip")).unwrap();
+        let mut archive = zip::ZipArchive::new(zip).unwrap();
+        let name = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().to_string()).find(|n| n.ends_with("2010-12-01.csv")).unwrap();
+        std::io::copy(&mut archive.by_name(&name).unwrap(), &mut std::fs::File::create(&day).unwrap()).unwrap();
+    }
     // Saved the way editors do: written aside, then renamed into the folder.
     let land = |name: &str, from: &std::path::Path| {
         let aside = dir.join(&format!("{name}.tmp"));
