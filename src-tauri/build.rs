@@ -10,6 +10,9 @@ fn main() {
         "choose_files",
         "preview_sample",
         "save_mapping",
+        "list_mappings",
+        "edit_mapping",
+        "forget_mapping",
         "confirm_import",
         "cancel_import",
         "save_problems",
@@ -22,6 +25,7 @@ fn main() {
         "save_chart",
         "get_settings",
         "set_setting",
+        "choose_watch_folder",
         "recover_store",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("failed to run tauri-build");

@@ -35,6 +35,11 @@ pub enum CoreError {
     #[error("{0}")]
     Usage(String),
 
+    /// Something the user asked for that cannot be done as asked: a sentence
+    /// of `messages`, so that it reaches the screen in the user's language.
+    #[error("{0}")]
+    Invalid(Text),
+
     #[error("Could not write {path}: {reason}.")]
     Write { path: String, reason: String },
 
@@ -56,12 +61,18 @@ impl CoreError {
         CoreError::Unreadable { file: file.to_string(), reason }
     }
 
+    /// A request refused with the sentence `code` of `messages`.
+    pub fn invalid<const N: usize>(code: &'static str, params: [String; N]) -> CoreError {
+        CoreError::Invalid(Text::new(code, params))
+    }
+
     /// The sentence in `lang` (the same as `to_string()` in English).
     pub fn render(&self, lang: Lang) -> String {
         match self {
             CoreError::Unreadable { file, reason } => render("unreadable", &[file.clone(), reason.render(lang)], lang),
             CoreError::NoKnownSheet { file } => render("no_known_sheet", &[file.clone()], lang),
             CoreError::NotFound { path } => render("not_found", &[path.clone()], lang),
+            CoreError::Invalid(text) => text.render(lang),
             other => other.to_string(),
         }
     }
@@ -78,7 +89,7 @@ impl CoreError {
             CoreError::StoreDamaged { lake: Some(_), .. } => "store_damaged",
             CoreError::StoreDamaged { lake: None, .. } => "store_open",
             CoreError::Store(_) => "store",
-            CoreError::Usage(_) => "usage",
+            CoreError::Usage(_) | CoreError::Invalid(_) => "usage",
             CoreError::Write { .. } => "write",
             CoreError::Stopped => "stopped",
         }

@@ -60,6 +60,96 @@ impl SheetKind {
     }
 }
 
+/// What a sheet holds, as the user names it in the mapping step (SPEC §2.2):
+/// a table of the normalised workbook, or a flat sales export (one row per
+/// line sold), which is read as an Invoices sheet carrying its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    Sales,
+    Products,
+    Stock,
+    Clients,
+    Invoices,
+    InvoiceLines,
+}
+
+impl Layout {
+    /// In the order offered: a till exports sales, so they come first.
+    pub const ALL: [Layout; 6] =
+        [Layout::Sales, Layout::Products, Layout::Stock, Layout::Clients, Layout::Invoices, Layout::InvoiceLines];
+
+    /// The stable id the UI and the CLI use.
+    pub fn id(self) -> &'static str {
+        match self {
+            Layout::Sales => "sales",
+            Layout::Products => "products",
+            Layout::Stock => "stock",
+            Layout::Clients => "clients",
+            Layout::Invoices => "invoices",
+            Layout::InvoiceLines => "invoice_lines",
+        }
+    }
+
+    /// The table its rows are staged into.
+    pub fn kind(self) -> SheetKind {
+        match self {
+            Layout::Sales | Layout::Invoices => SheetKind::Invoices,
+            Layout::Products => SheetKind::Products,
+            Layout::Stock => SheetKind::Stock,
+            Layout::Clients => SheetKind::Clients,
+            Layout::InvoiceLines => SheetKind::InvoiceLines,
+        }
+    }
+
+    /// From an id, a sheet kind's name or alias (`invoicelines`, `ventes`…).
+    pub fn parse(name: &str) -> Option<Layout> {
+        let key = normalise(name);
+        if ["sales", "salesexport", "flat", "till", "ventes", "caisse"].contains(&key.as_str()) {
+            return Some(Layout::Sales);
+        }
+        Layout::ALL.into_iter().find(|l| normalise(l.id()) == key).or_else(|| SheetKind::from_sheet_name(name).map(Layout::of_kind))
+    }
+
+    fn of_kind(kind: SheetKind) -> Layout {
+        match kind {
+            SheetKind::Products => Layout::Products,
+            SheetKind::Stock => Layout::Stock,
+            SheetKind::Clients => Layout::Clients,
+            SheetKind::Invoices => Layout::Invoices,
+            SheetKind::InvoiceLines => Layout::InvoiceLines,
+        }
+    }
+
+    /// The layout a mapping of `kind` onto `fields` reads as: an Invoices
+    /// sheet carrying products and quantities is a sales export.
+    pub fn of_fields<'a>(kind: SheetKind, mut fields: impl Iterator<Item = &'a str>) -> Layout {
+        match kind {
+            SheetKind::Invoices if fields.any(|f| f == "product_id" || f == "qty") => Layout::Sales,
+            other => Layout::of_kind(other),
+        }
+    }
+
+    /// The fields the user may map, in the order shown, and whether each is required.
+    pub fn fields(self) -> Vec<(&'static str, bool)> {
+        const SALES: &[(&str, bool)] = &[
+            ("invoice_id", true),
+            ("timestamp", true),
+            ("client_id", false),
+            ("product_id", true),
+            ("description", false),
+            ("qty", true),
+            ("unit_price", false),
+        ];
+        const INVOICES: &[(&str, bool)] = &[("invoice_id", true), ("timestamp", true), ("client_id", false), ("total_amount", false)];
+        match self {
+            Layout::Sales => SALES.to_vec(),
+            Layout::Invoices => INVOICES.to_vec(),
+            other => other.kind().columns().iter().map(|c| (c.name, c.required)).collect(),
+        }
+    }
+}
+
 pub struct ColumnSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],

@@ -22,6 +22,7 @@ pub mod preflight;
 pub mod sandbox;
 pub mod service;
 pub mod settings;
+pub mod suggest;
 mod staging;
 pub mod store;
 pub mod terminal;

@@ -109,7 +109,8 @@ enum MappingAction {
     /// Remember which column is which, e.g. --kind invoicelines --map "Nb=qty" --map "Remarque=-".
     Save {
         file: PathBuf,
-        /// What the sheet holds: products, stock, clients, invoices or invoicelines.
+        /// What the sheet holds: sales (a flat sales export, one row per line sold),
+        /// products, stock, clients, invoices or invoice_lines.
         #[arg(long)]
         kind: String,
         #[arg(long)]
@@ -317,39 +318,55 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
 }
 
 fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreError> {
-    use comptoir_core::layout::{self, SheetKind};
+    use comptoir_core::layout::{self, Layout, SheetKind};
     use comptoir_core::mappings;
+    use comptoir_core::messages::Lang;
     let store = open_store(db)?;
-    let print_columns = |cells: &[(u32, String)], map: Option<&layout::HeaderMap>| {
+    let print_columns = |cells: &[(u32, String)], fields: &dyn Fn(u32) -> Option<&'static str>| {
         for (col, text) in cells {
-            let field = map.and_then(|m| m.columns.iter().find(|(c, _)| c == col).map(|(_, f)| *f));
-            println!("  {:<4} {:<28} → {}", comptoir_core::cells::column_letters(*col), clip(text, 28), field.unwrap_or("(ignored)"));
+            let field = fields(*col).map(|f| format!("{f} ({})", mappings::field_label(f, Lang::En)));
+            println!("  {:<4} {:<28} → {}", comptoir_core::cells::column_letters(*col), clip(text, 28), field.as_deref().unwrap_or("(ignored)"));
         }
     };
+    let from_map = |map: Option<layout::HeaderMap>| move |col: u32| map.as_ref().and_then(|m| m.columns.iter().find(|(c, _)| *c == col).map(|(_, f)| *f));
     match action {
         MappingAction::Show { file, sheet, row } => {
-            let (sheet, index, cells) = mappings::read_header_row(&file, sheet.as_deref(), row)?;
-            let sig = mappings::signature(&cells);
+            let header = mappings::read_header_row(&file, sheet.as_deref(), row, 20)?;
+            let (sheet, index, cells) = (&header.sheet, header.index, &header.cells);
+            let sig = mappings::signature(cells);
             let saved = mappings::load_all(&store)?.remove(&sig);
-            let map = match &saved {
-                Some(m) => Some(m.header_map(index, &cells)),
-                None => match SheetKind::from_sheet_name(&sheet) {
-                    Some(k) => layout::header_for(k, index, &cells),
-                    None => layout::guess_header(index, &cells),
-                },
+            let recognised = match SheetKind::from_sheet_name(sheet) {
+                Some(k) => layout::header_for(k, index, cells),
+                None => layout::guess_header(index, cells),
             };
-            println!("Sheet {}, row {}: signature {sig}", printable(&sheet), index + 1);
-            match (&saved, &map) {
-                (Some(m), _) => println!("Read as {} with the mapping you saved:", m.kind.label()),
-                (None, Some(m)) => println!("Recognised as {}:", m.kind.label()),
-                (None, None) => println!("Not recognised: save a mapping with `comptoir mapping save {} --kind …`.", file.display()),
+            println!("Sheet {}, row {}: signature {sig}", printable(sheet), index + 1);
+            match (recognised, &saved) {
+                (Some(m), _) => {
+                    println!("Recognised as {}:", m.kind.label());
+                    print_columns(cells, &from_map(Some(m)));
+                }
+                (None, Some(m)) => {
+                    println!("Read as {} with the mapping you saved:", mappings::layout_label(m.layout, Lang::En));
+                    print_columns(cells, &from_map(Some(m.header_map(index, cells))));
+                }
+                (None, None) => {
+                    let guess = comptoir_core::suggest::suggest(cells, &header.samples);
+                    println!(
+                        "Not recognised. It looks like {} (--kind {}); save a mapping with `comptoir mapping save {} --kind … --map HEADER=FIELD`:",
+                        mappings::layout_label(guess.layout, Lang::En),
+                        guess.layout.id(),
+                        file.display()
+                    );
+                    let guessed = |col: u32| cells.iter().position(|(c, _)| *c == col).and_then(|i| guess.columns[i]);
+                    print_columns(cells, &guessed);
+                }
             }
-            print_columns(&cells, map.as_ref());
             Ok(0)
         }
         MappingAction::Save { file, kind, sheet, row, map } => {
-            let kind = SheetKind::from_sheet_name(&kind).ok_or_else(|| {
-                CoreError::Usage(format!("\u{201c}{kind}\u{201d} is not a kind of sheet; use products, stock, clients, invoices or invoicelines."))
+            let layout = Layout::parse(&kind).ok_or_else(|| {
+                let ids: Vec<&str> = Layout::ALL.iter().map(|l| l.id()).collect();
+                CoreError::invalid("mapping_unknown_layout", [kind.clone(), ids.join(", ")])
             })?;
             let chosen = map
                 .iter()
@@ -359,21 +376,21 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
                         .ok_or_else(|| CoreError::Usage(format!("\u{201c}{m}\u{201d} is not of the form HEADER=FIELD.")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let (_, index, cells) = mappings::read_header_row(&file, sheet.as_deref(), row)?;
-            let saved = mappings::save(&store, kind, &cells, &chosen)?;
-            println!("Saved: files with this header row are read as {}:", kind.label());
-            print_columns(&cells, Some(&saved.header_map(index, &cells)));
+            let header = mappings::read_header_row(&file, sheet.as_deref(), row, 0)?;
+            let saved = mappings::save(&store, layout, &header.cells, &chosen, Lang::En)?;
+            println!("Saved: files with this header row are read as {}:", mappings::layout_label(layout, Lang::En));
+            print_columns(&header.cells, &from_map(Some(saved.header_map(header.index, &header.cells))));
             Ok(0)
         }
         MappingAction::List => {
-            let all = mappings::load_all(&store)?;
+            let all = mappings::list(&store)?;
             if all.is_empty() {
                 println!("No mapping saved.");
             }
-            for m in all.values() {
+            for (m, saved_at) in &all {
                 let pairs: Vec<String> =
                     m.columns.iter().map(|(h, f)| format!("{} → {}", printable(h), f.unwrap_or("(ignored)"))).collect();
-                println!("{}  {}: {}", m.signature, m.kind.label(), pairs.join(", "));
+                println!("{}  {} (saved {saved_at}): {}", m.signature, m.layout.id(), pairs.join(", "));
             }
             Ok(0)
         }

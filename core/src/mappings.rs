@@ -4,7 +4,8 @@
 //! row is read that way.
 
 use crate::error::{CoreError, Result};
-use crate::layout::{self, HeaderMap, SheetKind};
+use crate::layout::{self, HeaderMap, Layout, SheetKind};
+use crate::messages::{self, Lang};
 use crate::store::Store;
 use crate::workbook::Workbook;
 use duckdb::params;
@@ -12,10 +13,12 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// A confirmed mapping: for each header of the row, the field it holds (None = ignored).
+/// A confirmed mapping: what the sheet holds and, for each header of the row,
+/// the field it holds (None = ignored).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SavedMapping {
     pub signature: String,
+    pub layout: Layout,
     pub kind: SheetKind,
     pub columns: Vec<(String, Option<&'static str>)>,
 }
@@ -44,89 +47,127 @@ impl SavedMapping {
     }
 }
 
-/// Checks and remembers a mapping for the header row `cells`. `chosen` pairs a
-/// header (as written, any case) with a field of `kind`, or `-` to ignore it;
-/// headers not chosen keep their automatic match, or are ignored.
-pub fn save(store: &Store, kind: SheetKind, cells: &[(u32, String)], chosen: &[(String, String)]) -> Result<SavedMapping> {
-    let usage = |m: String| Err(CoreError::Usage(m));
-    let field_of = |name: &str| kind.columns().iter().find(|c| c.name == name.trim()).map(|c| c.name);
+/// A field's name on screen, in `lang`.
+pub fn field_label(field: &str, lang: Lang) -> String {
+    messages::render(&format!("field_{field}"), &[], lang)
+}
+
+/// A layout's name on screen, in `lang`.
+pub fn layout_label(layout: Layout, lang: Lang) -> String {
+    messages::render(&format!("layout_{}", layout.id()), &[], lang)
+}
+
+/// The one field of `layout` a user's word names: its id or its label in either language.
+fn field_named(layout: Layout, name: &str) -> Option<&'static str> {
+    let key = layout::normalise(name);
+    layout.fields().into_iter().map(|(f, _)| f).find(|f| {
+        layout::normalise(f) == key || [Lang::En, Lang::Fr].into_iter().any(|l| layout::normalise(&field_label(f, l)) == key)
+    })
+}
+
+/// Checks the user's reading of the header row `cells` as `layout`. `chosen`
+/// pairs a header (as written, any case) with a field of the layout, or `-` to
+/// ignore it; headers not chosen keep their automatic match, or are ignored.
+/// Its refusals name layouts and fields in `lang`. Invoices given products and
+/// quantities are read as the sales export they are.
+pub fn check(layout: Layout, cells: &[(u32, String)], chosen: &[(String, String)], lang: Lang) -> Result<SavedMapping> {
+    let layout = match layout {
+        Layout::Invoices => Layout::of_fields(SheetKind::Invoices, chosen.iter().map(|(_, f)| f.trim())),
+        other => other,
+    };
+    let offered: Vec<&'static str> = layout.fields().into_iter().map(|(f, _)| f).collect();
     let mut columns: Vec<(String, Option<&'static str>)> = cells
         .iter()
         .filter(|(_, t)| !layout::normalise(t).is_empty())
-        .map(|(_, t)| (t.trim().to_string(), layout::match_column(kind, t)))
+        .map(|(_, t)| (t.trim().to_string(), layout::match_column(layout.kind(), t).filter(|f| offered.contains(f))))
         .collect();
     for (header, field) in chosen {
         let Some(slot) = columns.iter_mut().find(|(h, _)| layout::normalise(h) == layout::normalise(header)) else {
             let known: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
-            return usage(format!("The column \u{201c}{header}\u{201d} is not in the header row ({}).", known.join(", ")));
+            return Err(CoreError::invalid("mapping_not_in_header", [header.clone(), known.join(", ")]));
         };
         slot.1 = match field.trim() {
             "-" | "" | "ignore" => None,
-            name => match field_of(name) {
-                Some(f) => Some(f),
-                None => {
-                    let names: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
-                    return usage(format!(
-                        "\u{201c}{name}\u{201d} is not a column of {}; it has {}.",
-                        kind.label(),
-                        names.join(", ")
-                    ));
-                }
-            },
+            name => Some(field_named(layout, name).ok_or_else(|| {
+                let names: Vec<String> = offered.iter().map(|f| field_label(f, lang)).collect();
+                CoreError::invalid("mapping_not_a_field", [name.to_string(), layout_label(layout, lang), names.join(", ")])
+            })?),
         };
     }
     let holders = |name: &str| -> Vec<&str> {
         columns.iter().filter(|(_, f)| *f == Some(name)).map(|(h, _)| h.as_str()).collect()
     };
-    for spec in kind.columns() {
-        if let [first, second, ..] = holders(spec.name)[..] {
-            return usage(format!("Both \u{201c}{first}\u{201d} and \u{201c}{second}\u{201d} are mapped to {}; keep one.", spec.name));
+    for field in &offered {
+        if let [first, second, ..] = holders(field)[..] {
+            return Err(CoreError::invalid("mapping_twice", [first.to_string(), second.to_string(), field_label(field, lang)]));
         }
     }
-    if let Some(spec) = kind.columns().iter().find(|c| c.required && holders(c.name).is_empty()) {
-        return usage(format!("The {} sheet needs {}: map one of the columns to it.", kind.label(), spec.name));
+    if let Some((field, _)) = layout.fields().into_iter().find(|(f, required)| *required && holders(f).is_empty()) {
+        return Err(CoreError::invalid("mapping_needs", [layout_label(layout, lang), field_label(field, lang)]));
     }
-    let mapping = SavedMapping { signature: signature(cells), kind, columns };
+    Ok(SavedMapping { signature: signature(cells), layout, kind: layout.kind(), columns })
+}
+
+/// Checks and remembers a mapping (see [`check`]).
+pub fn save(store: &Store, layout: Layout, cells: &[(u32, String)], chosen: &[(String, String)], lang: Lang) -> Result<SavedMapping> {
+    let mapping = check(layout, cells, chosen, lang)?;
     let columns_json = serde_json::to_string(&mapping.columns).expect("columns serialise");
     store.conn().execute(
         "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
-        params![mapping.signature, kind.label(), columns_json],
+        params![mapping.signature, layout.id(), columns_json],
     )?;
     Ok(mapping)
 }
 
-/// Every remembered mapping, by signature.
+/// Every remembered mapping, by signature, oldest first.
 pub fn load_all(store: &Store) -> Result<HashMap<String, SavedMapping>> {
-    let mut stmt = store.conn().prepare("SELECT signature, sheet_kind, columns FROM column_mappings ORDER BY saved_at")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-    let mut out = HashMap::new();
+    Ok(list(store)?.into_iter().map(|(m, _)| (m.signature.clone(), m)).collect())
+}
+
+/// Every remembered mapping with when it was saved, oldest first.
+pub fn list(store: &Store) -> Result<Vec<(SavedMapping, String)>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT signature, sheet_kind, columns, strftime(saved_at, '%Y-%m-%d %H:%M') FROM column_mappings ORDER BY saved_at")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+    let mut out = Vec::new();
     for row in rows {
-        let (signature, kind, columns) = row?;
-        let Some(kind) = SheetKind::from_sheet_name(&kind) else { continue };
+        let (signature, stored_layout, columns, saved_at) = row?;
+        let Some(layout) = Layout::parse(&stored_layout) else { continue };
         let stored: Vec<(String, Option<String>)> = serde_json::from_str(&columns).unwrap_or_default();
-        let columns = stored
-            .into_iter()
-            .map(|(h, f)| {
-                let field = f.and_then(|f| kind.columns().iter().find(|c| c.name == f).map(|c| c.name));
-                (h, field)
-            })
-            .collect();
-        out.insert(signature.clone(), SavedMapping { signature, kind, columns });
+        let columns = stored.into_iter().map(|(h, f)| (h, f.and_then(|f| field_named(layout, &f)))).collect();
+        out.push((SavedMapping { signature, layout, kind: layout.kind(), columns }, saved_at));
     }
     Ok(out)
+}
+
+/// The header row a saved mapping was made for (its headers, in order).
+pub fn header_cells(mapping: &SavedMapping) -> Vec<(u32, String)> {
+    mapping.columns.iter().enumerate().map(|(i, (h, _))| (i as u32, h.clone())).collect()
 }
 
 /// Forgets one mapping; says so when there was none.
 pub fn forget(store: &Store, signature: &str) -> Result<()> {
     let n = store.conn().execute("DELETE FROM column_mappings WHERE signature = ?", params![signature])?;
     if n == 0 {
-        return Err(CoreError::Usage(format!("No mapping is remembered for the header \u{201c}{signature}\u{201d}.")));
+        return Err(CoreError::invalid("mapping_none", [signature.to_string()]));
     }
     Ok(())
 }
 
-/// A sheet's header row: the 1-based `row` if given, else its first non-blank row.
-pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>) -> Result<(String, u32, Vec<(u32, String)>)> {
+/// A sheet's header row and the rows under it, for the mapping step.
+pub struct HeaderRow {
+    pub sheet: String,
+    /// 0-based.
+    pub index: u32,
+    pub cells: Vec<(u32, String)>,
+    /// Up to the number asked for, the non-blank rows that follow.
+    pub samples: Vec<Vec<(u32, String)>>,
+}
+
+/// A sheet's header row: the 1-based `row` if given, else its first non-blank
+/// row; with up to `samples` rows under it.
+pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>, samples: usize) -> Result<HeaderRow> {
     let mut book = Workbook::open(path)?;
     let names = book.sheet_names();
     let sheet = match sheet {
@@ -136,11 +177,16 @@ pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>) -> Re
         None => names.first().cloned().ok_or_else(|| CoreError::Usage("The file has no sheet.".into()))?,
     };
     let wanted = row.map(|r| r.saturating_sub(1));
-    let mut found = None;
+    let mut found: Option<(u32, Vec<(u32, String)>)> = None;
+    let mut rows = Vec::new();
     book.for_each_row(&sheet, &mut |r| {
+        if found.is_some() {
+            rows.push(r.texts());
+            return if rows.len() >= samples { Err(CoreError::Stopped) } else { Ok(()) };
+        }
         if wanted.is_none_or(|w| w == r.index) {
             found = Some((r.index, r.texts()));
-            return Err(CoreError::Stopped);
+            return if samples == 0 { Err(CoreError::Stopped) } else { Ok(()) };
         }
         if wanted.is_some_and(|w| r.index > w) {
             return Err(CoreError::Stopped);
@@ -150,12 +196,13 @@ pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>) -> Re
     .or_else(|e| if matches!(e, CoreError::Stopped) { Ok(()) } else { Err(e) })?;
     let (index, cells) =
         found.ok_or_else(|| CoreError::Usage(format!("Sheet {sheet} has no header row there (it is empty).")))?;
-    Ok((sheet, index, cells))
+    Ok(HeaderRow { sheet, index, cells, samples: rows })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     fn cells(texts: &[&str]) -> Vec<(u32, String)> {
         texts.iter().enumerate().map(|(i, t)| (i as u32, t.to_string())).collect()
@@ -179,7 +226,7 @@ mod tests {
         let header = cells(&["N° pièce", "Article", "Nb", "Tarif", "Remarque"]);
         let chosen = [("n° pièce", "invoice_id"), ("ARTICLE", "product_id"), ("Nb", "qty"), ("Tarif", "unit_price"), ("Remarque", "-")]
             .map(|(h, f)| (h.to_string(), f.to_string()));
-        let saved = save(&store, SheetKind::InvoiceLines, &header, &chosen).unwrap();
+        let saved = save(&store, Layout::InvoiceLines, &header, &chosen, Lang::En).unwrap();
         let all = load_all(&store).unwrap();
         let loaded = &all[&signature(&header)];
         assert_eq!(loaded, &saved);
@@ -202,14 +249,17 @@ mod tests {
         let (store, dir) = store();
         let header = cells(&["Doc", "Article", "Nb"]);
         let pair = |h: &str, f: &str| (h.to_string(), f.to_string());
-        let err = |chosen: &[(String, String)]| save(&store, SheetKind::InvoiceLines, &header, chosen).unwrap_err().to_string();
+        let err = |chosen: &[(String, String)]| save(&store, Layout::InvoiceLines, &header, chosen, Lang::En).unwrap_err();
+        let missing = err(&[pair("Doc", "invoice_id"), pair("Article", "product_id")]);
+        assert_eq!(missing.to_string(), "Invoice lines (of invoices already imported) needs a column for Quantity sold: choose which column holds it.");
+        let in_french = save(&store, Layout::InvoiceLines, &header, &[pair("Doc", "invoice_id")], Lang::Fr).unwrap_err();
         assert_eq!(
-            err(&[pair("Doc", "invoice_id"), pair("Article", "product_id")]),
-            "The InvoiceLines sheet needs qty: map one of the columns to it."
+            in_french.render(Lang::Fr),
+            "Lignes de factures (de factures déjà importées) demande une colonne pour Code article\u{a0}: choisissez celle qui le contient."
         );
-        assert!(err(&[pair("Montant", "qty")]).starts_with("The column \u{201c}Montant\u{201d} is not in the header row"));
-        assert!(err(&[pair("Nb", "quantity_sold")]).contains("is not a column of InvoiceLines"));
-        assert!(err(&[pair("Doc", "qty"), pair("Nb", "qty")]).contains("are mapped to qty"));
+        assert!(err(&[pair("Montant", "qty")]).to_string().starts_with("The column \u{201c}Montant\u{201d} is not in the header row"));
+        assert!(err(&[pair("Nb", "quantity_sold")]).to_string().contains("is not a field of Invoice lines"));
+        assert!(err(&[pair("Doc", "qty"), pair("Nb", "Quantité vendue")]).to_string().contains("are read as Quantity sold"));
         drop(store);
         std::fs::remove_dir_all(dir).unwrap();
     }

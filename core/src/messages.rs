@@ -203,6 +203,11 @@ pub const CATALOG: &[Template] = &[
     ),
     t("not_found", "{0} was not found.", "{0} est introuvable."),
     t("symlink", "it is a shortcut (symbolic link); import the file it points to instead", "c'est un raccourci (lien symbolique)\u{a0}; importez plutôt le fichier vers lequel il pointe"),
+    t(
+        "not_importable_type",
+        "only .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv and .txt files are accepted",
+        "seuls les fichiers .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv et .txt sont acceptés",
+    ),
     t("folder", "it is a folder, not a file", "c'est un dossier, pas un fichier"),
     t("not_regular", "it is not a regular file (a pipe or a device)", "ce n'est pas un fichier ordinaire (un tube ou un périphérique)"),
     t("empty_file", "the file is empty", "le fichier est vide"),
@@ -285,6 +290,69 @@ pub const CATALOG: &[Template] = &[
         "{0} n'a pas été importé\u{a0}: {1} erreur(s) à corriger d'abord.",
     ),
     t("no_row_rejected", "No row was rejected.", "Aucune ligne n'a été rejetée."),
+    // The mapping step (SPEC §2.2): layouts and fields by their names on screen
+    t("layout_sales", "Sales export (one row per item sold)", "Export de ventes (une ligne par article vendu)"),
+    t("layout_products", "Products", "Produits"),
+    t("layout_stock", "Stock batches", "Lots en stock"),
+    t("layout_clients", "Clients", "Clients"),
+    t("layout_invoices", "Invoices (one row per invoice)", "Factures (une ligne par facture)"),
+    t("layout_invoice_lines", "Invoice lines (of invoices already imported)", "Lignes de factures (de factures déjà importées)"),
+    t("field_product_id", "Product code", "Code article"),
+    t("field_name", "Name", "Nom"),
+    t("field_category", "Category", "Catégorie"),
+    t("field_buy_price", "Buy price", "Prix d'achat"),
+    t("field_sell_price", "Sell price", "Prix de vente"),
+    t("field_min_margin_threshold", "Minimum margin", "Marge minimale"),
+    t("field_stock_id", "Stock line ID", "Identifiant de la ligne de stock"),
+    t("field_quantity", "Quantity in stock", "Quantité en stock"),
+    t("field_batch_no", "Batch number", "Numéro de lot"),
+    t("field_expiry_date", "Expiry date", "Date de péremption"),
+    t("field_last_movement", "Last movement", "Dernier mouvement"),
+    t("field_client_id", "Client code", "Code client"),
+    t("field_total_revenue_generated", "Revenue before Comptoir", "Chiffre d'affaires antérieur"),
+    t("field_loyalty_tier", "Loyalty tier", "Niveau de fidélité"),
+    t("field_invoice_id", "Invoice number", "Numéro de facture"),
+    t("field_timestamp", "Date (and time)", "Date (et heure)"),
+    t("field_total_amount", "Invoice total", "Total de la facture"),
+    t("field_qty", "Quantity sold", "Quantité vendue"),
+    t("field_unit_price", "Unit price", "Prix unitaire"),
+    t("field_description", "Product description", "Désignation de l'article"),
+    t("field_country", "Country", "Pays"),
+    t("mapping_unknown_layout", "\u{201c}{0}\u{201d} is not a kind of sheet; choose one of: {1}.", "\u{ab}\u{a0}{0}\u{a0}\u{bb} n'est pas un type de feuille\u{a0}; choisissez parmi\u{a0}: {1}."),
+    t(
+        "mapping_not_in_header",
+        "The column \u{201c}{0}\u{201d} is not in the header row ({1}).",
+        "La colonne \u{ab}\u{a0}{0}\u{a0}\u{bb} n'est pas dans la ligne d'en-tête ({1}).",
+    ),
+    t(
+        "mapping_not_a_field",
+        "\u{201c}{0}\u{201d} is not a field of {1}; its fields are {2}.",
+        "\u{ab}\u{a0}{0}\u{a0}\u{bb} n'est pas un champ de {1}\u{a0}; ses champs sont {2}.",
+    ),
+    t(
+        "mapping_twice",
+        "Both \u{201c}{0}\u{201d} and \u{201c}{1}\u{201d} are read as {2}; keep one.",
+        "\u{ab}\u{a0}{0}\u{a0}\u{bb} et \u{ab}\u{a0}{1}\u{a0}\u{bb} sont tous deux lus comme {2}\u{a0}; gardez-en un.",
+    ),
+    t(
+        "mapping_needs",
+        "{0} needs a column for {1}: choose which column holds it.",
+        "{0} demande une colonne pour {1}\u{a0}: choisissez celle qui le contient.",
+    ),
+    t(
+        "mapping_none",
+        "No mapping is remembered for the header \u{201c}{0}\u{201d}.",
+        "Aucune correspondance n'est mémorisée pour l'en-tête \u{ab}\u{a0}{0}\u{a0}\u{bb}.",
+    ),
+    t("mapping_stale", "These files are no longer waiting to be imported; choose them again.", "Ces fichiers n'attendent plus d'être importés\u{a0}; choisissez-les de nouveau."),
+    // Native dialogs' titles
+    t("dialog_choose_files", "Choose workbooks to import", "Choisir les classeurs à importer"),
+    t("dialog_workbooks", "Workbooks and CSV", "Classeurs et CSV"),
+    t("dialog_save_problems", "Save the problems as Excel", "Enregistrer les problèmes au format Excel"),
+    t("dialog_export_dashboard", "Export the dashboard to Excel", "Exporter le tableau de bord vers Excel"),
+    t("dialog_export_promo", "Export the promotion-eligible clients", "Exporter les clients éligibles à la promotion"),
+    t("dialog_save_chart", "Save the chart", "Enregistrer le graphique"),
+    t("dialog_watch_folder", "Choose the folder to watch", "Choisir le dossier à surveiller"),
 ];
 
 /// A word of the data (a reason, a tier, a series) in `lang`; an unknown one as itself.
@@ -353,7 +421,7 @@ mod tests {
                 assert_eq!(a.en.contains(&p), a.fr.contains(&p), "{}: {p}", a.code);
             }
             // Words that French spells the same are the exceptions.
-            assert!(a.en != a.fr || ["{0}", "Standard"].contains(&a.en), "{} is not translated", a.code);
+            assert!(a.en != a.fr || ["{0}", "Standard", "Clients"].contains(&a.en), "{} is not translated", a.code);
         }
     }
 

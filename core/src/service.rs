@@ -8,7 +8,7 @@ use crate::charts::{self, Lang};
 use crate::error::{CoreError, Result};
 use crate::history::{self, ImportRecord};
 use crate::import::{self, ImportOptions, ImportReport, Outcome, Phase, Progress};
-use crate::layout::SheetKind;
+use crate::layout::Layout;
 use crate::mappings;
 use crate::store::Store;
 use crate::workbook::display_name;
@@ -98,6 +98,8 @@ impl Throttle {
     }
 }
 /// Settings any role may change; the others are the administrator's.
+/// Rows read under an unknown header to guess its columns from their values.
+const MAPPING_SAMPLE_ROWS: usize = 20;
 const PERSONAL_SETTINGS: [&str; 2] = ["language", "theme"];
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,20 +133,85 @@ pub struct Dashboard {
     pub currency: String,
 }
 
-/// A sheet none of whose columns were recognised, for the mapping step.
+/// A sheet none of whose columns were recognised, for the mapping step: its
+/// header, a few rows under it, every layout it may be, and a first guess.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnrecognisedSheet {
     pub file: String,
     pub sheet: String,
+    /// 1-based.
     pub row: u32,
     pub headers: Vec<String>,
-    pub fields: HashMap<&'static str, Vec<FieldInfo>>,
+    /// Up to three rows under the header, aligned with `headers`.
+    pub samples: Vec<Vec<String>>,
+    pub layouts: Vec<LayoutChoice>,
+    pub suggestion: MappingChoice,
+}
+
+/// A layout as the mapping step offers it, named in the user's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutChoice {
+    pub id: &'static str,
+    pub label: String,
+    pub fields: Vec<FieldChoice>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FieldInfo {
+pub struct FieldChoice {
     pub name: &'static str,
+    pub label: String,
     pub required: bool,
+}
+
+/// A reading of a header row: a layout id and, per header in order, a field or none.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappingChoice {
+    pub layout: &'static str,
+    pub columns: Vec<Option<&'static str>>,
+}
+
+/// A remembered mapping, for the screen that reviews, edits and forgets them.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappingView {
+    pub signature: String,
+    pub headers: Vec<String>,
+    pub choice: MappingChoice,
+    pub layout_label: String,
+    pub saved_at: String,
+}
+
+/// The remembered mappings and the layouts they may be changed to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mappings {
+    pub layouts: Vec<LayoutChoice>,
+    pub saved: Vec<MappingView>,
+}
+
+fn layout_choices(lang: Lang) -> Vec<LayoutChoice> {
+    Layout::ALL
+        .into_iter()
+        .map(|l| LayoutChoice {
+            id: l.id(),
+            label: mappings::layout_label(l, lang),
+            fields: l
+                .fields()
+                .into_iter()
+                .map(|(name, required)| FieldChoice { name, label: mappings::field_label(name, lang), required })
+                .collect(),
+        })
+        .collect()
+}
+
+fn parse_layout(id: &str) -> Result<Layout> {
+    Layout::parse(id).ok_or_else(|| {
+        let ids: Vec<&str> = Layout::ALL.iter().map(|l| l.id()).collect();
+        CoreError::invalid("mapping_unknown_layout", [id.to_string(), ids.join(", ")])
+    })
+}
+
+/// The user's columns as `mappings::save` takes them: `-` for an ignored one.
+fn chosen_pairs(columns: &[(String, Option<String>)]) -> Vec<(String, String)> {
+    columns.iter().map(|(h, f)| (h.clone(), f.clone().unwrap_or_else(|| "-".into()))).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,6 +239,8 @@ pub struct Setting {
 impl Service {
     pub fn open(path: &Path) -> Result<Service> {
         let store = Store::open(path)?;
+        // Sentences leave the core in the language the screens are in.
+        crate::messages::set_ui_lang(Lang::from_setting(&crate::settings::get(&store, "language")?));
         if let Err(e) = crate::lake::write_pending(&store) {
             eprintln!("The lake could not be brought up to date (it will be retried): {e}");
         }
@@ -305,27 +374,37 @@ impl Service {
         Self::lock(&self.pending)
             .get(&token)
             .cloned()
-            .ok_or_else(|| CoreError::Usage("These files are no longer waiting to be imported; choose them again.".into()))
+            .ok_or_else(|| CoreError::invalid("mapping_stale", []))
     }
 
     fn preview_token(&self, token: u64) -> Result<Preview> {
         let paths = self.pending_paths(token)?;
         let files = paths.iter().map(|p| display_name(p)).collect();
         let options = ImportOptions { dry_run: true, ..ImportOptions::default() };
+        // Read before the match: its scrutinee holds the store's lock to the end.
+        let lang = self.language()?;
         match import::import_files(&self.store(), &paths, &options, &mut |_| {}) {
             Ok(mut report) => {
-                report.localize(crate::messages::ui_lang());
+                report.localize(lang);
                 Ok(Preview { token, files, report: Some(report), unrecognised: None })
             }
             Err(CoreError::NoKnownSheet { file }) => {
                 let path = paths.iter().find(|p| display_name(p) == file).cloned().unwrap_or_default();
-                let (sheet, row, cells) = mappings::read_header_row(&path, None, None)?;
-                let fields = SheetKind::ALL
-                    .into_iter()
-                    .map(|k| (k.label(), k.columns().iter().map(|c| FieldInfo { name: c.name, required: c.required }).collect()))
-                    .collect();
-                let headers = cells.into_iter().map(|(_, t)| t).collect();
-                Ok(Preview { token, files, report: None, unrecognised: Some(UnrecognisedSheet { file, sheet, row: row + 1, headers, fields }) })
+                let header = mappings::read_header_row(&path, None, None, MAPPING_SAMPLE_ROWS)?;
+                let guess = crate::suggest::suggest(&header.cells, &header.samples);
+                let aligned = |row: &[(u32, String)]| -> Vec<String> {
+                    header.cells.iter().map(|(col, _)| row.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default()).collect()
+                };
+                let unrecognised = UnrecognisedSheet {
+                    file,
+                    sheet: header.sheet.clone(),
+                    row: header.index + 1,
+                    headers: header.cells.iter().map(|(_, t)| t.clone()).collect(),
+                    samples: header.samples.iter().take(3).map(|r| aligned(r)).collect(),
+                    layouts: layout_choices(lang),
+                    suggestion: MappingChoice { layout: guess.layout.id(), columns: guess.columns },
+                };
+                Ok(Preview { token, files, report: None, unrecognised: Some(unrecognised) })
             }
             Err(e) => {
                 Self::lock(&self.pending).remove(&token);
@@ -335,18 +414,62 @@ impl Service {
     }
 
     /// Remembers the user's mapping for the unrecognised sheet of a preview, then previews again.
-    pub fn save_mapping(&self, token: u64, kind: &str, columns: &[(String, Option<String>)]) -> Result<Preview> {
+    pub fn save_mapping(&self, token: u64, layout: &str, columns: &[(String, Option<String>)]) -> Result<Preview> {
         self.require_role()?;
         let preview = self.preview_token(token)?;
         let Some(u) = preview.unrecognised else { return Ok(preview) };
-        let kind = SheetKind::from_sheet_name(kind).ok_or_else(|| CoreError::Usage(format!("\u{201c}{kind}\u{201d} is not a kind of sheet.")))?;
+        let layout = parse_layout(layout)?;
         let paths = self.pending_paths(token)?;
         let path = paths.iter().find(|p| display_name(p) == u.file).cloned().unwrap_or_default();
-        let (_, _, cells) = mappings::read_header_row(&path, Some(&u.sheet), Some(u.row))?;
-        let chosen: Vec<(String, String)> =
-            columns.iter().map(|(h, f)| (h.clone(), f.clone().unwrap_or_else(|| "-".into()))).collect();
-        mappings::save(&self.store(), kind, &cells, &chosen)?;
+        let header = mappings::read_header_row(&path, Some(&u.sheet), Some(u.row), 0)?;
+        let lang = self.language()?;
+        mappings::save(&self.store(), layout, &header.cells, &chosen_pairs(columns), lang)?;
         self.preview_token(token)
+    }
+
+    /// The remembered mappings, for review.
+    pub fn mappings(&self) -> Result<Mappings> {
+        self.require_role()?;
+        let lang = self.language()?;
+        let saved = mappings::list(&self.store())?
+            .into_iter()
+            .map(|(m, saved_at)| MappingView {
+                signature: m.signature.clone(),
+                headers: m.columns.iter().map(|(h, _)| h.clone()).collect(),
+                choice: MappingChoice { layout: m.layout.id(), columns: m.columns.iter().map(|(_, f)| *f).collect() },
+                layout_label: mappings::layout_label(m.layout, lang),
+                saved_at,
+            })
+            .collect();
+        Ok(Mappings { layouts: layout_choices(lang), saved })
+    }
+
+    /// Changes a remembered mapping: the same header row, read another way.
+    pub fn edit_mapping(&self, signature: &str, layout: &str, columns: &[(String, Option<String>)]) -> Result<Mappings> {
+        self.require_role()?;
+        let layout = parse_layout(layout)?;
+        let lang = self.language()?;
+        {
+            let store = self.store();
+            let saved = mappings::load_all(&store)?;
+            let old = saved.get(signature).ok_or_else(|| CoreError::invalid("mapping_none", [signature.to_string()]))?;
+            // Every column is given: the automatic matches of the old layout do not carry over.
+            let mut chosen = chosen_pairs(columns);
+            for (h, _) in &old.columns {
+                if !chosen.iter().any(|(c, _)| c == h) {
+                    chosen.push((h.clone(), "-".into()));
+                }
+            }
+            mappings::save(&store, layout, &mappings::header_cells(old), &chosen, lang)?;
+        }
+        self.mappings()
+    }
+
+    /// Forgets a remembered mapping: files with that header ask again.
+    pub fn forget_mapping(&self, signature: &str) -> Result<Mappings> {
+        self.require_role()?;
+        mappings::forget(&self.store(), signature)?;
+        self.mappings()
     }
 
     pub fn cancel(&self, token: u64) {
@@ -381,8 +504,9 @@ impl Service {
         options: &ImportOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport> {
+        let lang = self.language()?;
         let mut report = import::import_inputs(&self.store(), inputs, options, progress)?;
-        report.localize(crate::messages::ui_lang());
+        report.localize(lang);
         if report.outcome == Outcome::Imported {
             if let Some(id) = report.import_id {
                 // After the commit; a failure leaves the batch pending for the next open.
@@ -410,11 +534,11 @@ impl Service {
     pub fn import_watched(&self, path: &Path) -> WatchOutcome {
         let name = display_name(path);
         let outcome = |imported: bool, message: String| WatchOutcome { file: name.clone(), imported, message };
+        let lang = self.language().unwrap_or(Lang::En);
         let input = match crate::input::InputFile::open(path) {
             Ok(input) => input,
-            Err(e) => return outcome(false, e.render(crate::messages::ui_lang())),
+            Err(e) => return outcome(false, e.render(lang)),
         };
-        let lang = crate::messages::ui_lang();
         let say = |code: &'static str, more: &[String]| {
             let params: Vec<String> = std::iter::once(name.clone()).chain(more.iter().cloned()).collect();
             crate::messages::render(code, &params, lang)
@@ -582,6 +706,9 @@ impl Service {
         }
         self.require_role()?;
         crate::settings::set(&self.store(), key, value)?;
+        if key == "language" {
+            crate::messages::set_ui_lang(self.language()?);
+        }
         // Thresholds change the figures: the ready dashboards are stale.
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.settings()
@@ -847,13 +974,69 @@ mod tests {
         assert!(p.report.is_none());
         assert_eq!((u.file.as_str(), u.row), ("till.csv", 1));
         assert_eq!(u.headers, ["Doc", "Quand", "Article", "Nb", "Tarif"]);
-        assert!(u.fields["Invoices"].iter().any(|x| x.name == "timestamp" && x.required));
+        assert_eq!(u.samples, [["A1", "14/02/2026 10:00", "X1", "2", "1,50"]]);
+        let ids: Vec<&str> = u.layouts.iter().map(|l| l.id).collect();
+        assert_eq!(ids, ["sales", "products", "stock", "clients", "invoices", "invoice_lines"]);
+        let sales = &u.layouts[0];
+        assert!(sales.fields.iter().any(|x| x.name == "timestamp" && x.required && x.label == "Date (and time)"));
         let pick = |h: &str, f: &str| (h.to_string(), Some(f.to_string()));
         let columns =
             [pick("Doc", "invoice_id"), pick("Quand", "timestamp"), pick("Article", "product_id"), pick("Nb", "qty"), pick("Tarif", "unit_price")];
-        let mapped = s.save_mapping(p.token, "invoices", &columns).unwrap();
+        let mapped = s.save_mapping(p.token, "sales", &columns).unwrap();
         let report = mapped.report.unwrap();
-        assert_eq!((report.counts.invoices.new, report.counts.lines.new, report.error_count), (1, 1, 0));
+        assert_eq!((report.counts.invoices.new, report.counts.lines.new, report.counts.products.new, report.error_count), (1, 1, 1, 0));
+    }
+
+    #[test]
+    fn a_french_till_export_is_guessed_mapped_once_and_then_imported_without_a_question() {
+        let f = fixture("till-fr");
+        let s = &f.service;
+        s.choose_role(Role::Accountant, None).unwrap();
+        s.set_setting("language", "fr").unwrap();
+        let first = f.dir.join("caisse-lundi.csv");
+        std::fs::write(&first, "Pièce;Date;Client;Article;Qté;PU\nT1;16/02/2026 09:12;C1;A-1;2;1,50\nT1;16/02/2026 09:12;C1;A-2;1;4,00\nT2;16/02/2026 10:40;;A-1;3;1,50\n").unwrap();
+        let p = s.preview(vec![first.clone()]).unwrap();
+        let u = p.unrecognised.clone().expect("the headers are not the template's");
+        assert_eq!(u.suggestion.layout, "sales");
+        assert_eq!(
+            u.suggestion.columns,
+            [Some("invoice_id"), Some("timestamp"), Some("client_id"), Some("product_id"), Some("qty"), Some("unit_price")]
+        );
+        assert_eq!(u.layouts[0].label, "Export de ventes (une ligne par article vendu)");
+        assert!(u.layouts[0].fields.iter().any(|x| x.name == "qty" && x.label == "Quantité vendue"));
+        // The suggestion, accepted as is.
+        let columns: Vec<(String, Option<String>)> =
+            u.headers.iter().cloned().zip(u.suggestion.columns.iter().map(|c| c.map(str::to_string))).collect();
+        let token = p.token;
+        let mapped = s.save_mapping(token, u.suggestion.layout, &columns).unwrap();
+        let report = mapped.report.unwrap();
+        assert_eq!((report.counts.invoices.new, report.counts.lines.new, report.counts.products.new), (2, 3, 2));
+        assert_eq!((report.counts.clients.new, report.error_count), (1, 0));
+        let imported = s.confirm(token, false, &mut |_| {}).unwrap();
+        assert_eq!(imported.outcome, Outcome::Imported);
+        // Another day's export with the same header: no question, and the preview says which mapping read it.
+        let second = f.dir.join("caisse-mardi.csv");
+        std::fs::write(&second, "Pièce;Date;Client;Article;Qté;PU\nT3;17/02/2026 11:00;C1;A-2;5;4,00\n").unwrap();
+        let p2 = s.preview(vec![second]).unwrap();
+        assert!(p2.unrecognised.is_none());
+        let r2 = p2.report.unwrap();
+        assert_eq!((r2.counts.invoices.new, r2.counts.lines.new, r2.error_count), (1, 1, 0));
+        assert_eq!(r2.mappings_used.len(), 1);
+        assert_eq!(r2.mappings_used[0].file, "caisse-mardi.csv");
+        // The remembered mapping is listed in French, changed, then forgotten.
+        let listed = s.mappings().unwrap();
+        assert_eq!(listed.saved.len(), 1);
+        let m = &listed.saved[0];
+        assert_eq!((m.choice.layout, m.layout_label.as_str()), ("sales", "Export de ventes (une ligne par article vendu)"));
+        assert_eq!(m.headers, ["Pièce", "Date", "Client", "Article", "Qté", "PU"]);
+        let mut edited = columns.clone();
+        edited[2].1 = None;
+        let after = s.edit_mapping(&m.signature, "sales", &edited).unwrap();
+        assert_eq!(after.saved[0].choice.columns[2], None);
+        let err = s.edit_mapping(&m.signature, "sales", &[("Pièce".into(), None)]).unwrap_err();
+        assert_eq!(err.render(Lang::Fr), "Export de ventes (une ligne par article vendu) demande une colonne pour Numéro de facture\u{a0}: choisissez celle qui le contient.");
+        assert!(s.forget_mapping(&m.signature).unwrap().saved.is_empty());
+        assert!(s.preview(vec![f.dir.join("caisse-mardi.csv")]).unwrap().unrecognised.is_some());
     }
 
     #[test]

@@ -8,7 +8,8 @@ use comptoir_core::analytics::{parse_day, Day, Period};
 use comptoir_core::error::CoreError;
 use comptoir_core::history::ImportRecord;
 use comptoir_core::import::{ImportReport, Outcome, Progress};
-use comptoir_core::service::{AppInfo, Dashboard, Preview, Role, Service, Setting};
+use comptoir_core::messages::{render, ui_lang, Text};
+use comptoir_core::service::{AppInfo, Dashboard, Mappings, Preview, Role, Service, Setting};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,9 +35,15 @@ pub struct BridgeError {
 }
 
 impl From<CoreError> for BridgeError {
+    /// The sentence is in the language of the screens (the `language` setting).
     fn from(e: CoreError) -> Self {
-        BridgeError { code: e.code(), message: e.to_string() }
+        BridgeError { code: e.code(), message: e.render(ui_lang()) }
     }
+}
+
+/// A dialog's title (or filter name) in the language of the screens.
+fn title(code: &str) -> String {
+    render(code, &[], ui_lang())
 }
 
 fn internal(e: impl std::fmt::Display) -> BridgeError {
@@ -101,13 +108,13 @@ async fn set_passphrase(app: AppHandle, current: Option<String>, next: Option<St
 /// and shown by that idle callback, the main loop goes on, and the dialog's
 /// "response" signal wakes the command awaiting it. GTK's backend ignores a
 /// parent window, so none is given.
-fn file_dialog(title: &str) -> rfd::AsyncFileDialog {
-    rfd::AsyncFileDialog::new().set_title(title)
+fn file_dialog(title_code: &str) -> rfd::AsyncFileDialog {
+    rfd::AsyncFileDialog::new().set_title(title(title_code))
 }
 
 /// Asks where to save; None when the user cancels.
-async fn save_dialog(title: &str, name: &str, ext: &'static str) -> Option<PathBuf> {
-    let dialog = file_dialog(title).set_file_name(name).add_filter(ext.to_uppercase(), &[ext]);
+async fn save_dialog(title_code: &str, name: &str, ext: &'static str) -> Option<PathBuf> {
+    let dialog = file_dialog(title_code).set_file_name(name).add_filter(ext.to_uppercase(), &[ext]);
     dialog.save_file().await.map(|file| file.path().to_path_buf())
 }
 
@@ -115,7 +122,7 @@ async fn save_dialog(title: &str, name: &str, ext: &'static str) -> Option<PathB
 async fn choose_files(app: AppHandle) -> Answer<Option<Preview>> {
     let s = service(&app)?;
     s.check_role()?;
-    let dialog = file_dialog("Choose workbooks to import").add_filter("Workbooks and CSV", IMPORTABLE);
+    let dialog = file_dialog("dialog_choose_files").add_filter(title("dialog_workbooks"), IMPORTABLE);
     let Some(files) = dialog.pick_files().await else { return Ok(None) };
     let paths = files.iter().map(|file| file.path().to_path_buf()).collect();
     blocking(move || s.preview(paths)).await.map(Some)
@@ -133,9 +140,27 @@ async fn preview_sample(app: AppHandle) -> Answer<Preview> {
 }
 
 #[tauri::command]
-async fn save_mapping(app: AppHandle, token: u64, kind: String, columns: Vec<(String, Option<String>)>) -> Answer<Preview> {
+async fn save_mapping(app: AppHandle, token: u64, layout: String, columns: Vec<(String, Option<String>)>) -> Answer<Preview> {
     let s = service(&app)?;
-    blocking(move || s.save_mapping(token, &kind, &columns)).await
+    blocking(move || s.save_mapping(token, &layout, &columns)).await
+}
+
+#[tauri::command]
+async fn list_mappings(app: AppHandle) -> Answer<Mappings> {
+    let s = service(&app)?;
+    blocking(move || s.mappings()).await
+}
+
+#[tauri::command]
+async fn edit_mapping(app: AppHandle, signature: String, layout: String, columns: Vec<(String, Option<String>)>) -> Answer<Mappings> {
+    let s = service(&app)?;
+    blocking(move || s.edit_mapping(&signature, &layout, &columns)).await
+}
+
+#[tauri::command]
+async fn forget_mapping(app: AppHandle, signature: String) -> Answer<Mappings> {
+    let s = service(&app)?;
+    blocking(move || s.forget_mapping(&signature)).await
 }
 
 #[tauri::command]
@@ -161,7 +186,7 @@ async fn cancel_import(app: AppHandle, token: u64) -> Answer<()> {
 
 #[tauri::command]
 async fn save_problems(app: AppHandle, token: u64) -> Answer<Option<String>> {
-    let Some(out) = save_dialog("Save the problems as Excel", "problems.xlsx", "xlsx").await else { return Ok(None) };
+    let Some(out) = save_dialog("dialog_save_problems", "problems.xlsx", "xlsx").await else { return Ok(None) };
     let s = service(&app)?;
     blocking(move || s.save_problems(token, &out).map(|_| Some(out.display().to_string()))).await
 }
@@ -202,7 +227,7 @@ async fn admin_only(app: &AppHandle) -> Answer<()> {
 async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>) -> Answer<Option<String>> {
     let (period, as_of) = period(&window, as_of)?;
     admin_only(&app).await?;
-    let Some(out) = save_dialog("Export the dashboard to Excel", "comptoir-dashboard.xlsx", "xlsx").await else { return Ok(None) };
+    let Some(out) = save_dialog("dialog_export_dashboard", "comptoir-dashboard.xlsx", "xlsx").await else { return Ok(None) };
     let s = service(&app)?;
     blocking(move || s.export_dashboard(period, as_of, &out).map(|_| Some(out.display().to_string()))).await
 }
@@ -210,7 +235,7 @@ async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>)
 #[tauri::command]
 async fn export_promo_clients(app: AppHandle) -> Answer<Option<String>> {
     admin_only(&app).await?;
-    let Some(out) = save_dialog("Export the promotion-eligible clients", "promotion-clients.xlsx", "xlsx").await else {
+    let Some(out) = save_dialog("dialog_export_promo", "promotion-clients.xlsx", "xlsx").await else {
         return Ok(None);
     };
     let s = service(&app)?;
@@ -230,7 +255,7 @@ async fn save_chart(app: AppHandle, name: String, format: String, png: Option<Ve
         _ => return Err(CoreError::Usage("A chart is saved as svg, or as png with the picture's bytes.".into()).into()),
     };
     let ext: &'static str = if format == "svg" { "svg" } else { "png" };
-    let Some(out) = save_dialog("Save the chart", &format!("{name}.{ext}"), ext).await else { return Ok(None) };
+    let Some(out) = save_dialog("dialog_save_chart", &format!("{name}.{ext}"), ext).await else { return Ok(None) };
     std::fs::write(&out, bytes)
         .map_err(|e| BridgeError::from(CoreError::Write { path: out.display().to_string(), reason: e.to_string() }))?;
     Ok(Some(out.display().to_string()))
@@ -252,6 +277,16 @@ async fn set_setting(app: AppHandle, key: String, value: String) -> Answer<Vec<S
     }
     push_generation(&app);
     Ok(settings)
+}
+
+/// The folder picker of the watch-folder setting: the chosen folder becomes
+/// the setting (checked by the core like a typed one). None when cancelled.
+#[tauri::command]
+async fn choose_watch_folder(app: AppHandle) -> Answer<Option<Vec<Setting>>> {
+    admin_only(&app).await?;
+    let Some(folder) = file_dialog("dialog_watch_folder").pick_folder().await else { return Ok(None) };
+    let path = folder.path().display().to_string();
+    set_setting(app, "watch_folder".into(), path).await.map(Some)
 }
 
 /// The running watch-folder thread's stop flag.
@@ -336,18 +371,23 @@ fn on_drop(app: &AppHandle, paths: &[PathBuf]) {
     });
 }
 
+/// A dropped file refused before any reading: one sentence in the screens' language.
 fn check_dropped(path: &std::path::Path) -> Result<(), String> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let refuse = |reason: Text| Err(CoreError::unreadable(&name, reason).render(ui_lang()));
     if !IMPORTABLE.contains(&ext.as_str()) {
-        return Err(format!("{name} cannot be imported: only .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv and .txt files are accepted."));
+        return refuse(Text::new("not_importable_type", []));
     }
-    let meta = std::fs::metadata(path).map_err(|e| format!("{name} cannot be read: {e}."))?;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return refuse(Text::new("io", [e.to_string()])),
+    };
     if !meta.is_file() {
-        return Err(format!("{name} cannot be imported: it is not a file."));
+        return refuse(Text::new("folder", []));
     }
     if meta.len() > MAX_DROP_BYTES {
-        return Err(format!("{name} cannot be imported: it is larger than 1 GB."));
+        return refuse(Text::new("too_big", [meta.len().div_ceil(1 << 20).to_string()]));
     }
     Ok(())
 }
@@ -361,6 +401,9 @@ pub const COMMANDS: &[&str] = &[
     "choose_files",
     "preview_sample",
     "save_mapping",
+    "list_mappings",
+    "edit_mapping",
+    "forget_mapping",
     "confirm_import",
     "cancel_import",
     "save_problems",
@@ -373,6 +416,7 @@ pub const COMMANDS: &[&str] = &[
     "save_chart",
     "get_settings",
     "set_setting",
+    "choose_watch_folder",
     "recover_store",
 ];
 
@@ -437,6 +481,9 @@ pub fn run() {
             choose_files,
             preview_sample,
             save_mapping,
+            list_mappings,
+            edit_mapping,
+            forget_mapping,
             confirm_import,
             cancel_import,
             save_problems,
@@ -449,6 +496,7 @@ pub fn run() {
             save_chart,
             get_settings,
             set_setting,
+            choose_watch_folder,
             recover_store
         ])
         .run(tauri::generate_context!())
@@ -468,7 +516,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let pdf = dir.join("report.pdf");
         std::fs::write(&pdf, b"%PDF").unwrap();
-        assert!(check_dropped(&pdf).unwrap_err().contains("only .xlsx"));
+        assert!(check_dropped(&pdf).unwrap_err().contains("only .xlsx"), "{:?}", check_dropped(&pdf));
         let folder = dir.join("book.xlsx");
         std::fs::create_dir_all(&folder).unwrap();
         assert!(check_dropped(&folder).unwrap_err().contains("not a file"));

@@ -40,7 +40,12 @@ const dashboard: Dashboard = {
   },
 };
 
-const problems = Array.from({ length: 30 }, (_, i) => ({ file: '/home/ana/Ventes mai.xlsx', sheet: i % 2 ? 'Invoices' : 'Stock', cell: `C${i + 2}`, column: 'qty', value: `douze ${i}`, message: 'The quantity is not a number.' }));
+const field = (name: string, en: string, fr: string, required = false) => ({ name, label: q.get('lang') === 'fr' ? fr : en, required });
+const MOCK_LAYOUTS = [
+  { id: 'sales', label: q.get('lang') === 'fr' ? 'Export de ventes (une ligne par article vendu)' : 'Sales export (one row per item sold)', fields: [field('invoice_id', 'Invoice number', 'Numéro de facture', true), field('timestamp', 'Date (and time)', 'Date (et heure)', true), field('client_id', 'Client code', 'Code client'), field('product_id', 'Product code', 'Code article', true), field('description', 'Product description', 'Désignation de l’article'), field('qty', 'Quantity sold', 'Quantité vendue', true), field('unit_price', 'Unit price', 'Prix unitaire')] },
+  { id: 'products', label: q.get('lang') === 'fr' ? 'Produits' : 'Products', fields: [field('product_id', 'Product code', 'Code article', true), field('name', 'Name', 'Nom', true)] },
+];
+const problems = Array.from({ length: 30 }, (_, i) => ({ file: '/home/ana/Ventes mai.xlsx', sheet: i % 2 ? 'Invoices' : 'Stock', cell: `C${i + 2}`, column: 'qty', value: `douze ${i}`, message: 'The quantity is not a number.', code: 'not_a_number' }));
 const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
   import_id: null,
   files: ['/home/ana/Ventes mai.xlsx'],
@@ -50,6 +55,8 @@ const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
   error_count: 15,
   warning_count: 15,
   outcome: 'dry_run',
+  mappings_used: [],
+  already_imported: [],
   ...over,
 });
 const history: ImportRecord[] = [1, 2, 3].map((id) => ({ import_id: id, imported_at: `2026-05-2${id} 09:1${id}:00`, files: [{ name: `ventes-${id}.xlsx`, sha256: 'abc', bytes: 1000 }], counts: summary().counts, errors: 0, warnings: 2, rejected: id === 3 ? 0 : 4, undone: id === 3 }));
@@ -79,8 +86,12 @@ mockIPC(
       case 'preview_sample':
       case 'choose_files':
         return q.has('mapping')
-          ? ({ token: 1, files: ['/d/till.csv'], report: null, unrecognised: { file: '/d/till.csv', sheet: 'till', row: 3, headers: ['Pièce', 'Date', 'Article', 'Nb', 'Remarque'], fields: { Products: [{ name: 'product_id', required: true }, { name: 'name', required: true }], Stock: [], Clients: [], InvoiceLines: [], Invoices: [{ name: 'invoice_id', required: true }, { name: 'timestamp', required: true }, { name: 'product_id', required: false }, { name: 'qty', required: false }] } } } satisfies Preview)
+          ? ({ token: 1, files: ['/d/till.csv'], report: null, unrecognised: { file: '/d/till.csv', sheet: 'till', row: 1, headers: ['Pièce', 'Date', 'Client', 'Article', 'Qté', 'PU', 'Remarque'], samples: [['T1', '16/02/2026 09:12', 'C1', 'A-1', '2', '1,50', ''], ['T2', '16/02/2026 10:40', '', 'A-2', '1', '4,00', 'cadeau']], layouts: MOCK_LAYOUTS, suggestion: { layout: 'sales', columns: ['invoice_id', 'timestamp', 'client_id', 'product_id', 'qty', 'unit_price', null] } } } satisfies Preview)
           : ({ token: 1, files: ['/home/ana/Ventes mai.xlsx'], report: summary(), unrecognised: null } satisfies Preview);
+      case 'list_mappings':
+      case 'forget_mapping':
+      case 'edit_mapping':
+        return { layouts: MOCK_LAYOUTS, saved: cmd === 'forget_mapping' ? [] : [{ signature: 'piece|date|client|article|qte|pu|remarque', headers: ['Pièce', 'Date', 'Client', 'Article', 'Qté', 'PU', 'Remarque'], choice: { layout: 'sales', columns: ['invoice_id', 'timestamp', 'client_id', 'product_id', 'qty', 'unit_price', null] }, layout_label: MOCK_LAYOUTS[0].label, saved_at: '2026-05-30 17:42' }] };
       case 'save_mapping':
         return { token: 1, files: ['/d/till.csv'], report: summary({ errors: [], warnings: [], error_count: 0, warning_count: 0 }), unrecognised: null };
       case 'confirm_import': {

@@ -77,13 +77,13 @@ describe('commands', () => {
 
   it('saveMapping and saveChart send their arguments by name', async () => {
     invokeMock.mockResolvedValue(null);
-    await saveMapping(3, 'Invoices', [
+    await saveMapping(3, 'sales', [
       ['Pièce', 'invoice_id'],
       ['Remarque', null],
     ]);
     expect(invokeMock).toHaveBeenCalledWith('save_mapping', {
       token: 3,
-      kind: 'Invoices',
+      layout: 'sales',
       columns: [
         ['Pièce', 'invoice_id'],
         ['Remarque', null],

@@ -50,6 +50,8 @@ export interface Problem {
   column: string;
   value: string;
   message: string;
+  /** The sentence's stable code (the message is already in the user's language). */
+  code: string;
 }
 
 export type TableName = 'products' | 'stock' | 'clients' | 'invoices' | 'lines';
@@ -66,10 +68,31 @@ export interface ImportSummary {
   error_count: number;
   warning_count: number;
   outcome: Outcome;
+  /** Remembered mappings that read a sheet of these files. */
+  mappings_used: { file: string; sheet: string; signature: string }[];
+  /** Files whose very bytes an earlier import brought. */
+  already_imported: { file: string; import_id: number; imported_at: string }[];
 }
 
-export type SheetKind = 'Products' | 'Stock' | 'Clients' | 'Invoices' | 'InvoiceLines';
-export const SHEET_KINDS: readonly SheetKind[] = ['Products', 'Stock', 'Clients', 'Invoices', 'InvoiceLines'];
+/** A field of a layout, named in the user's language. */
+export interface FieldChoice {
+  name: string;
+  label: string;
+  required: boolean;
+}
+
+/** What a sheet may hold: a sales export, or a table of the template. */
+export interface LayoutChoice {
+  id: string;
+  label: string;
+  fields: FieldChoice[];
+}
+
+/** A reading of a header row: the layout and, per header in order, its field (null = ignored). */
+export interface MappingChoice {
+  layout: string;
+  columns: (string | null)[];
+}
 
 /** A file none of whose sheets was recognised: the user maps its header row's columns. */
 export interface UnrecognisedSheet {
@@ -78,8 +101,25 @@ export interface UnrecognisedSheet {
   /** 1-based row of the header shown. */
   row: number;
   headers: string[];
-  /** For each kind, its fields and whether each is required (to build the mapping form). */
-  fields: Record<SheetKind, { name: string; required: boolean }[]>;
+  /** Up to three rows under the header, aligned with `headers`. */
+  samples: string[][];
+  layouts: LayoutChoice[];
+  /** Rust's guess from the header words and the values. */
+  suggestion: MappingChoice;
+}
+
+/** A remembered mapping, as the review list shows it. */
+export interface MappingView {
+  signature: string;
+  headers: string[];
+  choice: MappingChoice;
+  layout_label: string;
+  saved_at: string;
+}
+
+export interface Mappings {
+  layouts: LayoutChoice[];
+  saved: MappingView[];
 }
 
 /**
@@ -304,8 +344,23 @@ export function previewSample(): Promise<Preview> {
 }
 
 /** Saves a column mapping for the unrecognised sheet of a preview, then previews again. */
-export function saveMapping(token: number, kind: SheetKind, columns: [string, string | null][]): Promise<Preview> {
-  return call<Preview>('save_mapping', { token, kind, columns });
+export function saveMapping(token: number, layout: string, columns: [string, string | null][]): Promise<Preview> {
+  return call<Preview>('save_mapping', { token, layout, columns });
+}
+
+/** The remembered column mappings. */
+export function listMappings(): Promise<Mappings> {
+  return call<Mappings>('list_mappings');
+}
+
+/** Reads a remembered header row another way. */
+export function editMapping(signature: string, layout: string, columns: [string, string | null][]): Promise<Mappings> {
+  return call<Mappings>('edit_mapping', { signature, layout, columns });
+}
+
+/** Forgets a remembered mapping: files with that header ask again. */
+export function forgetMapping(signature: string): Promise<Mappings> {
+  return call<Mappings>('forget_mapping', { signature });
 }
 
 /** Imports the previewed files; `skipInvalid` imports the valid rows only. */

@@ -23,6 +23,7 @@ const problem = (message: string, over: Partial<Problem> = {}): Problem => ({
   column: 'timestamp',
   value: 'x',
   message,
+  code: 'not_a_date',
   ...over,
 });
 
@@ -42,6 +43,8 @@ function summary(over: Partial<ImportSummary> = {}): ImportSummary {
     error_count: 0,
     warning_count: 0,
     outcome: 'imported',
+    mappings_used: [],
+    already_imported: [],
     ...over,
   };
 }
@@ -140,20 +143,31 @@ describe('outcome and history', () => {
   });
 });
 
-describe('mapping guesses', () => {
-  const fields = {
-    Products: [{ name: 'product_id', required: true }, { name: 'name', required: true }],
-    Stock: [{ name: 'product_id', required: true }, { name: 'quantity', required: true }, { name: 'expiry_date', required: false }],
-    Clients: [],
-    Invoices: [],
-    InvoiceLines: [],
+describe('the mapping step', () => {
+  const sales = {
+    id: 'sales',
+    label: 'Sales export',
+    fields: [
+      { name: 'invoice_id', label: 'Invoice number', required: true },
+      { name: 'timestamp', label: 'Date (and time)', required: true },
+      { name: 'qty', label: 'Quantity sold', required: true },
+      { name: 'unit_price', label: 'Unit price', required: false },
+    ],
   };
 
-  it('maps headers that name a field, whatever their case and accents', async () => {
-    const { guessField, guessKind } = await import('./import-model');
-    expect(guessField(' Product ID ', fields.Products)).toBe('product_id');
-    expect(guessField('Désignation', fields.Products)).toBe('');
-    expect(guessKind({ headers: ['Product_ID', 'Quantity', 'Expiry date'], fields })).toBe('Stock');
-    expect(guessKind({ headers: ['Pièce', 'Nb'], fields })).toBe('Products');
+  it('names missing and doubled fields by their labels, never their ids', async () => {
+    const { mappingProblems } = await import('./import-model');
+    expect(mappingProblems(sales, ['invoice_id', null, 'qty', 'qty'])).toEqual({ missing: ['Date (and time)'], twice: ['Quantity sold'] });
+    expect(mappingProblems(sales, ['invoice_id', 'timestamp', 'qty', 'unit_price'])).toEqual({ missing: [], twice: [] });
+  });
+
+  it('says which files were already imported and counts lines set aside with their invoice', async () => {
+    const { alreadyImportedText, linesSetAside } = await import('./import-model');
+    expect(alreadyImportedText({ already_imported: [] })).toBe('');
+    expect(alreadyImportedText({ already_imported: [{ file: 'a.xlsx', import_id: 3, imported_at: '2026-05-31 14:05' }] })).toBe(
+      'Nothing new in a.xlsx: it was already imported on 2026-05-31 14:05 (import #3).',
+    );
+    const p = (code: string) => ({ file: 'f', sheet: 's', cell: 'A1', column: 'c', value: '', message: 'm', code });
+    expect(linesSetAside({ errors: [p('set_aside_with_invoice'), p('required'), p('set_aside_with_invoice')] })).toBe(2);
   });
 });

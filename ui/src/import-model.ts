@@ -1,15 +1,13 @@
 // Pure view models for an import preview and its summary.
 import {
   COUNT_KINDS,
-  SHEET_KINDS,
   TABLES,
   type CountKind,
   type ImportRecord,
   type ImportSummary,
   type Problem,
-  type SheetKind,
   type TableName,
-  type UnrecognisedSheet,
+  type LayoutChoice,
 } from './backend';
 import { formatInt } from './format';
 import { t, tn } from './i18n';
@@ -148,33 +146,23 @@ export function newestFirst(records: readonly ImportRecord[]): ImportRecord[] {
   return [...records].sort((a, b) => b.import_id - a.import_id);
 }
 
-/** "Prix d'achat " → "prix_d_achat": accents, case and punctuation ignored. */
-export function normaliseHeader(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
+/** What keeps a mapping from being saved: required fields no column holds, fields held twice (by their labels). */
+export function mappingProblems(layout: LayoutChoice, chosen: readonly (string | null)[]): { missing: string[]; twice: string[] } {
+  const picked = chosen.filter((c): c is string => c !== null && c !== '');
+  const label = (name: string) => layout.fields.find((f) => f.name === name)?.label ?? name;
+  const missing = layout.fields.filter((f) => f.required && !picked.includes(f.name)).map((f) => f.label);
+  const twice = [...new Set(picked.filter((v, i) => picked.indexOf(v) !== i))].map(label);
+  return { missing, twice };
 }
 
-/** The field a header names exactly (after normalising), or '' to ignore the column. */
-export function guessField(header: string, fields: readonly { name: string }[]): string {
-  const h = normaliseHeader(header);
-  return fields.find((f) => normaliseHeader(f.name) === h)?.name ?? '';
+/** The files of a preview an earlier import already brought, byte for byte, as one sentence; '' when none. */
+export function alreadyImportedText(report: Pick<ImportSummary, 'already_imported'>): string {
+  return report.already_imported
+    .map((e) => t('import.alreadyImported', { file: e.file, date: e.imported_at, id: String(e.import_id) }))
+    .join(' ');
 }
 
-/** The kind of sheet whose field names match the most headers; the first kind when none does. */
-export function guessKind(u: Pick<UnrecognisedSheet, 'headers' | 'fields'>): SheetKind {
-  let best: SheetKind = SHEET_KINDS[0];
-  let bestScore = 0;
-  for (const kind of SHEET_KINDS) {
-    const fields = u.fields[kind] ?? [];
-    const score = u.headers.filter((h) => guessField(h, fields) !== '').length;
-    if (score > bestScore) {
-      best = kind;
-      bestScore = score;
-    }
-  }
-  return best;
+/** Lines rejected only because their invoice has an error elsewhere. */
+export function linesSetAside(report: Pick<ImportSummary, 'errors'>): number {
+  return report.errors.filter((p) => p.code === 'set_aside_with_invoice').length;
 }

@@ -7,13 +7,11 @@ import {
   previewSample,
   saveMapping,
   saveProblems,
-  SHEET_KINDS,
   toBackendError,
   type DropPreview,
   type ImportProgress,
   type ImportSummary,
   type Preview,
-  type SheetKind,
   type UnrecognisedSheet,
 } from './backend';
 import { button, h, select } from './dom';
@@ -22,8 +20,8 @@ import { t, tn } from './i18n';
 import {
   countRows,
   filterProblems,
-  guessField,
-  guessKind,
+  alreadyImportedText,
+  linesSetAside,
   kindLabel,
   outcomeSentence,
   problemCountText,
@@ -37,6 +35,7 @@ import {
   type ProblemRow,
   type SeverityFilter,
 } from './import-model';
+import { mappingForm, rememberedMappings } from './mapping';
 import { dataTable } from './table';
 
 // Thousands of rows would make the table slow to build and useless to read; the workbook has them all.
@@ -52,9 +51,11 @@ export interface ImporterView {
 
 export function createImporter(goToHistory: () => void, storeIsEmpty = false): ImporterView {
   const chooseBtn = button(t('import.choose'), () => void startPreview(chooseFiles), { 'data-testid': 'choose-files', class: 'btn primary' });
+  // The sample is for trying Comptoir out: never offered on a store that holds data.
   const sampleBtn = button(t('import.sample'), () => void startPreview(previewSample), {
     'data-testid': 'load-sample',
-    class: storeIsEmpty ? 'btn primary' : 'btn',
+    class: 'btn primary',
+    hidden: !storeIsEmpty,
   });
   const emptyHint = h('p', { class: 'empty-hint', 'data-testid': 'empty-store', hidden: !storeIsEmpty }, t('import.emptyStore'));
   const dropzone = h(
@@ -68,7 +69,8 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
   );
   const status = h('p', { class: 'muted status', 'aria-live': 'polite', hidden: true });
   const stage = h('div', { class: 'stage' });
-  const el = h('div', { class: 'importer' }, h('h2', { class: 'screen-title' }, t('import.title')), dropzone, status, stage);
+  const remembered = rememberedMappings();
+  const el = h('div', { class: 'importer' }, h('h2', { class: 'screen-title' }, t('import.title')), dropzone, status, stage, remembered.el);
 
   let busy = false;
   /** The token of the preview on screen (held by Rust until confirmed or cancelled). */
@@ -136,97 +138,25 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
 
   // ── Mapping step ─────────────────────────────────────────────────────────
   function renderMapping(preview: Preview, u: UnrecognisedSheet): HTMLElement {
-    let kind: SheetKind = guessKind(u);
-    const kindSelect = select(
-      SHEET_KINDS.map((k) => [k, t(`sheetKind.${k}`)] as const),
-      kind,
-      { id: 'mapping-kind', 'data-testid': 'mapping-kind' },
-    );
-    const tbody = h('tbody');
-    const missing = h('p', { class: 'notice warn', role: 'status', hidden: true });
-    const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
-    let selects: HTMLSelectElement[] = [];
-    const saveBtn = button(t('mapping.save'), () => void save(), { class: 'btn primary', 'data-testid': 'save-mapping' });
-
-    function fields() {
-      return u.fields[kind] ?? [];
-    }
-
-    function check(): void {
-      const chosen = selects.map((s) => s.value).filter((v) => v !== '');
-      const absent = fields().filter((f) => f.required && !chosen.includes(f.name)).map((f) => f.name);
-      const dupes = [...new Set(chosen.filter((v, i) => chosen.indexOf(v) !== i))];
-      const problems: string[] = [];
-      if (absent.length) problems.push(t('mapping.missing', { fields: absent.join(', ') }));
-      if (dupes.length) problems.push(t('mapping.duplicate', { fields: dupes.join(', ') }));
-      missing.hidden = problems.length === 0;
-      missing.textContent = problems.join(' ');
-      saveBtn.disabled = problems.length > 0;
-    }
-
-    function drawRows(): void {
-      selects = u.headers.map((header, i) => {
-        const guess = guessField(header, fields());
-        const s = select(
-          [['', t('mapping.ignore')], ...fields().map((f) => [f.name, f.required ? `${f.name} *` : f.name] as const)],
-          guess,
-          { id: `mapping-${i}`, 'data-testid': `mapping-${i}` },
-        );
-        s.addEventListener('change', check);
-        return s;
-      });
-      tbody.replaceChildren(
-        ...u.headers.map((header, i) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, h('label', { for: `mapping-${i}` }, header || t('mapping.blankHeader', { n: String(i + 1) }))),
-            h('td', {}, selects[i]),
-          ),
-        ),
-      );
-      check();
-    }
-
-    kindSelect.addEventListener('change', () => {
-      kind = kindSelect.value as SheetKind;
-      drawRows();
-    });
-
-    async function save(): Promise<void> {
-      const columns: [string, string | null][] = u.headers.map((header, i) => [header, selects[i].value || null]);
-      saveBtn.disabled = true;
-      error.hidden = true;
-      try {
-        show(await saveMapping(preview.token, kind, columns));
-      } catch (e) {
-        error.textContent = toBackendError(e).message;
-        error.hidden = false;
-        saveBtn.disabled = false;
-      }
-    }
-
-    drawRows();
     return h(
       'section',
       { class: 'card pad mapping', 'data-testid': 'mapping', 'aria-labelledby': 'mapping-title' },
       h('h3', { id: 'mapping-title' }, t('mapping.title')),
       h('p', {}, t('mapping.intro', { sheet: u.sheet, file: baseName(u.file), row: String(u.row) })),
-      h('div', { class: 'field-row' }, h('label', { for: 'mapping-kind' }, t('mapping.kind')), kindSelect),
-      h('p', { class: 'muted' }, t('mapping.requiredNote')),
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'data mapping-table', 'data-testid': 'mapping-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('mapping.header')), h('th', { scope: 'col' }, t('mapping.field')))),
-          tbody,
-        ),
-      ),
-      missing,
-      error,
-      h('div', { class: 'actions start' }, saveBtn, button(t('import.cancel'), cancel, { 'data-testid': 'cancel-import' })),
+      h('p', { class: 'muted' }, t('mapping.suggested')),
+      mappingForm({
+        id: 'mapping',
+        layouts: u.layouts,
+        headers: u.headers,
+        samples: u.samples,
+        initial: u.suggestion,
+        saveLabel: t('mapping.save'),
+        onSave: async (layout, columns) => {
+          show(await saveMapping(preview.token, layout, columns));
+          remembered.reload();
+        },
+        onCancel: cancel,
+      }),
     );
   }
 
@@ -269,17 +199,27 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
     );
 
     const files = preview.files.map(baseName).join(', ');
+    const already = alreadyImportedText(report);
+    const allAlready = report.already_imported.length === preview.files.length;
     const lead =
       errors > 0
         ? h('p', { class: 'headline error' }, tn('import.previewBlocked', errors, { n: formatInt(errors) }))
-        : h('p', { class: 'headline ok' }, t('import.previewReady'));
+        : allAlready
+          ? null
+          : h('p', { class: 'headline ok' }, t('import.previewReady'));
+    const setAside = linesSetAside(report);
     return h(
       'section',
       { class: 'card pad preview', 'data-testid': 'import-preview', 'aria-labelledby': 'preview-title' },
       h('h3', { id: 'preview-title' }, t('import.previewTitle')),
       files && h('p', { class: 'muted files' }, files),
+      already && h('p', { class: `headline${allAlready && errors === 0 ? ' ok' : ''}`, 'data-testid': 'already-imported' }, already),
       lead,
+      ...report.mappings_used.map((m) =>
+        h('p', { class: 'muted', 'data-testid': 'mapping-used' }, t('import.mappingUsed', { file: baseName(m.file), sheet: m.sheet })),
+      ),
       countsTable(report, 'preview-counts'),
+      setAside > 0 && h('p', { class: 'muted', 'data-testid': 'set-aside-note' }, tn('import.setAside', setAside, { n: formatInt(setAside) })),
       h(
         'div',
         { class: 'actions start' },
@@ -335,7 +275,7 @@ export function createImporter(goToHistory: () => void, storeIsEmpty = false): I
       setBusy(false);
       if (summary.outcome === 'imported') {
         emptyHint.hidden = true;
-        sampleBtn.classList.remove('primary');
+        sampleBtn.hidden = true;
       }
       stageShow(renderSummary(summary));
     } catch (e) {

@@ -30,7 +30,9 @@ async function startWith(core: (cmd: string, args?: unknown) => Promise<unknown>
   app.id = 'app';
   document.body.append(app);
   invokeMock.mockReset();
-  invokeMock.mockImplementation(core as typeof invoke);
+  // The import screen lists the remembered mappings as it opens.
+  const withMappings = async (cmd: string, args?: unknown) => (cmd === 'list_mappings' ? { layouts: [], saved: [] } : core(cmd, args));
+  invokeMock.mockImplementation(withMappings as typeof invoke);
   await import('./main');
   await flush();
 }

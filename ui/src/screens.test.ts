@@ -48,7 +48,7 @@ const mount = (el: HTMLElement) => {
 const calls = (cmd: string) => invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1] as Record<string, unknown>);
 
 const zero = { new: 0, updated: 0, unchanged: 0, rejected: 0 };
-const problem = (message: string, cell: string, sheet = 'Invoices') => ({ file: '/d/book.xlsx', sheet, cell, column: 'qty', value: 'abc', message });
+const problem = (message: string, cell: string, sheet = 'Invoices') => ({ file: '/d/book.xlsx', sheet, cell, column: 'qty', value: 'abc', message, code: 'not_a_number' });
 
 function report(over: Partial<ImportSummary> = {}): ImportSummary {
   return {
@@ -60,6 +60,8 @@ function report(over: Partial<ImportSummary> = {}): ImportSummary {
     error_count: 2,
     warning_count: 1,
     outcome: 'dry_run',
+    mappings_used: [],
+    already_imported: [],
     ...over,
   };
 }
@@ -231,59 +233,105 @@ describe('import screen', () => {
     expect($(el, 'import-error')!.textContent).toContain('photo.png is not a spreadsheet.');
   });
 
-  it('maps the columns of an unrecognised sheet, then previews again', async () => {
-    const fields = {
-      Products: [
-        { name: 'product_id', required: true },
-        { name: 'name', required: true },
-      ],
-      Stock: [],
-      Clients: [],
-      Invoices: [
-        { name: 'invoice_id', required: true },
-        { name: 'timestamp', required: true },
-        { name: 'total_amount', required: false },
-      ],
-      InvoiceLines: [],
-    };
+  it('maps the columns of an unrecognised sheet with human names, starting from the guess, then previews again', async () => {
+    const f = (name: string, label: string, required = false) => ({ name, label, required });
+    const layouts = [
+      { id: 'sales', label: 'Sales export', fields: [f('invoice_id', 'Invoice number', true), f('timestamp', 'Date (and time)', true), f('qty', 'Quantity sold', true)] },
+      { id: 'products', label: 'Products', fields: [f('product_id', 'Product code', true), f('name', 'Name', true)] },
+    ];
     handlers.preview_sample = (): Preview => ({
       token: 8,
       files: ['/d/till.csv'],
       report: null,
-      unrecognised: { file: '/d/till.csv', sheet: 'till', row: 1, headers: ['Pièce', 'Date', 'Remarque'], fields },
+      unrecognised: {
+        file: '/d/till.csv',
+        sheet: 'till',
+        row: 1,
+        headers: ['Pièce', 'Date', 'Nb', 'Remarque'],
+        samples: [['T1', '16/02/2026', '2', 'ok']],
+        layouts,
+        suggestion: { layout: 'sales', columns: ['invoice_id', 'timestamp', null, null] },
+      },
     });
     handlers.save_mapping = (): Preview => ({ token: 8, files: ['/d/till.csv'], report: report(), unrecognised: null });
-    const el = mount(createImporter(() => {}).el);
+    const el = mount(createImporter(() => {}, true).el);
     $<HTMLButtonElement>(el, 'load-sample')!.click();
     await flush();
-    const kind = $<HTMLSelectElement>(el, 'mapping-kind')!;
-    kind.value = 'Invoices';
-    kind.dispatchEvent(new Event('change'));
-    const save = $<HTMLButtonElement>(el, 'save-mapping')!;
-    expect(save.disabled).toBe(true); // required fields not mapped yet
+    expect($<HTMLSelectElement>(el, 'mapping-layout')!.value).toBe('sales');
+    expect($<HTMLSelectElement>(el, 'mapping-0')!.value).toBe('invoice_id');
+    expect($(el, 'mapping-table')!.textContent).toContain('16/02/2026');
+    const options = [...$<HTMLSelectElement>(el, 'mapping-2')!.options].map((o) => o.textContent);
+    expect(options).toContain('Quantity sold *');
+    expect(options.join(' ')).not.toContain('qty');
+    const save = $<HTMLButtonElement>(el, 'mapping-save')!;
+    expect(save.disabled).toBe(true);
+    expect($(el, 'mapping-problems')!.textContent).toBe('Required fields not mapped yet: Quantity sold.');
     const pick = (i: number, v: string) => {
       const s = $<HTMLSelectElement>(el, `mapping-${i}`)!;
       s.value = v;
       s.dispatchEvent(new Event('change'));
     };
-    expect([...$<HTMLSelectElement>(el, 'mapping-0')!.options].map((o) => o.textContent)).toContain('invoice_id *');
-    pick(0, 'invoice_id');
-    pick(1, 'timestamp');
+    pick(2, 'qty');
     expect(save.disabled).toBe(false);
     save.click();
     await flush();
     expect(calls('save_mapping')).toEqual([
       {
         token: 8,
-        kind: 'Invoices',
+        layout: 'sales',
         columns: [
           ['Pièce', 'invoice_id'],
           ['Date', 'timestamp'],
+          ['Nb', 'qty'],
           ['Remarque', null],
         ],
       },
     ]);
     expect($(el, 'preview-counts')).not.toBeNull();
+  });
+
+  it('says a file was already imported, and which saved mapping read it', async () => {
+    handlers.preview_sample = (): Preview => ({
+      token: 5,
+      files: ['/d/a.xlsx'],
+      report: report({
+        errors: [],
+        warnings: [],
+        error_count: 0,
+        warning_count: 0,
+        already_imported: [{ file: 'a.xlsx', import_id: 3, imported_at: '2026-05-31 14:05' }],
+        mappings_used: [{ file: '/d/a.xlsx', sheet: 'Feuil1', signature: 'x' }],
+      }),
+      unrecognised: null,
+    });
+    const el = mount(createImporter(() => {}, true).el);
+    $<HTMLButtonElement>(el, 'load-sample')!.click();
+    await flush();
+    expect($(el, 'already-imported')!.textContent).toBe('Nothing new in a.xlsx: it was already imported on 2026-05-31 14:05 (import #3).');
+    expect(el.textContent).not.toContain('Everything can be imported');
+    expect($(el, 'mapping-used')!.textContent).toBe('a.xlsx (Feuil1) was read with the column mapping you saved.');
+  });
+
+  it('offers the sample only on an empty store', () => {
+    expect($<HTMLButtonElement>(mount(createImporter(() => {}, true).el), 'load-sample')!.hidden).toBe(false);
+    expect($<HTMLButtonElement>(mount(createImporter(() => {}, false).el), 'load-sample')!.hidden).toBe(true);
+  });
+
+  it('lists remembered mappings; forgetting one is asked in the row, then done in Rust', async () => {
+    const layouts = [{ id: 'sales', label: 'Sales export', fields: [] }];
+    const saved = { signature: 'piece|nb', headers: ['Pièce', 'Nb'], choice: { layout: 'sales', columns: ['invoice_id', 'qty'] }, layout_label: 'Sales export', saved_at: '2026-05-30 17:42' };
+    handlers.list_mappings = () => ({ layouts, saved: [saved] });
+    handlers.forget_mapping = () => ({ layouts, saved: [] });
+    const el = mount(createImporter(() => {}).el);
+    await flush();
+    expect($(el, 'mapping-row-0')!.textContent).toContain('Pièce | Nb');
+    expect($(el, 'mapping-row-0')!.textContent).toContain('Sales export');
+    $<HTMLButtonElement>(el, 'mapping-forget-0')!.click();
+    expect(calls('forget_mapping')).toEqual([]);
+    $<HTMLButtonElement>(el, 'mapping-forget-confirm-0')!.click();
+    await flush();
+    expect(calls('forget_mapping')).toEqual([{ signature: 'piece|nb' }]);
+    expect($(el, 'remembered-none')).not.toBeNull();
   });
 });
 

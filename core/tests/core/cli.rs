@@ -179,7 +179,7 @@ fn a_confirmed_column_mapping_is_remembered_for_the_same_header() {
     let out = comptoir(&db, &args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let shown = String::from_utf8_lossy(&comptoir(&db, &["mapping", "show", first.to_str().unwrap()]).stdout).into_owned();
-    assert!(shown.contains("Read as Invoices with the mapping you saved"), "{shown}");
+    assert!(shown.contains("Read as Sales export (one row per item sold) with the mapping you saved"), "{shown}");
     assert!(shown.contains("signature piece|quand|article|nb|tarif|client|remarque"), "{shown}");
 
     // Another month's file with the same header is now read the saved way.
@@ -202,10 +202,18 @@ fn a_confirmed_column_mapping_is_remembered_for_the_same_header() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let listed = String::from_utf8_lossy(&comptoir(&db, &["mapping", "list"]).stdout).into_owned();
     assert_eq!(listed.trim(), "No mapping saved.");
-    let out = comptoir(&db, &["mapping", "save", first.to_str().unwrap(), "--kind", "invoices", "--map", "Nb=qty"]);
+    let shown = String::from_utf8_lossy(&comptoir(&db, &["mapping", "show", first.to_str().unwrap()]).stdout).into_owned();
+    assert!(shown.contains("It looks like Sales export (one row per item sold) (--kind sales)"), "{shown}");
+    let quand = shown.lines().find(|l| l.contains("Quand")).unwrap_or_default();
+    assert!(quand.ends_with("→ timestamp (Date (and time))"), "{shown}");
+    let out = comptoir(&db, &["mapping", "save", first.to_str().unwrap(), "--kind", "sales", "--map", "Nb=qty"]);
     assert_eq!(out.status.code(), Some(2));
     assert_one_sentence(&out);
-    assert!(stderr(&out).contains("The Invoices sheet needs invoice_id"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Sales export (one row per item sold) needs a column for Invoice number"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 fn report_all(db: &std::path::Path) -> serde_json::Value {
