@@ -120,3 +120,9 @@ mockIPC(
 );
 
 await import('../src/main');
+
+// ?click=role-accountant,load-sample clicks those test ids in turn (for headless screenshots).
+for (const id of (q.get('click') ?? '').split(',').filter(Boolean)) {
+  await new Promise((r) => setTimeout(r, 300));
+  document.querySelector<HTMLElement>(`[data-testid="${id}"]`)?.click();
+}
