@@ -14,22 +14,22 @@ pub enum CoreError {
     #[error("{}", render("no_known_sheet", &[file.clone()], Lang::En))]
     NoKnownSheet { file: String },
 
-    /// The current role may not do this.
+    /// The current role may not do this (a sentence of `messages`).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Text),
 
     #[error("{}", render("not_found", &[path.clone()], Lang::En))]
     NotFound { path: String },
 
-    #[error("The store at {path} cannot be opened: {reason}.")]
+    #[error("{}", render("store_open", &[path.clone(), reason.clone()], Lang::En))]
     StoreOpen { path: String, reason: String },
 
     /// The store's file (or its write-ahead log) is damaged. Nothing was
     /// changed; `lake` is where it can be rebuilt from, if a lake is beside it.
-    #[error("The store at {path} cannot be opened: {reason}. Nothing has been changed or deleted; {}", damaged_hint(.lake.as_deref()))]
+    #[error("{}", damaged(path, reason, lake.as_deref(), Lang::En))]
     StoreDamaged { path: String, reason: String, lake: Option<String> },
 
-    #[error("The store reported an error: {0}.")]
+    #[error("{}", render("store_error", &[.0.clone()], Lang::En))]
     Store(String),
 
     #[error("{0}")]
@@ -40,7 +40,7 @@ pub enum CoreError {
     #[error("{0}")]
     Invalid(Text),
 
-    #[error("Could not write {path}: {reason}.")]
+    #[error("{}", render("write_failed", &[path.clone(), reason.clone()], Lang::En))]
     Write { path: String, reason: String },
 
     /// Reading was stopped on purpose (the rest of a sheet is not needed).
@@ -66,13 +66,22 @@ impl CoreError {
         CoreError::Invalid(Text::new(code, params))
     }
 
+    /// Refused to the current role, with the sentence `code` of `messages`.
+    pub fn forbidden<const N: usize>(code: &'static str, params: [String; N]) -> CoreError {
+        CoreError::Forbidden(Text::new(code, params))
+    }
+
     /// The sentence in `lang` (the same as `to_string()` in English).
     pub fn render(&self, lang: Lang) -> String {
         match self {
             CoreError::Unreadable { file, reason } => render("unreadable", &[file.clone(), reason.render(lang)], lang),
             CoreError::NoKnownSheet { file } => render("no_known_sheet", &[file.clone()], lang),
             CoreError::NotFound { path } => render("not_found", &[path.clone()], lang),
-            CoreError::Invalid(text) => text.render(lang),
+            CoreError::Invalid(text) | CoreError::Forbidden(text) => text.render(lang),
+            CoreError::StoreOpen { path, reason } => render("store_open", &[path.clone(), reason.clone()], lang),
+            CoreError::StoreDamaged { path, reason, lake } => damaged(path, reason, lake.as_deref(), lang),
+            CoreError::Store(reason) => render("store_error", &[reason.clone()], lang),
+            CoreError::Write { path, reason } => render("write_failed", &[path.clone(), reason.clone()], lang),
             other => other.to_string(),
         }
     }
@@ -105,11 +114,12 @@ impl From<duckdb::Error> for CoreError {
     }
 }
 
-fn damaged_hint(lake: Option<&str>) -> String {
-    match lake {
-        Some(lake) => format!("it can be rebuilt from the lake at {lake}, keeping the damaged file aside."),
-        None => "no lake was found beside it to rebuild it from; restore it from a copy or an exported lake.".into(),
-    }
+fn damaged(path: &str, reason: &str, lake: Option<&str>, lang: Lang) -> String {
+    let hint = match lake {
+        Some(lake) => render("store_damaged_lake", &[lake.to_string()], lang),
+        None => render("store_damaged_no_lake", &[], lang),
+    };
+    render("store_damaged", &[path.to_string(), reason.to_string(), hint], lang)
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;

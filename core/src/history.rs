@@ -90,12 +90,10 @@ pub fn undo(store: &Store, import_id: i64) -> Result<()> {
             other => Err(other),
         })?;
     match state {
-        None => return Err(CoreError::Usage(format!("There is no import #{import_id}."))),
-        Some((true, _)) => return Err(CoreError::Usage(format!("Import #{import_id} was already undone."))),
+        None => return Err(CoreError::invalid("no_such_import", [import_id.to_string()])),
+        Some((true, _)) => return Err(CoreError::invalid("import_already_undone", [import_id.to_string()])),
         Some((false, latest)) if latest != import_id => {
-            return Err(CoreError::Usage(format!(
-                "Import #{import_id} cannot be undone before the later import #{latest}; undo that one first."
-            )))
+            return Err(CoreError::invalid("undo_later_first", [import_id.to_string(), latest.to_string()]))
         }
         _ => {}
     }

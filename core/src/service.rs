@@ -79,10 +79,7 @@ impl Throttle {
         match self.not_before {
             Some(t) if now < t => {
                 let wait = (t - now).as_secs_f64().ceil().max(1.0) as u64;
-                Err(CoreError::Forbidden(format!(
-                    "Too many wrong passphrases: wait {wait} second{} before trying again.",
-                    if wait == 1 { "" } else { "s" }
-                )))
+                Err(CoreError::forbidden(if wait == 1 { "passphrase_wait_one" } else { "passphrase_wait" }, [wait.to_string()]))
             }
             _ => Ok(()),
         }
@@ -313,20 +310,20 @@ impl Service {
         let parsed = PasswordHash::new(&hash).map_err(|e| CoreError::Store(format!("the stored passphrase is damaged ({e})")))?;
         if Argon2::default().verify_password(given.unwrap_or("").as_bytes(), &parsed).is_err() {
             Self::lock(&self.throttle).failed(now);
-            return Err(CoreError::Forbidden("That is not the administrator's passphrase.".into()));
+            return Err(CoreError::forbidden("passphrase_wrong", []));
         }
         Self::lock(&self.throttle).succeeded();
         Ok(())
     }
 
     fn require_role(&self) -> Result<Role> {
-        Self::lock(&self.role).ok_or_else(|| CoreError::Forbidden("Choose a role first (Accountant or Administrator).".into()))
+        Self::lock(&self.role).ok_or_else(|| CoreError::forbidden("role_first", []))
     }
 
     fn require_admin(&self) -> Result<()> {
         match self.require_role()? {
             Role::Admin => Ok(()),
-            Role::Accountant => Err(CoreError::Forbidden("Only the administrator can do this; switch role to Administrator.".into())),
+            Role::Accountant => Err(CoreError::forbidden("admin_only", [])),
         }
     }
 
@@ -340,12 +337,10 @@ impl Service {
     fn set_passphrase_at(&self, current: Option<&str>, next: Option<&str>, now: Instant) -> Result<()> {
         self.require_admin()?;
         if matches!(next, Some(p) if p.chars().count() < 6) {
-            return Err(CoreError::Usage("The passphrase must have at least 6 characters.".into()));
+            return Err(CoreError::invalid("passphrase_short", []));
         }
         self.verify_passphrase(current, now).map_err(|e| match e {
-            CoreError::Forbidden(m) if m.starts_with("That is not") => {
-                CoreError::Forbidden("The current passphrase is not the right one; nothing was changed.".into())
-            }
+            CoreError::Forbidden(t) if t.code == "passphrase_wrong" => CoreError::forbidden("passphrase_current_wrong", []),
             other => other,
         })?;
         let hash = match next {
@@ -646,7 +641,7 @@ impl Service {
     /// Writes the dashboard of a period as an Excel workbook.
     pub fn export_dashboard(&self, period: Period, as_of: Option<NaiveDate>, out: &Path) -> Result<()> {
         let d = self.dashboard(period, as_of)?;
-        let report = d.report.ok_or_else(|| CoreError::Usage("There is nothing to export yet: import a workbook first.".into()))?;
+        let report = d.report.ok_or_else(|| CoreError::invalid("nothing_to_export", []))?;
         crate::exports::dashboard_xlsx(&report, &d.timeline, &d.categories, &d.currency, self.language()?, out)
     }
 
@@ -668,10 +663,10 @@ impl Service {
             "loss_risk" => charts.loss_risk,
             "tiers" => charts.tiers,
             "categories" => charts.categories,
-            other => return Err(CoreError::Usage(format!("There is no chart \u{201c}{other}\u{201d}."))),
+            other => return Err(CoreError::invalid("no_such_chart", [other.to_string()])),
         };
         if svg.is_empty() {
-            return Err(CoreError::Usage("This chart is empty; there is nothing to save.".into()));
+            return Err(CoreError::invalid("chart_empty", []));
         }
         Ok(svg)
     }

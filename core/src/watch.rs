@@ -75,7 +75,7 @@ fn seen(path: &Path) -> Option<Seen> {
 /// caller skips those already imported). Each (path, size, time) is offered once.
 pub fn run(dir: &Path, stop: &AtomicBool, ready: &mut dyn FnMut(PathBuf)) -> Result<()> {
     if !dir.is_dir() {
-        return Err(CoreError::Usage(format!("{} is not a folder.", dir.display())));
+        return Err(CoreError::invalid("watch_not_folder", [dir.display().to_string()]));
     }
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -85,10 +85,10 @@ pub fn run(dir: &Path, stop: &AtomicBool, ready: &mut dyn FnMut(PathBuf)) -> Res
             }
         }
     })
-    .map_err(|e| CoreError::Usage(format!("{} cannot be watched ({e}).", dir.display())))?;
+    .map_err(|e| CoreError::invalid("watch_failed", [dir.display().to_string(), e.to_string()]))?;
     watcher
         .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(|e| CoreError::Usage(format!("{} cannot be watched ({e}).", dir.display())))?;
+        .map_err(|e| CoreError::invalid("watch_failed", [dir.display().to_string(), e.to_string()]))?;
 
     // path → (what it looked like, since when it looks so)
     let mut settling: HashMap<PathBuf, (Seen, Instant)> = HashMap::new();

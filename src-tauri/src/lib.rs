@@ -47,7 +47,7 @@ fn title(code: &str) -> String {
 }
 
 fn internal(e: impl std::fmt::Display) -> BridgeError {
-    BridgeError { code: "internal", message: format!("Comptoir hit an unexpected problem: {e}.") }
+    BridgeError { code: "internal", message: render("internal", &[e.to_string()], ui_lang()) }
 }
 
 type Shared = Arc<Service>;
@@ -252,7 +252,7 @@ async fn save_chart(app: AppHandle, name: String, format: String, png: Option<Ve
     let bytes = match (format.as_str(), png) {
         ("svg", _) => svg.into_bytes(),
         ("png", Some(png)) if png.starts_with(PNG_MAGIC) => png,
-        _ => return Err(CoreError::Usage("A chart is saved as svg, or as png with the picture's bytes.".into()).into()),
+        _ => return Err(CoreError::invalid("chart_format", []).into()),
     };
     let ext: &'static str = if format == "svg" { "svg" } else { "png" };
     let Some(out) = save_dialog("dialog_save_chart", &format!("{name}.{ext}"), ext).await else { return Ok(None) };
