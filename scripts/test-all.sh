@@ -7,6 +7,11 @@ start=$(date +%s)
 "$REPO_ROOT/scripts/setup.sh" --test
 "$REPO_ROOT/scripts/build.sh"
 
+echo "==> lints: rustfmt, clippy (warnings are errors), TypeScript strict"
+(cd "$REPO_ROOT" && cargo fmt --all --check)
+(cd "$REPO_ROOT" && cargo clippy "${CARGO_FLAGS[@]}" --all-targets -- -D warnings)
+(cd "$REPO_ROOT/ui" && npm run lint --silent)
+
 echo "==> Online Retail figures re-derived independently (Python decimal) = expected.json"
 python3 "$REPO_ROOT/scripts/independent_report.py" --check
 
@@ -17,7 +22,7 @@ echo "==> crash safety: 20 imports SIGKILLed at random moments (RELIABILITY.md)"
 (cd "$REPO_ROOT" && cargo build "${CARGO_FLAGS[@]}" --examples)
 crash_dir=$(mktemp -d)
 "$CARGO_TARGET_DIR/release/examples/bench" crash "$crash_dir/work" 20 20000
-echo "==> hostile corpus: 33 files, each a sentence within 5 s and under 256 MB"
+echo "==> hostile corpus: 40 files, each a sentence within 5 s, the child capped at 256 MB"
 "$CARGO_TARGET_DIR/release/examples/bench" hostile "$crash_dir/hostile" | tail -1
 rm -rf "$crash_dir"
 
