@@ -30,7 +30,7 @@ fn new_harness() -> Harness {
 
 fuzz_target!(
     init: {
-        // xls and ods are read in a capped child, as in the app: the child is
+        // Every spreadsheet is read in a capped child, as in the app: the child is
         // this same binary, started with the sandbox flag.
         if let Some(code) = comptoir_core::sandbox::serve_if_child() {
             std::process::exit(code);

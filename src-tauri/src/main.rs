@@ -2,7 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    // The importer reads xls/ods in a child: this same executable, limited.
+    // The importer reads every spreadsheet in a child: this same executable, limited.
     if let Some(code) = comptoir_core::sandbox::serve_if_child() {
         std::process::exit(code);
     }

@@ -44,7 +44,7 @@ impl Drop for TempDir {
     }
 }
 
-/// Read xls/ods in a limited child process, as the app and the CLI do.
+/// Read every spreadsheet in a limited child process, as the app and the CLI do.
 pub fn use_sandbox() {
     comptoir_core::sandbox::enable(PathBuf::from(env!("CARGO_BIN_EXE_comptoir")));
 }
