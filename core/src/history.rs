@@ -97,13 +97,10 @@ pub fn undo(store: &Store, import_id: i64) -> Result<()> {
         }
         _ => {}
     }
-    conn.execute_batch("BEGIN TRANSACTION")?;
-    match conn.execute_batch(&include_str!("sql/undo.sql").replace("$import_id", &import_id.to_string())) {
-        Ok(()) => conn.execute_batch("COMMIT; CHECKPOINT")?,
-        Err(e) => {
-            conn.execute_batch("ROLLBACK")?;
-            return Err(e.into());
-        }
-    }
+    crate::store::in_transaction(conn, |conn| {
+        conn.execute("SET VARIABLE import_id = ?", duckdb::params![import_id])?;
+        Ok(conn.execute_batch(include_str!("sql/undo.sql"))?)
+    })?;
+    conn.execute_batch("CHECKPOINT")?;
     Ok(())
 }

@@ -534,32 +534,17 @@ impl Importer<'_> {
             conn.query_row("SELECT coalesce(max(import_id), 0) + 1 FROM imports", [], |r| r.get(0))?;
         let files_json = serde_json::to_string(files).expect("file list serialises");
         let counts_json = serde_json::to_string(&report.counts).expect("counts serialise");
-        conn.execute_batch("BEGIN TRANSACTION")?;
-        let written = conn
-            .execute_batch(&include_str!("sql/import_write.sql").replace("$import_id", &import_id.to_string()))
-            .and_then(|_| crate::store::add_sales_aggregates(conn, &format!("i.import_id = {import_id} AND l.import_id = {import_id}")))
-            .and_then(|_| {
-                conn.execute(
-                    "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)
-                     VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-                    params![
-                        import_id,
-                        files_json,
-                        report.files.join(", "),
-                        counts_json,
-                        error_count as i64,
-                        warning_count as i64,
-                        rejected as i64
-                    ],
-                )
-            });
-        match written {
-            Ok(_) => conn.execute_batch("COMMIT")?,
-            Err(e) => {
-                conn.execute_batch("ROLLBACK")?;
-                return Err(e.into());
-            }
-        }
+        crate::store::in_transaction(conn, |conn| {
+            conn.execute("SET VARIABLE import_id = ?", params![import_id])?;
+            conn.execute_batch(include_str!("sql/import_write.sql"))?;
+            crate::store::add_sales_aggregates(conn, Some(import_id))?;
+            conn.execute(
+                "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)
+                 VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+                params![import_id, files_json, report.files.join(", "), counts_json, error_count as i64, warning_count as i64, rejected as i64],
+            )?;
+            Ok(())
+        })?;
         // Fold the WAL into the file now, while no schema change is pending.
         conn.execute_batch("CHECKPOINT")?;
         report.import_id = Some(import_id);

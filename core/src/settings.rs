@@ -58,19 +58,13 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
 /// Replaces (or with None removes) one stored setting in one transaction,
 /// then copies the settings to the lake beside the store.
 pub(crate) fn put(store: &Store, key: &str, value: Option<&str>) -> Result<()> {
-    let conn = store.conn();
-    conn.execute_batch("BEGIN TRANSACTION")?;
-    let written = conn.execute("DELETE FROM settings WHERE key = ?", params![key]).and_then(|n| match value {
-        Some(value) => conn.execute("INSERT INTO settings VALUES (?, ?)", params![key, value]),
-        None => Ok(n),
-    });
-    match written {
-        Ok(_) => conn.execute_batch("COMMIT")?,
-        Err(e) => {
-            conn.execute_batch("ROLLBACK")?;
-            return Err(e.into());
+    crate::store::in_transaction(store.conn(), |conn| {
+        conn.execute("DELETE FROM settings WHERE key = ?", params![key])?;
+        if let Some(value) = value {
+            conn.execute("INSERT INTO settings VALUES (?, ?)", params![key, value])?;
         }
-    }
+        Ok(())
+    })?;
     // The store has it; the lake copy is for a rebuild and is rewritten at the next change.
     if let Err(e) = crate::lake::write_settings(store) {
         eprintln!("The settings could not be copied to the lake: {e}");

@@ -94,17 +94,11 @@ impl Store {
             conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let version = i as i64 + 1;
-            conn.execute_batch("BEGIN TRANSACTION")?;
-            let applied = conn
-                .execute_batch(sql)
-                .and_then(|_| conn.execute("INSERT INTO schema_version VALUES (?)", params![version]));
-            match applied {
-                Ok(_) => conn.execute_batch("COMMIT")?,
-                Err(e) => {
-                    conn.execute_batch("ROLLBACK")?;
-                    return Err(e.into());
-                }
-            }
+            in_transaction(&conn, |conn| {
+                conn.execute_batch(sql)?;
+                conn.execute("INSERT INTO schema_version VALUES (?)", params![version])?;
+                Ok(())
+            })?;
         }
         for (_, sql) in VIEWS {
             conn.execute_batch(sql)?;
@@ -146,24 +140,35 @@ impl Store {
     }
 }
 
-/// Adds the sales of the invoices matching `condition` (SQL over invoices `i`)
-/// to the aggregates the analytics read.
-pub fn add_sales_aggregates(conn: &Connection, condition: &str) -> duckdb::Result<()> {
-    conn.execute_batch(&include_str!("sql/sales_aggregates.sql").replace("$where", condition))
+/// Adds the sales of import `import_id`'s invoices (of every invoice when
+/// None) to the aggregates the analytics read.
+pub fn add_sales_aggregates(conn: &Connection, import_id: Option<i64>) -> duckdb::Result<()> {
+    conn.execute("SET VARIABLE aggregate_import = ?", params![import_id])?;
+    conn.execute_batch(include_str!("sql/sales_aggregates.sql"))
+}
+
+/// Runs `work` in one transaction: committed when it succeeds, rolled back
+/// when it fails. A rollback that fails too never hides the first error.
+pub fn in_transaction<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    match work(conn).and_then(|value| conn.execute_batch("COMMIT").map(|_| value).map_err(CoreError::from)) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                eprintln!("The transaction could not be rolled back after an error ({e}); DuckDB discards it on close.");
+            }
+            Err(first)
+        }
+    }
 }
 
 impl Store {
     /// Recomputes the sales aggregates from the invoices, in one transaction.
     pub fn rebuild_sales_aggregates(&self) -> Result<()> {
-        self.conn.execute_batch("BEGIN TRANSACTION; DELETE FROM sales_product_day; DELETE FROM sales_client_day;")?;
-        match add_sales_aggregates(&self.conn, "true") {
-            Ok(()) => self.conn.execute_batch("COMMIT")?,
-            Err(e) => {
-                self.conn.execute_batch("ROLLBACK")?;
-                return Err(e.into());
-            }
-        }
-        Ok(())
+        in_transaction(&self.conn, |conn| {
+            conn.execute_batch("DELETE FROM sales_product_day; DELETE FROM sales_client_day;")?;
+            Ok(add_sales_aggregates(conn, None)?)
+        })
     }
 }
 
