@@ -1,0 +1,28 @@
+/// Every command the webview may call. `build.rs` declares them so that Tauri
+/// enforces the capability ACL; `capabilities/main.json` grants each one.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "choose_role",
+    "leave_role",
+    "set_passphrase",
+    "choose_files",
+    "preview_sample",
+    "save_mapping",
+    "list_mappings",
+    "edit_mapping",
+    "forget_mapping",
+    "confirm_import",
+    "cancel_import",
+    "save_problems",
+    "history",
+    "import_failures",
+    "undo_import",
+    "dashboard",
+    "export_dashboard",
+    "export_promo_clients",
+    "save_chart",
+    "get_settings",
+    "set_setting",
+    "choose_watch_folder",
+    "recover_store",
+];
