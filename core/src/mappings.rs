@@ -114,7 +114,7 @@ pub fn save(store: &Store, layout: Layout, cells: &[(u32, String)], chosen: &[(S
     let columns_json = serde_json::to_string(&mapping.columns).expect("columns serialise");
     store.conn().execute(
         "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
-        params![mapping.signature, layout.id(), columns_json],
+        params![mapping.signature, mapping.layout.id(), columns_json],
     )?;
     Ok(mapping)
 }
@@ -258,7 +258,7 @@ mod tests {
             "Lignes de factures (de factures déjà importées) demande une colonne pour Code article\u{a0}: choisissez celle qui le contient."
         );
         assert!(err(&[pair("Montant", "qty")]).to_string().starts_with("The column \u{201c}Montant\u{201d} is not in the header row"));
-        assert!(err(&[pair("Nb", "quantity_sold")]).to_string().contains("is not a field of Invoice lines"));
+        assert!(err(&[pair("Nb", "weight")]).to_string().contains("\u{201c}weight\u{201d} is not a field of Invoice lines"));
         assert!(err(&[pair("Doc", "qty"), pair("Nb", "Quantité vendue")]).to_string().contains("are read as Quantity sold"));
         drop(store);
         std::fs::remove_dir_all(dir).unwrap();

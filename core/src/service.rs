@@ -847,7 +847,7 @@ mod tests {
         let f = fixture("passphrase");
         let s = &f.service;
         s.choose_role(Role::Admin, Some("anything")).unwrap(); // no passphrase yet
-        assert!(matches!(s.set_passphrase(None, Some("short")), Err(CoreError::Usage(_))));
+        assert!(matches!(s.set_passphrase(None, Some("short")), Err(CoreError::Invalid(_))));
         s.set_passphrase(None, Some("comptoir-2026")).unwrap();
         let stored = passphrase_hash(&s.store()).unwrap().unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");

@@ -4,6 +4,7 @@
 use crate::support::*;
 use calamine::{open_workbook_auto, Data, Reader};
 use comptoir_core::import::{import_files, ImportOptions, ImportReport, Outcome};
+use comptoir_core::messages::Lang;
 use comptoir_core::store::Store;
 use rust_xlsxwriter::Workbook as XlsxBook;
 use std::io::Write;
@@ -266,7 +267,7 @@ fn a_saved_mapping_never_overrides_a_recognised_header_and_the_report_names_the_
     // A mapping saved for the very same header, reading it otherwise.
     let header: Vec<(u32, String)> = ["product_id", "name", "buy_price"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
     let chosen = [("product_id".to_string(), "client_id".to_string()), ("buy_price".to_string(), "-".to_string())];
-    comptoir_core::mappings::save(&store, comptoir_core::layout::SheetKind::Clients, &header, &chosen).unwrap();
+    comptoir_core::mappings::save(&store, comptoir_core::layout::Layout::Clients, &header, &chosen, Lang::En).unwrap();
     let r = run(&store, &[recognised], ImportOptions::default());
     assert_eq!((r.counts.products.new, r.counts.clients.new), (1, 0), "read as the header says");
     assert!(r.mappings_used.is_empty());
@@ -279,7 +280,7 @@ fn a_saved_mapping_never_overrides_a_recognised_header_and_the_report_names_the_
         .iter()
         .map(|(h, f)| (h.to_string(), f.to_string()))
         .collect();
-    comptoir_core::mappings::save(&store, comptoir_core::layout::SheetKind::Invoices, &till_header, &chosen).unwrap();
+    comptoir_core::mappings::save(&store, comptoir_core::layout::Layout::Sales, &till_header, &chosen, Lang::En).unwrap();
     let r = run(&store, &[till], ImportOptions::default());
     assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
     assert_eq!(r.mappings_used.len(), 1);
