@@ -86,7 +86,8 @@ pub struct Winner {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Kpis {
     pub revenue: String,
-    pub profit: String,
+    /// None (JSON null) when no line of the window has a cost: unknown, never 0.
+    pub profit: Option<String>,
     /// profit ÷ revenue of the lines whose cost is known, 4 decimals; null without sales.
     pub margin_rate: Option<String>,
     pub invoices: i64,
@@ -244,7 +245,7 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
 pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Result<Kpis> {
     let (revenue, profit, costed_revenue, invoices, units, stock_value, value_at_risk): (
         String,
-        String,
+        Option<String>,
         String,
         i64,
         String,
@@ -257,12 +258,13 @@ pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> 
         params![from, to, as_of],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
     )?;
-    let (revenue, profit, costed_revenue) = (exact(&revenue)?, exact(&profit)?, exact(&costed_revenue)?);
+    let (revenue, costed_revenue) = (exact(&revenue)?, exact(&costed_revenue)?);
+    let profit = profit.as_deref().map(exact).transpose()?;
     let ratio = |num: Decimal, den: Decimal, dp: u32| (!den.is_zero()).then(|| fixed(round_half_away(num / den, dp), dp));
     Ok(Kpis {
         revenue: fixed(round_half_away(revenue, 2), 2),
-        profit: fixed(round_half_away(profit, 2), 2),
-        margin_rate: ratio(profit, costed_revenue, 4),
+        profit: profit.map(|p| fixed(round_half_away(p, 2), 2)),
+        margin_rate: profit.and_then(|p| ratio(p, costed_revenue, 4)),
         invoices,
         average_basket: ratio(revenue, Decimal::from(invoices), 2),
         units_sold: trim_decimal(&units),

@@ -79,7 +79,7 @@ fn save(book: &mut Workbook, out: &Path) -> Result<()> {
 fn kpi_rows(lang: Lang, now: &Kpis, before: &Kpis) -> Vec<Vec<Cell>> {
     let pairs: [(&str, &str, Option<String>, Option<String>); 8] = [
         ("Revenue", "Chiffre d'affaires", Some(now.revenue.clone()), Some(before.revenue.clone())),
-        ("Profit", "Marge", Some(now.profit.clone()), Some(before.profit.clone())),
+        ("Profit", "Marge", now.profit.clone(), before.profit.clone()),
         ("Margin rate", "Taux de marge", now.margin_rate.clone(), before.margin_rate.clone()),
         ("Invoices", "Factures", Some(now.invoices.to_string()), Some(before.invoices.to_string())),
         ("Average basket", "Panier moyen", now.average_basket.clone(), before.average_basket.clone()),
