@@ -44,7 +44,7 @@ enum Command {
         /// Report date (YYYY-MM-DD); default: the latest invoice's date.
         #[arg(long)]
         as_of: Option<String>,
-        /// week, month, all, or FROM..TO.
+        /// week, month, all, this-month, last-month, this-quarter, this-year, or FROM..TO.
         #[arg(long, default_value = "month")]
         window: String,
         #[arg(long)]

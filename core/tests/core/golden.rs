@@ -737,7 +737,8 @@ fn rule_7_without_any_cost_winners_rank_by_revenue_with_unknown_profit() {
     let k = &r.kpis.current;
     assert_eq!((k.revenue.as_str(), k.profit.as_deref(), k.margin_rate.as_deref()), ("32.00", None, None));
     assert!(json["kpis"]["current"]["profit"].is_null() && json["kpis"]["current"]["margin_rate"].is_null());
-    // The previous week holds no sale at all: nothing has a cost there either.
+    // The previous week holds no sale at all (the first sale is in the window): nothing has a cost there either.
+    assert_eq!(r.first_sale, Some(d("2026-06-30")));
     assert_eq!((r.kpis.previous.revenue.as_str(), r.kpis.previous.profit.as_deref()), ("0.00", None));
 
     let more = dir.join("costs.csv");
