@@ -35,6 +35,11 @@ pub enum CoreError {
     #[error("{0}")]
     Usage(String),
 
+    /// A setting refused: `code` of `messages`, naming the setting by the
+    /// label the settings screen shows, in the user's language.
+    #[error("{}", crate::settings::refusal(key, code, value, Lang::En))]
+    Setting { key: String, code: &'static str, value: String },
+
     #[error("Could not write {path}: {reason}.")]
     Write { path: String, reason: String },
 
@@ -62,6 +67,7 @@ impl CoreError {
             CoreError::Unreadable { file, reason } => render("unreadable", &[file.clone(), reason.render(lang)], lang),
             CoreError::NoKnownSheet { file } => render("no_known_sheet", &[file.clone()], lang),
             CoreError::NotFound { path } => render("not_found", &[path.clone()], lang),
+            CoreError::Setting { key, code, value } => crate::settings::refusal(key, code, value, lang),
             other => other.to_string(),
         }
     }
@@ -79,6 +85,7 @@ impl CoreError {
             CoreError::StoreDamaged { lake: None, .. } => "store_open",
             CoreError::Store(_) => "store",
             CoreError::Usage(_) => "usage",
+            CoreError::Setting { .. } => "invalid_setting",
             CoreError::Write { .. } => "write",
             CoreError::Stopped => "stopped",
         }
