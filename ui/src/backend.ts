@@ -7,8 +7,8 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 export type { UnlistenFn };
 
-/** week, month, all, or a custom window "YYYY-MM-DD..YYYY-MM-DD". */
-export type Period = 'week' | 'month' | 'all' | `${string}..${string}`;
+/** week, month, all, a calendar period, or a custom window "YYYY-MM-DD..YYYY-MM-DD". */
+export type Period = 'week' | 'month' | 'all' | 'this-month' | 'last-month' | 'this-quarter' | 'this-year' | `${string}..${string}`;
 export const PERIODS: readonly Period[] = ['week', 'month', 'all'];
 
 export type Role = 'accountant' | 'admin';
@@ -117,7 +117,8 @@ export interface Winner {
 
 export interface Kpis {
   revenue: string;
-  profit: string;
+  /** Null when profit is unknown: no line of the window has a cost. */
+  profit: string | null;
   margin_rate: string | null;
   invoices: number;
   average_basket: string | null;
@@ -182,6 +183,8 @@ export interface DataQuality {
 export interface Report {
   as_of: string;
   window: { from: string; to: string };
+  /** Date of the earliest invoice in the store: none before the window = no previous period. */
+  first_sale: string | null;
   kpis: { current: Kpis; previous: Kpis };
   winners: Winner[];
   /** "profit", or "revenue" when no line of the window has a cost yet. */

@@ -356,6 +356,7 @@ describe('dashboard', () => {
     report: {
       as_of: '2026-05-31',
       window: { from: '2026-05-02', to: '2026-05-31' },
+      first_sale: '2026-01-04',
       kpis: { current: kpis, previous: { ...kpis, revenue: '1000.00' } },
       winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: '40.00' }],
       ranked_by: 'profit',
@@ -375,7 +376,13 @@ describe('dashboard', () => {
 
   it('ranks winners by revenue with an unknown profit, never €0.00, while nothing has a cost', async () => {
     const d = dashboard();
-    d.report = { ...d.report!, ranked_by: 'revenue', winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: null }] };
+    const noCost = { ...kpis, profit: null, margin_rate: null };
+    d.report = {
+      ...d.report!,
+      ranked_by: 'revenue',
+      kpis: { current: noCost, previous: noCost },
+      winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: null }],
+    };
     handlers.dashboard = () => d;
     const view = createDashboard(() => {});
     const el = mount(view.el);
@@ -384,8 +391,53 @@ describe('dashboard', () => {
     expect(el.querySelector('#winners-title')!.textContent).toBe('Top 10 products by revenue');
     const cells = el.querySelectorAll('[data-testid="winners-table"] tbody tr td');
     expect(cells[4].textContent).toBe('€100.00');
-    expect(cells[5].textContent).toBe('unknown');
-    expect(cells[5].textContent).not.toContain('0.00');
+    expect(cells[5].textContent).toBe('Unknown');
+    // The KPI cards too: profit and margin rate unknown, not €0.00 or "–".
+    for (const name of ['profit', 'margin_rate']) {
+      expect($(el, `kpi-${name}`)!.querySelector('.kpi-value')!.textContent).toBe('Unknown');
+      expect($(el, `kpi-${name}`)!.textContent).toContain('No product sold in this period has a buy price yet');
+      expect($(el, `kpi-${name}`)!.textContent).not.toMatch(/0[.,]00|vs previous/);
+    }
+    // The chart says what it shows, and its table says the same.
+    expect(el.querySelector('#chart-winners-title')!.textContent).toBe('Revenue of the top 10 products');
+    const row = el.querySelector('[data-testid="chart-winners-table"] tbody tr')!;
+    expect([...row.querySelectorAll('td')].map((c) => c.textContent)).toEqual(['1', 'Olive oil', '€100.00', 'Unknown']);
+  });
+
+  it('never compares with a previous period when no sale is dated before the window', async () => {
+    const d = dashboard();
+    d.report = { ...d.report!, first_sale: '2026-05-02' };
+    handlers.dashboard = () => d;
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    expect($(el, 'kpi-revenue')!.textContent).toBe('Revenue€1,100.00');
+    expect(el.querySelector('.kpi-grid')!.textContent).not.toMatch(/previous/);
+    // One sale the day before the window is enough for a comparison.
+    d.report = { ...d.report!, first_sale: '2026-05-01' };
+    view.refresh();
+    await flush();
+    expect($(el, 'kpi-revenue')!.textContent).toContain('▲ 10.0% vs previous period');
+  });
+
+  it('offers calendar periods, and gives each chart its period, unit and figures as a table', async () => {
+    handlers.dashboard = () => dashboard();
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    const period = $<HTMLSelectElement>(el, 'period')!;
+    expect([...period.options].map((o) => o.value)).toEqual(['this-month', 'last-month', 'this-quarter', 'this-year', 'week', 'month', 'all', 'custom']);
+    period.value = 'last-month';
+    period.dispatchEvent(new Event('change'));
+    await flush();
+    expect(calls('dashboard').at(-1)).toEqual({ window: 'last-month', asOf: null });
+    expect(el.querySelector('#chart-revenue_profit-subtitle')!.textContent).toBe('2 May 2026 – 31 May 2026 · in €');
+    expect(el.querySelector('#chart-tiers-subtitle')!.textContent).toBe('on 31 May 2026 · in number of clients');
+    const tiers = [...el.querySelectorAll('[data-testid="chart-tiers-table"] tbody tr')].map((r) => r.textContent);
+    expect(tiers).toEqual(['Gold1', 'Silver1', 'Standard0']);
+    expect($(el, 'chart-winners')!.querySelector('svg')!.getAttribute('aria-labelledby')).toBe('chart-winners-title chart-winners-subtitle');
   });
 
   it('shows KPIs, charts and tables, and reloads for a new period', async () => {
