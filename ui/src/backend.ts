@@ -381,6 +381,15 @@ export function setSetting(key: string, value: string): Promise<Setting[]> {
   return call<Setting[]>('set_setting', { key, value });
 }
 
+/**
+ * Admin only: the native folder chooser; the chosen folder, or null when cancelled.
+ * TODO(lead): the shell command `pick_folder() -> Answer<Option<String>>` (rfd's async
+ * `pick_folder`, off the main thread like `choose_files`), declared in build.rs and granted.
+ */
+export function pickFolder(): Promise<string | null> {
+  return call<string | null>('pick_folder');
+}
+
 // ── Events ─────────────────────────────────────────────────────────────────
 /** A native file drop was dry-run (or refused: then `message` says why). */
 export interface DropPreview {

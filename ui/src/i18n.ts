@@ -330,7 +330,7 @@ const en = {
   'setting.as_of.date': 'As-of date (day)',
   'setting.watch_folder.choose': 'Choose a folder…',
   'setting.watch_folder.clear': 'No watched folder',
-  'setting.amount.hint': 'Type it as you write it: 20 000, 20,000 or 20 000 €.',
+  'setting.amount.hint': 'Typed as 20 000, 20,000 or 20 000 €.',
   'table.region': '{table}, scrollable sideways',
 } as const;
 
@@ -665,7 +665,7 @@ const fr: Record<MessageKey, string> = {
   'setting.as_of.date': 'Date de référence (jour)',
   'setting.watch_folder.choose': 'Choisir un dossier…',
   'setting.watch_folder.clear': 'Aucun dossier surveillé',
-  'setting.amount.hint': 'Tapez-le comme vous l’écrivez : 20 000, 20000 ou 20 000 €.',
+  'setting.amount.hint': 'Tapé 20 000, 20000 ou 20 000 €.',
   'table.region': '{table}, défilement horizontal',
 };
 
