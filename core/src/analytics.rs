@@ -476,7 +476,8 @@ pub fn winners_ranked_by(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
 pub struct DayPoint {
     pub day: NaiveDate,
     pub revenue: String,
-    pub profit: String,
+    /// None (JSON null) when the day's sales have no cost at all: unknown, never 0.
+    pub profit: Option<String>,
 }
 
 /// Revenue and profit of every day of the window (`sql/sales_timeline.sql`).

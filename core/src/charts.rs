@@ -77,13 +77,15 @@ pub fn categories_svg(categories: &[CategorySales], lang: Lang, width: u32, heig
 /// Revenue and profit per day, as two lines.
 pub fn revenue_profit_svg(days: &[DayPoint], lang: Lang, width: u32, height: u32) -> String {
     let mut svg = String::new();
-    if days.iter().all(|d| d.revenue == "0.00" && d.profit == "0.00") {
+    if days.iter().all(|d| d.revenue == "0.00" && d.profit.as_deref().is_none_or(|p| p == "0.00")) {
         return svg;
     }
-    let revenue: Vec<f64> = days.iter().map(|d| amount(&d.revenue)).collect();
-    let profit: Vec<f64> = days.iter().map(|d| amount(&d.profit)).collect();
-    let max = revenue.iter().chain(&profit).cloned().fold(0.0_f64, f64::max).max(1.0);
-    let min = revenue.iter().chain(&profit).cloned().fold(0.0_f64, f64::min);
+    let revenue: Vec<(usize, f64)> = days.iter().enumerate().map(|(i, d)| (i, amount(&d.revenue))).collect();
+    // Profit is drawn only where it is known: a day whose sales have no cost is no 0.
+    let profit: Vec<(usize, f64)> = days.iter().enumerate().filter_map(|(i, d)| Some((i, amount(d.profit.as_deref()?)))).collect();
+    let values = || revenue.iter().chain(&profit).map(|(_, v)| *v);
+    let max = values().fold(0.0_f64, f64::max).max(1.0);
+    let min = values().fold(0.0_f64, f64::min);
     let n = days.len();
     let spans_years = days.first().zip(days.last()).is_some_and(|(a, b)| a.day.year() != b.day.year());
     {
@@ -105,9 +107,12 @@ pub fn revenue_profit_svg(days: &[DayPoint], lang: Lang, width: u32, height: u32
                 .x_label_formatter(&|i| days.get(*i).map(|d| day_label(d.day, spans_years, lang)).unwrap_or_default())
                 .y_label_formatter(&|v| format_amount(*v))
                 .draw()?;
-            for (values, colour, key) in [(&revenue, REVENUE_LINE, "revenue"), (&profit, BAR_FILL, "profit")] {
+            for (points, colour, key) in [(&revenue, REVENUE_LINE, "revenue"), (&profit, BAR_FILL, "profit")] {
+                if points.is_empty() {
+                    continue;
+                }
                 chart
-                    .draw_series(LineSeries::new(values.iter().enumerate().map(|(i, v)| (i, *v)), colour.stroke_width(2)))?
+                    .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))?
                     .label(lang.text(key))
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3)));
             }
@@ -316,7 +321,7 @@ mod tests {
         let day = |d: u32, r: &str| DayPoint {
             day: chrono::NaiveDate::from_ymd_opt(2026, 5, d).unwrap(),
             revenue: r.into(),
-            profit: "1.00".into(),
+            profit: Some("1.00".into()),
         };
         let svg = revenue_profit_svg(&[day(1, "10.00"), day(2, "0.00"), day(3, "30.00")], Lang::En, 640, 300);
         let line = |rgb: RGBColor| {
@@ -332,10 +337,16 @@ mod tests {
         let across = [(2025, 12, 31), (2026, 1, 1)].map(|(y, m, d)| DayPoint {
             day: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(),
             revenue: "5.00".into(),
-            profit: "1.00".into(),
+            profit: Some("1.00".into()),
         });
         let svg = revenue_profit_svg(&across, Lang::Fr, 640, 300);
         assert!(svg.contains("31 déc. 2025") && svg.contains("1 janv. 2026"), "{svg}");
+        // Without any cost, no profit line (and no "Profit" in the legend): unknown is not 0.
+        let unknown = across.map(|d| DayPoint { profit: None, ..d });
+        let svg = revenue_profit_svg(&unknown, Lang::En, 640, 300);
+        assert!(svg.contains("Revenue") && !svg.contains("Profit"), "{svg}");
+        let green = format!("stroke=\"#{:02X}{:02X}{:02X}\"", BAR_FILL.0, BAR_FILL.1, BAR_FILL.2);
+        assert!(!svg.contains(&green));
         assert_eq!(tiers_svg(&[], Lang::En, 480, 300), "");
     }
 

@@ -202,7 +202,7 @@ pub fn dashboard_xlsx(
     let headers = [l("Category", "Catégorie"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge"), l("Quantity", "Quantité")];
     write_table(book.add_worksheet().set_name(l("Categories", "Catégories")).map_err(fail)?, &headers, &cats).map_err(fail)?;
 
-    let days: Vec<Vec<Cell>> = timeline.iter().map(|d| vec![text(d.day.to_string()), amount(&d.revenue), amount(&d.profit)]).collect();
+    let days: Vec<Vec<Cell>> = timeline.iter().map(|d| vec![text(d.day.to_string()), amount(&d.revenue), maybe(&d.profit)]).collect();
     let headers = [l("Day", "Jour"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge")];
     write_table(book.add_worksheet().set_name(l("By day", "Par jour")).map_err(fail)?, &headers, &days).map_err(fail)?;
     save(&mut book, out)

@@ -195,7 +195,7 @@ export interface Report {
   stock_ageing: AgeingBucket[];
   data_quality: DataQuality;
   /** Every day of the window, as on the revenue and profit chart. */
-  sales_timeline: { day: string; revenue: string; profit: string }[];
+  sales_timeline: { day: string; revenue: string; profit: string | null }[];
   /** Sales per category (null = products without a category); profit null when none has a cost. */
   category_sales: { category: string | null; revenue: string; profit: string | null; quantity: string }[];
 }

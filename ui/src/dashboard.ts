@@ -459,7 +459,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
       [
         { key: 'day', label: t('chart.col.day'), cell: (d) => formatDate(d.day), cls: () => 'nowrap' },
         moneyCol<Report['sales_timeline'][number]>('revenue', t('col.revenue'), (d) => d.revenue),
-        profitCol<Report['sales_timeline'][number]>((d) => (byRevenue ? null : d.profit)),
+        profitCol<Report['sales_timeline'][number]>((d) => d.profit),
       ],
       r.sales_timeline,
     );

@@ -520,7 +520,7 @@ fn sales_timeline_has_every_day_of_the_window() {
     let sold: Vec<(String, &str, &str)> = days
         .iter()
         .filter(|p| p.revenue != "0.00")
-        .map(|p| (p.day.to_string(), p.revenue.as_str(), p.profit.as_str()))
+        .map(|p| (p.day.to_string(), p.revenue.as_str(), p.profit.as_deref().unwrap()))
         .collect();
     assert_eq!(
         sold,
@@ -535,7 +535,7 @@ fn sales_timeline_has_every_day_of_the_window() {
             ("2026-03-31".to_string(), "10.00", "4.00"),
         ]
     );
-    assert!(days.iter().filter(|p| p.revenue == "0.00").all(|p| p.profit == "0.00"));
+    assert!(days.iter().filter(|p| p.revenue == "0.00").all(|p| p.profit.as_deref() == Some("0.00")));
 }
 
 #[test]
@@ -663,7 +663,7 @@ fn rules_2_3_5_adjustments_are_no_sales_credit_notes_no_invoices_forecast_value_
     assert_eq!((w.product_id.as_str(), w.quantity.as_str(), w.revenue.as_str(), w.profit.as_deref()), ("P", "4", "16.00", Some("4.00")));
     // The write-off's day shows no sale.
     let day = r.sales_timeline.iter().find(|p| p.day == d("2026-06-29")).unwrap();
-    assert_eq!((day.revenue.as_str(), day.profit.as_str()), ("0.00", "0.00"));
+    assert_eq!((day.revenue.as_str(), day.profit.as_deref()), ("0.00", Some("0.00")));
     let s1 = &r.loss_risk[0];
     assert_eq!(s1.reasons, ["expiring"]);
     assert_eq!(s1.value_at_risk.as_deref(), Some("30.00"));
@@ -737,6 +737,10 @@ fn rule_7_without_any_cost_winners_rank_by_revenue_with_unknown_profit() {
     let k = &r.kpis.current;
     assert_eq!((k.revenue.as_str(), k.profit.as_deref(), k.margin_rate.as_deref()), ("32.00", None, None));
     assert!(json["kpis"]["current"]["profit"].is_null() && json["kpis"]["current"]["margin_rate"].is_null());
+    // The chart's day says the same: revenue, profit unknown.
+    let day = r.sales_timeline.iter().find(|p| p.day == d("2026-06-30")).unwrap();
+    assert_eq!((day.revenue.as_str(), day.profit.as_deref()), ("32.00", None));
+    assert_eq!(r.sales_timeline.iter().find(|p| p.day == d("2026-06-29")).unwrap().profit.as_deref(), Some("0.00"));
     // The previous week holds no sale at all (the first sale is in the window): nothing has a cost there either.
     assert_eq!(r.first_sale, Some(d("2026-06-30")));
     assert_eq!((r.kpis.previous.revenue.as_str(), r.kpis.previous.profit.as_deref()), ("0.00", None));
