@@ -203,6 +203,23 @@ fn day_label(day: chrono::NaiveDate, with_year: bool, lang: Lang) -> String {
     }
 }
 
+/// The title and the subtitle (period and unit) of a saved chart, as the
+/// dashboard shows them around it: pass them to [`captioned`].
+pub fn export_caption(name: &str, report: &crate::analytics::Report, currency: &str, lang: Lang) -> (String, String) {
+    let title = match name {
+        "winners" if report.ranked_by == "revenue" => lang.text("chart_winners_by_revenue"),
+        other => lang.text(&format!("chart_{other}")),
+    };
+    let day = |d| day_label(d, true, lang);
+    let subtitle = match name {
+        // Loss risk and tiers are judged at as_of, whatever the window.
+        "tiers" => crate::messages::render("chart_at", &[day(report.as_of), lang.text("chart_unit_clients")], lang),
+        "loss_risk" => crate::messages::render("chart_at", &[day(report.as_of), currency.to_string()], lang),
+        _ => crate::messages::render("chart_period", &[day(report.window.from), day(report.window.to), currency.to_string()], lang),
+    };
+    (title, subtitle)
+}
+
 /// A chart as saved to a file: its title, the period and the unit above it
 /// (the screen shows them around the chart; a file must carry them itself).
 pub fn captioned(svg: &str, title: &str, subtitle: &str) -> String {
@@ -360,6 +377,22 @@ mod tests {
         assert!(saved.contains("Thé") && saved.ends_with("</svg>"));
         assert_eq!(saved.matches("<svg").count(), 2);
         assert_eq!(saved.matches("</svg>").count(), 2);
+    }
+
+    #[test]
+    fn a_saved_chart_is_captioned_as_the_dashboard_shows_it() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let report = crate::analytics::report(&store, Some(chrono::NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()), crate::analytics::Period::Month).unwrap();
+        assert_eq!(
+            export_caption("revenue_profit", &report, "€", Lang::En),
+            ("Revenue and profit by day".to_string(), "2 May 2026 – 31 May 2026 · in €".to_string())
+        );
+        assert_eq!(
+            export_caption("tiers", &report, "€", Lang::Fr),
+            ("Clients par niveau de fidélité".to_string(), "au 31 mai 2026 · en nombre de clients".to_string())
+        );
+        // No line has a cost in an empty store: the top 10 is by revenue.
+        assert_eq!(export_caption("winners", &report, "CHF", Lang::Fr).0, "Chiffre d'affaires des 10 meilleurs produits");
     }
 
     #[test]

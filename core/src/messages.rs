@@ -330,6 +330,16 @@ pub const CATALOG: &[Template] = &[
     t("setting_label_watch_folder", "Watched folder", "Dossier surveillé"),
     t("setting_label_language", "Language", "Langue"),
     t("setting_label_theme", "Theme", "Thème"),
+    // Saved charts (`charts::export_caption`): the titles and units the dashboard shows.
+    t("label_chart_winners", "Profit of the top 10 products", "Bénéfice des 10 meilleurs produits"),
+    t("label_chart_winners_by_revenue", "Revenue of the top 10 products", "Chiffre d'affaires des 10 meilleurs produits"),
+    t("label_chart_revenue_profit", "Revenue and profit by day", "Chiffre d'affaires et bénéfice par jour"),
+    t("label_chart_loss_risk", "Value at risk by reason", "Valeur à risque par motif"),
+    t("label_chart_tiers", "Clients by loyalty tier", "Clients par niveau de fidélité"),
+    t("label_chart_categories", "Revenue by category", "Chiffre d'affaires par catégorie"),
+    t("chart_period", "{0} – {1} · in {2}", "du {0} au {1} · en {2}"),
+    t("chart_at", "on {0} · in {1}", "au {0} · en {1}"),
+    t("label_chart_unit_clients", "number of clients", "nombre de clients"),
 ];
 
 /// A word of the data (a reason, a tier, a series) in `lang`; an unknown one as itself.
