@@ -73,9 +73,11 @@ mockIPC(
       case 'get_settings':
         return settings;
       case 'set_setting':
-        if (args.key === 'gold_min' && String(args.value).startsWith('-')) throw { code: 'usage', message: `gold_min must be an amount of at least 0, such as 5000, not “${args.value}”.` };
+        if (String(args.value).trim().startsWith('-')) throw { code: 'invalid_setting', message: `${String(args.key)}: type an amount of at least 0, such as 5 000 or 5000 €, not “${String(args.value)}”.` };
         settings = settings.map((s) => (s.key === args.key ? { ...s, value: String(args.value) } : s));
         return settings;
+      case 'pick_folder':
+        return '/home/ana/Caisse/exports';
       case 'dashboard':
         return q.has('empty') ? { ...dashboard, report: null } : dashboard;
       case 'preview_sample':
