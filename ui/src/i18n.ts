@@ -331,7 +331,6 @@ const en = {
   'setting.watch_folder.choose': 'Choose a folder…',
   'setting.watch_folder.clear': 'No watched folder',
   'setting.amount.hint': 'Typed as 20 000, 20,000 or 20 000 €.',
-  'table.region': '{table}, scrollable sideways',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -666,7 +665,6 @@ const fr: Record<MessageKey, string> = {
   'setting.watch_folder.choose': 'Choisir un dossier…',
   'setting.watch_folder.clear': 'Aucun dossier surveillé',
   'setting.amount.hint': 'Tapé 20 000, 20000 ou 20 000 €.',
-  'table.region': '{table}, défilement horizontal',
 };
 
 export const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { en, fr };

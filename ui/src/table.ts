@@ -110,7 +110,7 @@ export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
   const label = opts.caption ?? opts.label;
   const box = h(
     'div',
-    { class: opts.scroll === false ? 'table-scroll full' : 'table-scroll', tabindex: 0, role: 'region', 'aria-label': label ? t('table.region', { table: label }) : undefined },
+    { class: opts.scroll === false ? 'table-scroll full' : 'table-scroll', tabindex: 0, role: 'region', 'aria-label': label },
     table,
   );
   return {
