@@ -512,6 +512,32 @@ describe('Comptoir desktop app', () => {
     const overflow = await browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 1024×700`);
     await screenshot('dashboard-dark-1024.png');
+    await browser.execute(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    // Every column of every table is in view (none cut on the right), and no inner box scrolls
+    // up and down under the mouse wheel: the screen scrolls as one.
+    const cut = await browser.execute(() =>
+      [...document.querySelectorAll('table.data')]
+        .filter((t) => t.offsetParent && t.offsetWidth > t.parentElement.clientWidth + 1)
+        .map((t) => `${t.dataset.testid} ${t.offsetWidth}/${t.parentElement.clientWidth}`),
+    );
+    assert.deepEqual(cut, [], 'tables wider than their box at 1024×700');
+    const wheelTraps = await browser.execute(() =>
+      [...document.querySelectorAll('.app-main *')]
+        .filter((el) => /(auto|scroll)/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight + 1)
+        .map((el) => el.className),
+    );
+    assert.deepEqual(wheelTraps, [], 'boxes that scroll inside the screen');
+    // No browser context menu in the built app.
+    const prevented = await browser.execute(() => {
+      const e = new MouseEvent('contextmenu', { bubbles: true, cancelable: true });
+      document.querySelector('main').dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    assert.equal(prevented, true, 'the context menu is not the browser’s');
+    // A store that holds data is not offered the sample.
+    await browser.$(sel('tab-import')).click();
+    await browser.$(sel('dropzone')).waitForDisplayed({ timeout: 10_000 });
+    assert.equal(await browser.$(sel('load-sample')).isDisplayed(), false, '"Load the sample" on a store with data');
   });
 
   it('has no serious or critical accessibility violation on any screen, dark and light (axe-core)', async () => {
