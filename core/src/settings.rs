@@ -31,9 +31,11 @@ fn unknown(store: &Store, key: &str) -> CoreError {
 /// `20000`, `0,15` or `15 %` (the margin as a percentage). The canonical form
 /// is stored (`20000`, `0.15`), so the figures never see the typing.
 pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
-    get(store, key).map_err(|_| CoreError::Setting { key: key.to_string(), code: "setting_unknown", value: value.trim().to_string() })?;
-    let canonical = normalise(key, value)
-        .map_err(|code| CoreError::Setting { key: key.to_string(), code, value: value.trim().to_string() })?;
+    let refused = |code| CoreError::Setting { key: key.to_string(), code, value: value.trim().to_string() };
+    if !list(store)?.iter().any(|(k, _)| k == key) {
+        return Err(refused("setting_unknown"));
+    }
+    let canonical = normalise(key, value).map_err(refused)?;
     put(store, key, Some(&canonical))
 }
 
