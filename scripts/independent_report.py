@@ -137,7 +137,7 @@ def figures(rows, costs):
             "from": first.isoformat(),
             "to": last.isoformat(),
             "revenue": money(revenue),
-            "profit": money(profit),
+            "profit": money(profit) if any_cost else None,
             "margin_rate": str((profit / costed_revenue).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)) if costed_revenue else None,
             "invoices": invoices,
             "average_basket": basket,

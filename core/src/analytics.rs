@@ -5,7 +5,7 @@ use crate::error::{CoreError, Result};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 use crate::store::Store;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use duckdb::params;
 use serde::Serialize;
 
@@ -16,21 +16,38 @@ pub enum Period {
     Week,
     Month,
     All,
+    /// The calendar month of as_of, up to as_of.
+    #[serde(rename = "this-month")]
+    ThisMonth,
+    /// The whole calendar month before as_of's.
+    #[serde(rename = "last-month")]
+    LastMonth,
+    /// The calendar quarter of as_of, up to as_of.
+    #[serde(rename = "this-quarter")]
+    ThisQuarter,
+    /// The calendar year of as_of, up to as_of.
+    #[serde(rename = "this-year")]
+    ThisYear,
     #[serde(rename = "custom")]
     Custom(NaiveDate, NaiveDate),
 }
 
 impl Period {
-    /// `week`, `month`, `all` or `FROM..TO` (inclusive, `YYYY-MM-DD`).
+    /// `week`, `month`, `all`, `this-month`, `last-month`, `this-quarter`,
+    /// `this-year` or `FROM..TO` (inclusive, `YYYY-MM-DD`).
     pub fn parse(s: &str) -> Result<Period> {
         match s {
             "week" => Ok(Period::Week),
             "month" => Ok(Period::Month),
             "all" => Ok(Period::All),
+            "this-month" => Ok(Period::ThisMonth),
+            "last-month" => Ok(Period::LastMonth),
+            "this-quarter" => Ok(Period::ThisQuarter),
+            "this-year" => Ok(Period::ThisYear),
             custom => {
                 let bad = || {
                     CoreError::Usage(format!(
-                        "The window \u{201c}{custom}\u{201d} is not week, month, all or FROM..TO (for example 2026-05-01..2026-05-31)."
+                        "The window \u{201c}{custom}\u{201d} is not week, month, all, this-month, last-month, this-quarter, this-year or FROM..TO (for example 2026-05-01..2026-05-31)."
                     ))
                 };
                 let (a, b) = custom.split_once("..").ok_or_else(bad)?;
@@ -49,6 +66,10 @@ impl Period {
             Period::Week => "week".into(),
             Period::Month => "month".into(),
             Period::All => "all".into(),
+            Period::ThisMonth => "this-month".into(),
+            Period::LastMonth => "last-month".into(),
+            Period::ThisQuarter => "this-quarter".into(),
+            Period::ThisYear => "this-year".into(),
             Period::Custom(a, b) => format!("{a}..{b}"),
         }
     }
@@ -60,9 +81,21 @@ impl Period {
             Period::Week => (as_of - Duration::days(6), as_of),
             Period::Month => (as_of - Duration::days(29), as_of),
             Period::All => (earliest.min(as_of), as_of),
+            Period::ThisMonth => (first_of(as_of.year(), as_of.month()), as_of),
+            Period::LastMonth => {
+                let first = first_of(as_of.year(), as_of.month());
+                let last = first - Duration::days(1);
+                (first_of(last.year(), last.month()), last)
+            }
+            Period::ThisQuarter => (first_of(as_of.year(), (as_of.month() - 1) / 3 * 3 + 1), as_of),
+            Period::ThisYear => (first_of(as_of.year(), 1), as_of),
             Period::Custom(a, b) => (*a, *b),
         }
     }
+}
+
+fn first_of(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).expect("the first of a month exists")
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -86,7 +119,8 @@ pub struct Winner {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Kpis {
     pub revenue: String,
-    pub profit: String,
+    /// None (JSON null) when no line of the window has a cost: unknown, never 0.
+    pub profit: Option<String>,
     /// profit ÷ revenue of the lines whose cost is known, 4 decimals; null without sales.
     pub margin_rate: Option<String>,
     pub invoices: i64,
@@ -165,6 +199,9 @@ pub struct DataQuality {
 pub struct Report {
     pub as_of: NaiveDate,
     pub window: Window,
+    /// Date of the earliest invoice in the store (null when none): when it is
+    /// not before the window, there is no previous period to compare with.
+    pub first_sale: Option<NaiveDate>,
     pub kpis: KpiPair,
     pub winners: Vec<Winner>,
     /// `profit`, or `revenue` when no line of the window has a cost.
@@ -195,9 +232,12 @@ pub fn default_as_of(store: &Store) -> Result<NaiveDate> {
 }
 
 fn earliest_sale(store: &Store, fallback: NaiveDate) -> Result<NaiveDate> {
-    let first: Option<NaiveDate> =
-        store.conn().query_row("SELECT min(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?;
-    Ok(first.unwrap_or(fallback))
+    Ok(first_sale(store)?.unwrap_or(fallback))
+}
+
+/// Date of the earliest invoice in the store.
+pub fn first_sale(store: &Store) -> Result<Option<NaiveDate>> {
+    Ok(store.conn().query_row("SELECT min(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?)
 }
 
 /// as_of, the window (clipped to as_of: what is dated after it is ignored)
@@ -224,6 +264,7 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let (prev_from, prev_to) = (previous.from, previous.to);
     Ok(Report {
         as_of,
+        first_sale: first_sale(store)?,
         kpis: KpiPair { current: kpis(store, from, to, as_of)?, previous: kpis(store, prev_from, prev_to, as_of)? },
         winners: winners(store, from, to)?,
         ranked_by: winners_ranked_by(store, from, to)?,
@@ -244,7 +285,7 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
 pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Result<Kpis> {
     let (revenue, profit, costed_revenue, invoices, units, stock_value, value_at_risk): (
         String,
-        String,
+        Option<String>,
         String,
         i64,
         String,
@@ -257,12 +298,13 @@ pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> 
         params![from, to, as_of],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
     )?;
-    let (revenue, profit, costed_revenue) = (exact(&revenue)?, exact(&profit)?, exact(&costed_revenue)?);
+    let (revenue, costed_revenue) = (exact(&revenue)?, exact(&costed_revenue)?);
+    let profit = profit.as_deref().map(exact).transpose()?;
     let ratio = |num: Decimal, den: Decimal, dp: u32| (!den.is_zero()).then(|| fixed(round_half_away(num / den, dp), dp));
     Ok(Kpis {
         revenue: fixed(round_half_away(revenue, 2), 2),
-        profit: fixed(round_half_away(profit, 2), 2),
-        margin_rate: ratio(profit, costed_revenue, 4),
+        profit: profit.map(|p| fixed(round_half_away(p, 2), 2)),
+        margin_rate: profit.and_then(|p| ratio(p, costed_revenue, 4)),
         invoices,
         average_basket: ratio(revenue, Decimal::from(invoices), 2),
         units_sold: trim_decimal(&units),
@@ -434,7 +476,8 @@ pub fn winners_ranked_by(store: &Store, from: NaiveDate, to: NaiveDate) -> Resul
 pub struct DayPoint {
     pub day: NaiveDate,
     pub revenue: String,
-    pub profit: String,
+    /// None (JSON null) when the day's sales have no cost at all: unknown, never 0.
+    pub profit: Option<String>,
 }
 
 /// Revenue and profit of every day of the window (`sql/sales_timeline.sql`).
@@ -514,6 +557,18 @@ mod tests {
         assert_eq!(fixed(Decimal::new(-5, 0), 2), "-5.00");
         assert!(Period::parse("2026-05-10..2026-05-01").is_err());
         assert!(Period::parse("year").is_err());
+        // Calendar periods, as_of 2026-05-31 (and 2026-01-15 across a year's start).
+        let cal = |p: &str, as_of: NaiveDate| Period::parse(p).unwrap().bounds(as_of, first);
+        assert_eq!(cal("this-month", as_of), (d("2026-05-01"), as_of));
+        assert_eq!(cal("last-month", as_of), (d("2026-04-01"), d("2026-04-30")));
+        assert_eq!(cal("this-quarter", as_of), (d("2026-04-01"), as_of));
+        assert_eq!(cal("this-year", as_of), (d("2026-01-01"), as_of));
+        assert_eq!(cal("last-month", d("2026-01-15")), (d("2025-12-01"), d("2025-12-31")));
+        assert_eq!(cal("this-quarter", d("2026-12-31")), (d("2026-10-01"), d("2026-12-31")));
+        assert_eq!(cal("last-month", d("2024-03-31")), (d("2024-02-01"), d("2024-02-29")));
+        for name in ["week", "month", "all", "this-month", "last-month", "this-quarter", "this-year"] {
+            assert_eq!(Period::parse(name).unwrap().name(), name);
+        }
     }
 
     #[test]

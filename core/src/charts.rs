@@ -2,6 +2,7 @@
 //! Colours are chosen to read on both light and dark backgrounds.
 
 use crate::analytics::{CategorySales, ClientTier, DayPoint, LossRisk, Winner};
+use chrono::Datelike;
 use plotters::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -76,14 +77,17 @@ pub fn categories_svg(categories: &[CategorySales], lang: Lang, width: u32, heig
 /// Revenue and profit per day, as two lines.
 pub fn revenue_profit_svg(days: &[DayPoint], lang: Lang, width: u32, height: u32) -> String {
     let mut svg = String::new();
-    if days.iter().all(|d| d.revenue == "0.00" && d.profit == "0.00") {
+    if days.iter().all(|d| d.revenue == "0.00" && d.profit.as_deref().is_none_or(|p| p == "0.00")) {
         return svg;
     }
-    let revenue: Vec<f64> = days.iter().map(|d| amount(&d.revenue)).collect();
-    let profit: Vec<f64> = days.iter().map(|d| amount(&d.profit)).collect();
-    let max = revenue.iter().chain(&profit).cloned().fold(0.0_f64, f64::max).max(1.0);
-    let min = revenue.iter().chain(&profit).cloned().fold(0.0_f64, f64::min);
+    let revenue: Vec<(usize, f64)> = days.iter().enumerate().map(|(i, d)| (i, amount(&d.revenue))).collect();
+    // Profit is drawn only where it is known: a day whose sales have no cost is no 0.
+    let profit: Vec<(usize, f64)> = days.iter().enumerate().filter_map(|(i, d)| Some((i, amount(d.profit.as_deref()?)))).collect();
+    let values = || revenue.iter().chain(&profit).map(|(_, v)| *v);
+    let max = values().fold(0.0_f64, f64::max).max(1.0);
+    let min = values().fold(0.0_f64, f64::min);
     let n = days.len();
+    let spans_years = days.first().zip(days.last()).is_some_and(|(a, b)| a.day.year() != b.day.year());
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
@@ -100,12 +104,15 @@ pub fn revenue_profit_svg(days: &[DayPoint], lang: Lang, width: u32, height: u32
                 .bold_line_style(RGBAColor(0x88, 0x88, 0x88, 0.3))
                 .axis_style(LABEL)
                 .label_style(("sans-serif", 14).into_font().color(&LABEL))
-                .x_label_formatter(&|i| days.get(*i).map(|d| d.day.format("%d/%m").to_string()).unwrap_or_default())
+                .x_label_formatter(&|i| days.get(*i).map(|d| day_label(d.day, spans_years, lang)).unwrap_or_default())
                 .y_label_formatter(&|v| format_amount(*v))
                 .draw()?;
-            for (values, colour, key) in [(&revenue, REVENUE_LINE, "revenue"), (&profit, BAR_FILL, "profit")] {
+            for (points, colour, key) in [(&revenue, REVENUE_LINE, "revenue"), (&profit, BAR_FILL, "profit")] {
+                if points.is_empty() {
+                    continue;
+                }
                 chart
-                    .draw_series(LineSeries::new(values.iter().enumerate().map(|(i, v)| (i, *v)), colour.stroke_width(2)))?
+                    .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))?
                     .label(lang.text(key))
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3)));
             }
@@ -175,6 +182,78 @@ fn bars_svg(bars: &[(String, f64)], fill: RGBColor, width: u32, height: u32) -> 
         }
     }
     svg
+}
+
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_FR: [&str; 12] = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+
+/// A day on an axis as the screens write dates ("31 May", "31 mai"): the
+/// month by its name, so no day/month order can be misread; with the year
+/// when the chart spans more than one.
+fn day_label(day: chrono::NaiveDate, with_year: bool, lang: Lang) -> String {
+    let months = match lang {
+        Lang::En => MONTHS_EN,
+        Lang::Fr => MONTHS_FR,
+    };
+    let month = months[day.month0() as usize];
+    if with_year {
+        format!("{} {month} {}", day.day(), day.year())
+    } else {
+        format!("{} {month}", day.day())
+    }
+}
+
+/// The title and the subtitle (period and unit) of a saved chart, as the
+/// dashboard shows them around it: pass them to [`captioned`].
+pub fn export_caption(name: &str, report: &crate::analytics::Report, currency: &str, lang: Lang) -> (String, String) {
+    let title = match name {
+        "winners" if report.ranked_by == "revenue" => lang.text("chart_winners_by_revenue"),
+        other => lang.text(&format!("chart_{other}")),
+    };
+    let day = |d| day_label(d, true, lang);
+    let subtitle = match name {
+        // Loss risk and tiers are judged at as_of, whatever the window.
+        "tiers" => crate::messages::render("chart_at", &[day(report.as_of), lang.text("chart_unit_clients")], lang),
+        "loss_risk" => crate::messages::render("chart_at", &[day(report.as_of), currency.to_string()], lang),
+        _ => crate::messages::render("chart_period", &[day(report.window.from), day(report.window.to), currency.to_string()], lang),
+    };
+    (title, subtitle)
+}
+
+/// A chart as saved to a file: its title, the period and the unit above it
+/// (the screen shows them around the chart; a file must carry them itself).
+pub fn captioned(svg: &str, title: &str, subtitle: &str) -> String {
+    let size = |name: &str| -> Option<u32> {
+        let head = &svg[..svg.find('>')?];
+        let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+        head[at..].split('"').next()?.parse().ok()
+    };
+    let (Some(width), Some(height)) = (size("width"), size("height")) else { return svg.to_string() };
+    const BAND: u32 = 56;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{total}\" viewBox=\"0 0 {width} {total}\">\
+         <rect width=\"{width}\" height=\"{total}\" fill=\"#FFFFFF\"/>\
+         <text x=\"12\" y=\"24\" font-family=\"sans-serif\" font-size=\"18\" font-weight=\"600\" fill=\"#1C2230\">{title}</text>\
+         <text x=\"12\" y=\"46\" font-family=\"sans-serif\" font-size=\"14\" fill=\"#4B5563\">{subtitle}</text>\
+         <svg x=\"0\" y=\"{BAND}\" width=\"{width}\" height=\"{height}\"{rest}</svg></svg>",
+        total = height + BAND,
+        title = xml_text(title),
+        subtitle = xml_text(subtitle),
+        rest = &svg[svg.find('>').unwrap_or(0)..svg.rfind("</svg>").unwrap_or(svg.len())],
+    )
+}
+
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            c if c.is_control() => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn amount(text: &str) -> f64 {
@@ -259,7 +338,7 @@ mod tests {
         let day = |d: u32, r: &str| DayPoint {
             day: chrono::NaiveDate::from_ymd_opt(2026, 5, d).unwrap(),
             revenue: r.into(),
-            profit: "1.00".into(),
+            profit: Some("1.00".into()),
         };
         let svg = revenue_profit_svg(&[day(1, "10.00"), day(2, "0.00"), day(3, "30.00")], Lang::En, 640, 300);
         let line = |rgb: RGBColor| {
@@ -269,8 +348,51 @@ mod tests {
         };
         assert_eq!(line(REVENUE_LINE), 3, "one revenue point per day, the empty day included");
         assert_eq!(line(BAR_FILL), 3, "one profit point per day");
-        assert!(svg.contains("Revenue") && svg.contains("01/05"));
+        assert!(svg.contains("Revenue") && svg.contains("1 May"), "{svg}");
+        assert!(!svg.contains("2026"), "one year: the days without it");
+        // Across a new year, the days carry their year (in French, the month as the screens write it).
+        let across = [(2025, 12, 31), (2026, 1, 1)].map(|(y, m, d)| DayPoint {
+            day: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+            revenue: "5.00".into(),
+            profit: Some("1.00".into()),
+        });
+        let svg = revenue_profit_svg(&across, Lang::Fr, 640, 300);
+        assert!(svg.contains("31 déc. 2025") && svg.contains("1 janv. 2026"), "{svg}");
+        // Without any cost, no profit line (and no "Profit" in the legend): unknown is not 0.
+        let unknown = across.map(|d| DayPoint { profit: None, ..d });
+        let svg = revenue_profit_svg(&unknown, Lang::En, 640, 300);
+        assert!(svg.contains("Revenue") && !svg.contains("Profit"), "{svg}");
+        let green = format!("stroke=\"#{:02X}{:02X}{:02X}\"", BAR_FILL.0, BAR_FILL.1, BAR_FILL.2);
+        assert!(!svg.contains(&green));
         assert_eq!(tiers_svg(&[], Lang::En, 480, 300), "");
+    }
+
+    #[test]
+    fn a_saved_chart_carries_its_title_period_and_unit() {
+        let chart = bars_svg(&[("Thé".to_string(), 5.0)], BAR_FILL, 600, 200);
+        let saved = captioned(&chart, "Profit of the top 10 <products>", "1 May 2026 – 31 May 2026 · €");
+        assert!(saved.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"256\""), "{saved}");
+        assert!(saved.contains(">Profit of the top 10 &lt;products&gt;</text>"));
+        assert!(saved.contains(">1 May 2026 – 31 May 2026 · €</text>"));
+        assert!(saved.contains("Thé") && saved.ends_with("</svg>"));
+        assert_eq!(saved.matches("<svg").count(), 2);
+        assert_eq!(saved.matches("</svg>").count(), 2);
+    }
+
+    #[test]
+    fn a_saved_chart_is_captioned_as_the_dashboard_shows_it() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let report = crate::analytics::report(&store, Some(chrono::NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()), crate::analytics::Period::Month).unwrap();
+        assert_eq!(
+            export_caption("revenue_profit", &report, "€", Lang::En),
+            ("Revenue and profit by day".to_string(), "2 May 2026 – 31 May 2026 · in €".to_string())
+        );
+        assert_eq!(
+            export_caption("tiers", &report, "€", Lang::Fr),
+            ("Clients par niveau de fidélité".to_string(), "au 31 mai 2026 · en nombre de clients".to_string())
+        );
+        // No line has a cost in an empty store: the top 10 is by revenue.
+        assert_eq!(export_caption("winners", &report, "CHF", Lang::Fr).0, "Chiffre d'affaires des 10 meilleurs produits");
     }
 
     #[test]

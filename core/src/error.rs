@@ -40,6 +40,11 @@ pub enum CoreError {
     #[error("{0}")]
     Invalid(Text),
 
+    /// A setting refused: `code` of `messages`, naming the setting by the
+    /// label the settings screen shows, in the user's language.
+    #[error("{}", crate::settings::refusal(key, code, value, Lang::En))]
+    Setting { key: String, code: &'static str, value: String },
+
     #[error("{}", render("write_failed", &[path.clone(), reason.clone()], Lang::En))]
     Write { path: String, reason: String },
 
@@ -82,6 +87,7 @@ impl CoreError {
             CoreError::StoreDamaged { path, reason, lake } => damaged(path, reason, lake.as_deref(), lang),
             CoreError::Store(reason) => render("store_error", &[reason.clone()], lang),
             CoreError::Write { path, reason } => render("write_failed", &[path.clone(), reason.clone()], lang),
+            CoreError::Setting { key, code, value } => crate::settings::refusal(key, code, value, lang),
             other => other.to_string(),
         }
     }
@@ -99,6 +105,7 @@ impl CoreError {
             CoreError::StoreDamaged { lake: None, .. } => "store_open",
             CoreError::Store(_) => "store",
             CoreError::Usage(_) | CoreError::Invalid(_) => "usage",
+            CoreError::Setting { .. } => "invalid_setting",
             CoreError::Write { .. } => "write",
             CoreError::Stopped => "stopped",
         }

@@ -79,7 +79,7 @@ fn save(book: &mut Workbook, out: &Path) -> Result<()> {
 fn kpi_rows(lang: Lang, now: &Kpis, before: &Kpis) -> Vec<Vec<Cell>> {
     let pairs: [(&str, &str, Option<String>, Option<String>); 8] = [
         ("Revenue", "Chiffre d'affaires", Some(now.revenue.clone()), Some(before.revenue.clone())),
-        ("Profit", "Marge", Some(now.profit.clone()), Some(before.profit.clone())),
+        ("Profit", "Marge", now.profit.clone(), before.profit.clone()),
         ("Margin rate", "Taux de marge", now.margin_rate.clone(), before.margin_rate.clone()),
         ("Invoices", "Factures", Some(now.invoices.to_string()), Some(before.invoices.to_string())),
         ("Average basket", "Panier moyen", now.average_basket.clone(), before.average_basket.clone()),
@@ -202,7 +202,7 @@ pub fn dashboard_xlsx(
     let headers = [l("Category", "Catégorie"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge"), l("Quantity", "Quantité")];
     write_table(book.add_worksheet().set_name(l("Categories", "Catégories")).map_err(fail)?, &headers, &cats).map_err(fail)?;
 
-    let days: Vec<Vec<Cell>> = timeline.iter().map(|d| vec![text(d.day.to_string()), amount(&d.revenue), amount(&d.profit)]).collect();
+    let days: Vec<Vec<Cell>> = timeline.iter().map(|d| vec![text(d.day.to_string()), amount(&d.revenue), maybe(&d.profit)]).collect();
     let headers = [l("Day", "Jour"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge")];
     write_table(book.add_worksheet().set_name(l("By day", "Par jour")).map_err(fail)?, &headers, &days).map_err(fail)?;
     save(&mut book, out)

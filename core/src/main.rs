@@ -44,7 +44,7 @@ enum Command {
         /// Report date (YYYY-MM-DD); default: the latest invoice's date.
         #[arg(long)]
         as_of: Option<String>,
-        /// week, month, all, or FROM..TO.
+        /// week, month, all, this-month, last-month, this-quarter, this-year, or FROM..TO.
         #[arg(long, default_value = "month")]
         window: String,
         #[arg(long)]
@@ -466,7 +466,7 @@ fn print_report(r: &analytics::Report) {
     println!("{:<16} {:>14} {:>14}", "", "this period", "previous");
     let rows: [(&str, String, String); 8] = [
         ("revenue", c.revenue.clone(), p.revenue.clone()),
-        ("profit", c.profit.clone(), p.profit.clone()),
+        ("profit", c.profit.clone().unwrap_or_else(|| "unknown".into()), p.profit.clone().unwrap_or_else(|| "unknown".into())),
         ("margin rate", c.margin_rate.clone().unwrap_or_default(), p.margin_rate.clone().unwrap_or_default()),
         ("invoices", c.invoices.to_string(), p.invoices.to_string()),
         ("average basket", c.average_basket.clone().unwrap_or_default(), p.average_basket.clone().unwrap_or_default()),

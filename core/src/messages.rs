@@ -270,7 +270,7 @@ pub const CATALOG: &[Template] = &[
     t("label_Standard", "Standard", "Standard"),
     t("label_no_category", "(no category)", "(sans catégorie)"),
     t("label_revenue", "Revenue", "Chiffre d'affaires"),
-    t("label_profit", "Profit", "Marge"),
+    t("label_profit", "Profit", "Bénéfice"),
     // The watch folder
     t("watch_imported", "{0} was imported as import #{1}.", "{0} a été importé (import n°{1})."),
     t("watch_already_imported", "{0} was already imported (import #{1}).", "{0} a déjà été importé (import n°{1})."),
@@ -409,6 +409,61 @@ pub const CATALOG: &[Template] = &[
     t("dialog_export_promo", "Export the promotion-eligible clients", "Exporter les clients éligibles à la promotion"),
     t("dialog_save_chart", "Save the chart", "Enregistrer le graphique"),
     t("dialog_watch_folder", "Choose the folder to watch", "Choisir le dossier à surveiller"),
+    // Settings (`settings::set`): {0} is the setting as the settings screen names it, {1} what was typed.
+    t("setting_unknown", "There is no setting \u{201c}{0}\u{201d}.", "Il n'y a pas de réglage \u{ab}\u{a0}{0}\u{a0}\u{bb}."),
+    t(
+        "setting_date",
+        "{0}: choose a date, or \u{201c}latest\u{201d} for the date of the latest invoice, not \u{201c}{1}\u{201d}.",
+        "{0}\u{a0}: choisissez une date, ou \u{ab}\u{a0}latest\u{a0}\u{bb} pour la date de la dernière facture, pas \u{ab}\u{a0}{1}\u{a0}\u{bb}.",
+    ),
+    t(
+        "setting_amount",
+        "{0}: type an amount of at least 0, such as 5 000 or 5000 €, not \u{201c}{1}\u{201d}.",
+        "{0}\u{a0}: tapez un montant positif ou nul, comme 5\u{a0}000 ou 5000\u{a0}€, pas \u{ab}\u{a0}{1}\u{a0}\u{bb}.",
+    ),
+    t(
+        "setting_margin",
+        "{0}: type a percentage above -100 % and below 100 %, such as 15 % (or a rate such as 0.15), not \u{201c}{1}\u{201d}.",
+        "{0}\u{a0}: tapez un pourcentage entre -100\u{a0}% et 100\u{a0}% (exclus), comme 15\u{a0}% (ou un taux comme 0,15), pas \u{ab}\u{a0}{1}\u{a0}\u{bb}.",
+    ),
+    t(
+        "setting_days",
+        "{0}: type a whole number of days from 0 to 3650, not \u{201c}{1}\u{201d}.",
+        "{0}\u{a0}: tapez un nombre entier de jours entre 0 et 3650, pas \u{ab}\u{a0}{1}\u{a0}\u{bb}.",
+    ),
+    t(
+        "setting_currency",
+        "{0}: type a symbol of at most 8 characters, such as € or CHF, not \u{201c}{1}\u{201d}.",
+        "{0}\u{a0}: tapez un symbole de 8 caractères au plus, comme € ou CHF, pas \u{ab}\u{a0}{1}\u{a0}\u{bb}.",
+    ),
+    t(
+        "setting_folder",
+        "{0}: choose an existing folder (or leave it empty for none); \u{201c}{1}\u{201d} is not one.",
+        "{0}\u{a0}: choisissez un dossier existant (ou laissez vide pour aucun)\u{a0}; \u{ab}\u{a0}{1}\u{a0}\u{bb} n'en est pas un.",
+    ),
+    t("setting_choice", "{0}: \u{201c}{1}\u{201d} is not one of the choices.", "{0}\u{a0}: \u{ab}\u{a0}{1}\u{a0}\u{bb} ne fait pas partie des choix."),
+    // The settings as the settings screen names them (ui/src/i18n.ts `setting.*`).
+    t("setting_label_expiring_days", "Expiring soon (days)", "Bientôt périmé (jours)"),
+    t("setting_label_no_movement_days", "Not moving after (days)", "Immobile après (jours)"),
+    t("setting_label_silver_min", "Silver tier from", "Niveau Argent à partir de"),
+    t("setting_label_gold_min", "Gold tier from", "Niveau Or à partir de"),
+    t("setting_label_promo_threshold", "Promotion above", "Promotion au-dessus de"),
+    t("setting_label_min_margin", "Default minimum margin", "Marge minimale par défaut"),
+    t("setting_label_as_of", "As-of date", "Date de référence"),
+    t("setting_label_currency", "Currency", "Devise"),
+    t("setting_label_watch_folder", "Watched folder", "Dossier surveillé"),
+    t("setting_label_language", "Language", "Langue"),
+    t("setting_label_theme", "Theme", "Thème"),
+    // Saved charts (`charts::export_caption`): the titles and units the dashboard shows.
+    t("label_chart_winners", "Profit of the top 10 products", "Bénéfice des 10 meilleurs produits"),
+    t("label_chart_winners_by_revenue", "Revenue of the top 10 products", "Chiffre d'affaires des 10 meilleurs produits"),
+    t("label_chart_revenue_profit", "Revenue and profit by day", "Chiffre d'affaires et bénéfice par jour"),
+    t("label_chart_loss_risk", "Value at risk by reason", "Valeur à risque par motif"),
+    t("label_chart_tiers", "Clients by loyalty tier", "Clients par niveau de fidélité"),
+    t("label_chart_categories", "Revenue by category", "Chiffre d'affaires par catégorie"),
+    t("chart_period", "{0} – {1} · in {2}", "du {0} au {1} · en {2}"),
+    t("chart_at", "on {0} · in {1}", "au {0} · en {1}"),
+    t("label_chart_unit_clients", "number of clients", "nombre de clients"),
 ];
 
 /// A word of the data (a reason, a tier, a series) in `lang`; an unknown one as itself.

@@ -3,8 +3,10 @@
 //! Defaults live in `sql/settings.sql`; the `settings` table holds overrides.
 
 use crate::error::{CoreError, Result};
+use crate::messages::{render, template, Lang};
 use crate::store::Store;
 use duckdb::params;
+use rust_decimal::Decimal;
 
 pub fn list(store: &Store) -> Result<Vec<(String, String)>> {
     let mut stmt = store.conn().prepare("SELECT key, value FROM settings_effective ORDER BY key")?;
@@ -25,34 +27,99 @@ fn unknown(store: &Store, key: &str) -> CoreError {
     CoreError::Usage(format!("There is no setting \u{201c}{key}\u{201d}; the settings are {}.", keys.join(", ")))
 }
 
-/// Checks and stores one setting.
+/// Checks and stores one setting, typed as a person types it: `20 000 €`,
+/// `20000`, `0,15` or `15 %` (the margin as a percentage). The canonical form
+/// is stored (`20000`, `0.15`), so the figures never see the typing.
 pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
-    get(store, key)?;
-    let value = value.trim();
-    let valid = match key {
-        "as_of" => value == "latest" || chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
-        "currency" => !value.is_empty() && value.chars().count() <= 8,
-        "language" => matches!(value, "auto" | "fr" | "en"),
-        "theme" => matches!(value, "system" | "light" | "dark"),
-        "watch_folder" => value.is_empty() || std::path::Path::new(value).is_dir(),
-        "expiring_days" | "no_movement_days" => value.parse::<u32>().is_ok_and(|d| d <= 3650),
-        "min_margin" => value.parse::<rust_decimal::Decimal>().is_ok_and(|d| d > -rust_decimal::Decimal::ONE && d < rust_decimal::Decimal::ONE),
-        _ => value.parse::<rust_decimal::Decimal>().is_ok_and(|d| !d.is_sign_negative()),
-    };
-    if !valid {
-        let expected = match key {
-            "as_of" => "latest or a date YYYY-MM-DD",
-            "currency" => "a symbol of at most 8 characters",
-            "language" => "auto, fr or en",
-            "theme" => "system, light or dark",
-            "watch_folder" => "an existing folder (or empty for none)",
-            "expiring_days" | "no_movement_days" => "a whole number of days",
-            "min_margin" => "a rate between -1 and 1, such as 0.15",
-            _ => "an amount of at least 0, such as 5000",
-        };
-        return Err(CoreError::Usage(format!("{key} must be {expected}, not \u{201c}{value}\u{201d}.")));
+    let refused = |code| CoreError::Setting { key: key.to_string(), code, value: value.trim().to_string() };
+    if !list(store)?.iter().any(|(k, _)| k == key) {
+        return Err(refused("setting_unknown"));
     }
-    put(store, key, Some(value))
+    let canonical = normalise(key, value).map_err(refused)?;
+    put(store, key, Some(&canonical))
+}
+
+/// The stored form of `value` for `key`, or the code (in `messages`) of why it is refused.
+pub fn normalise(key: &str, value: &str) -> std::result::Result<String, &'static str> {
+    let value = value.trim();
+    match key {
+        "as_of" => {
+            let latest = ["latest", "dernière", "derniere"].iter().any(|w| value.eq_ignore_ascii_case(w)) || value.is_empty();
+            if latest {
+                return Ok("latest".into());
+            }
+            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map(|d| d.to_string()).map_err(|_| "setting_date")
+        }
+        "currency" => (!value.is_empty() && value.chars().count() <= 8 && !value.chars().any(char::is_control))
+            .then(|| value.to_string())
+            .ok_or("setting_currency"),
+        "language" => matches!(value, "auto" | "fr" | "en").then(|| value.to_string()).ok_or("setting_choice"),
+        "theme" => matches!(value, "system" | "light" | "dark").then(|| value.to_string()).ok_or("setting_choice"),
+        "watch_folder" => (value.is_empty() || std::path::Path::new(value).is_dir()).then(|| value.to_string()).ok_or("setting_folder"),
+        "expiring_days" | "no_movement_days" => {
+            let number = value.trim_end_matches(|c: char| c.is_alphabetic() || c.is_whitespace());
+            number.parse::<u32>().ok().filter(|d| *d <= 3650).map(|d| d.to_string()).ok_or("setting_days")
+        }
+        "min_margin" => {
+            let (number, percent) = match value.strip_suffix('%') {
+                Some(n) => (n, true),
+                None => (value, false),
+            };
+            let d = number_typed(number).ok_or("setting_margin")?;
+            // A bare number of 1 or more can only be a percentage (a rate is below 1).
+            let rate = if percent || d.abs() >= Decimal::ONE { d / Decimal::ONE_HUNDRED } else { d };
+            (rate > -Decimal::ONE && rate < Decimal::ONE).then(|| rate.normalize().to_string()).ok_or("setting_margin")
+        }
+        _ => {
+            let d = number_typed(value.trim_matches(|c: char| !(c.is_ascii_digit() || "+-.,".contains(c)))).ok_or("setting_amount")?;
+            (!d.is_sign_negative()).then(|| d.normalize().to_string()).ok_or("setting_amount")
+        }
+    }
+}
+
+/// A number as people write it: spaces (also no-break ones) or separators
+/// group thousands, the decimal mark is a point or a comma (`20 000`,
+/// `20,000.50`, `20.000,50`, `0,15`); currency symbols around it are ignored.
+fn number_typed(text: &str) -> Option<Decimal> {
+    let text: String = text.chars().filter(|c| !c.is_whitespace() && !"\u{a0}\u{202f}'’".contains(*c)).collect();
+    let text = text.trim_matches(|c: char| !(c.is_ascii_digit() || "+-.,".contains(c)));
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit() || "+-.,".contains(c)) {
+        return None;
+    }
+    let (commas, points) = (text.matches(',').count(), text.matches('.').count());
+    let plain = match (commas, points) {
+        (0, 0) | (0, 1) => text.to_string(),
+        (0, _) => text.replace('.', ""),
+        (_, 0) if commas > 1 => text.replace(',', ""),
+        (1, 0) => {
+            // "20,000" groups thousands; "0,15" and "12,5" are decimals.
+            let (int, frac) = text.split_once(',')?;
+            let digits = int.trim_start_matches(['+', '-']);
+            if frac.len() == 3 && !digits.is_empty() && digits != "0" { format!("{int}{frac}") } else { format!("{int}.{frac}") }
+        }
+        _ => {
+            // Both: the last one is the decimal mark.
+            let (mark, group) = if text.rfind(',') > text.rfind('.') { (',', '.') } else { ('.', ',') };
+            if text.matches(mark).count() > 1 {
+                return None;
+            }
+            text.replace(group, "").replace(mark, ".")
+        }
+    };
+    Decimal::from_str_exact(&plain).ok()
+}
+
+/// The sentence of a refused setting, naming it by the label the settings screen shows.
+pub fn refusal(key: &str, code: &str, value: &str, lang: Lang) -> String {
+    let name = match template(&format!("setting_label_{key}")) {
+        Some(t) => match lang {
+            Lang::En => t.en,
+            Lang::Fr => t.fr,
+        }
+        .to_string(),
+        None => key.to_string(),
+    };
+    render(code, &[name, value.to_string()], lang)
 }
 
 /// Replaces (or with None removes) one stored setting in one transaction,
@@ -84,13 +151,75 @@ mod tests {
         set(&store, "gold_min", "25000").unwrap();
         assert_eq!(get(&store, "gold_min").unwrap(), "25000");
         set(&store, "as_of", "2026-05-31").unwrap();
-        assert!(set(&store, "as_of", "yesterday").unwrap_err().to_string().contains("latest or a date"));
-        assert!(set(&store, "gold_min", "-5").is_err());
+        let refused = set(&store, "as_of", "yesterday").unwrap_err();
+        assert_eq!(refused.code(), "invalid_setting");
+        assert_eq!(
+            refused.to_string(),
+            "As-of date: choose a date, or \u{201c}latest\u{201d} for the date of the latest invoice, not \u{201c}yesterday\u{201d}."
+        );
+        assert!(refused.render(Lang::Fr).starts_with("Date de référence\u{a0}: choisissez une date"), "{}", refused.render(Lang::Fr));
+        assert!(set(&store, "gold_min", "-5").unwrap_err().to_string().starts_with("Gold tier from: type an amount"));
+        assert!(set(&store, "gold_min", "-5").unwrap_err().render(Lang::Fr).starts_with("Niveau Or à partir de\u{a0}: tapez un montant"));
         assert!(set(&store, "expiring_days", "7.5").is_err());
         assert!(get(&store, "colour").unwrap_err().to_string().contains("gold_min"));
+        assert!(set(&store, "colour", "red").unwrap_err().render(Lang::Fr).contains("colour"));
         set(&store, "theme", "dark").unwrap();
-        assert!(set(&store, "theme", "pink").unwrap_err().to_string().contains("system, light or dark"));
-        assert!(set(&store, "watch_folder", "/no/such/folder").is_err());
+        assert!(set(&store, "theme", "pink").is_err());
+        let folder = set(&store, "watch_folder", "/no/such/folder").unwrap_err();
+        assert!(folder.render(Lang::Fr).starts_with("Dossier surveillé"), "{}", folder.render(Lang::Fr));
         assert_eq!(list(&store).unwrap().len(), 11);
+        // Typed as a person types it, stored canonically.
+        set(&store, "gold_min", "20 000 €").unwrap();
+        assert_eq!(get(&store, "gold_min").unwrap(), "20000");
+        set(&store, "min_margin", "15 %").unwrap();
+        assert_eq!(get(&store, "min_margin").unwrap(), "0.15");
+        set(&store, "as_of", "latest").unwrap();
+        assert_eq!(get(&store, "as_of").unwrap(), "latest");
+    }
+
+    #[test]
+    fn amounts_rates_and_days_are_read_as_people_type_them() {
+        let ok = |key: &str, typed: &str| normalise(key, typed).unwrap_or_else(|c| panic!("{typed}: {c}"));
+        for (typed, stored) in [
+            ("20000", "20000"),
+            ("20 000 €", "20000"),
+            ("20\u{a0}000\u{a0}€", "20000"),
+            ("20\u{202f}000,50 €", "20000.5"),
+            ("€20,000.50", "20000.5"),
+            ("20.000,50", "20000.5"),
+            ("20,000", "20000"),
+            ("12,5", "12.5"),
+            ("CHF 5'000", "5000"),
+            ("0", "0"),
+            ("5000.00", "5000"),
+        ] {
+            assert_eq!(ok("gold_min", typed), stored, "{typed}");
+        }
+        for (typed, stored) in [("0,15", "0.15"), ("0.15", "0.15"), ("15 %", "0.15"), ("15%", "0.15"), ("12,5 %", "0.125"), ("15", "0.15"), ("-5 %", "-0.05"), ("0", "0")] {
+            assert_eq!(ok("min_margin", typed), stored, "{typed}");
+        }
+        for (typed, stored) in [("7", "7"), (" 30 ", "30"), ("14 jours", "14"), ("10 days", "10")] {
+            assert_eq!(ok("expiring_days", typed), stored, "{typed}");
+        }
+        assert_eq!(normalise("gold_min", "-5"), Err("setting_amount"));
+        assert_eq!(normalise("gold_min", "beaucoup"), Err("setting_amount"));
+        assert_eq!(normalise("gold_min", "1,2,3.4,5"), Err("setting_amount"));
+        assert_eq!(normalise("gold_min", ""), Err("setting_amount"));
+        assert_eq!(normalise("min_margin", "100 %"), Err("setting_margin"));
+        assert_eq!(normalise("min_margin", "abc %"), Err("setting_margin"));
+        assert_eq!(normalise("expiring_days", "7.5"), Err("setting_days"));
+        assert_eq!(normalise("expiring_days", "-1"), Err("setting_days"));
+        assert_eq!(normalise("as_of", "2026-02-30"), Err("setting_date"));
+        assert_eq!(normalise("as_of", "2026-02-28").unwrap(), "2026-02-28");
+        assert_eq!(normalise("currency", "euros et centimes"), Err("setting_currency"));
+    }
+
+    #[test]
+    fn every_store_setting_has_a_label_in_both_languages() {
+        let store = Store::open_in_memory().unwrap();
+        for (key, _) in list(&store).unwrap() {
+            let t = template(&format!("setting_label_{key}")).unwrap_or_else(|| panic!("no label for {key}"));
+            assert!(!t.en.is_empty() && !t.fr.is_empty() && t.en != t.fr, "{key}");
+        }
     }
 }

@@ -23,6 +23,6 @@ pub const COMMANDS: &[&str] = &[
     "save_chart",
     "get_settings",
     "set_setting",
-    "choose_watch_folder",
+    "pick_folder",
     "recover_store",
 ];

@@ -279,14 +279,14 @@ async fn set_setting(app: AppHandle, key: String, value: String) -> Answer<Vec<S
     Ok(settings)
 }
 
-/// The folder picker of the watch-folder setting: the chosen folder becomes
-/// the setting (checked by the core like a typed one). None when cancelled.
+/// The folder chooser of the watch-folder setting: the folder the
+/// administrator picked (saved, and checked by the core, with the other
+/// settings), or None when cancelled.
 #[tauri::command]
-async fn choose_watch_folder(app: AppHandle) -> Answer<Option<Vec<Setting>>> {
+async fn pick_folder(app: AppHandle) -> Answer<Option<String>> {
     admin_only(&app).await?;
-    let Some(folder) = file_dialog("dialog_watch_folder").pick_folder().await else { return Ok(None) };
-    let path = folder.path().display().to_string();
-    set_setting(app, "watch_folder".into(), path).await.map(Some)
+    let folder = file_dialog("dialog_watch_folder").pick_folder().await;
+    Ok(folder.map(|f| f.path().display().to_string()))
 }
 
 /// The running watch-folder thread's stop flag.
@@ -472,7 +472,7 @@ pub fn run() {
             save_chart,
             get_settings,
             set_setting,
-            choose_watch_folder,
+            pick_folder,
             recover_store
         ])
         .run(tauri::generate_context!())

@@ -13,7 +13,8 @@ function bars(n: number, color: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="340" viewBox="0 0 800 340"><rect width="800" height="340" fill="#fff"/>${rects}<text x="40" y="330" font-size="14" fill="#333">sample chart</text></svg>`;
 }
 
-const kpis = { revenue: '48210.50', profit: '12040.20', margin_rate: '0.2497', invoices: 1312, average_basket: '36.75', units_sold: '5120', stock_value: '81234.00', value_at_risk: '2310.40' };
+const noCost = q.has('nocost');
+const kpis = { revenue: '48210.50', profit: noCost ? null : '12040.20', margin_rate: '0.2497', invoices: 1312, average_basket: '36.75', units_sold: '5120', stock_value: '81234.00', value_at_risk: '2310.40' };
 const dashboard: Dashboard = {
   generation: 1,
   refreshed_at: '2026-05-31 14:05:09',
@@ -22,9 +23,10 @@ const dashboard: Dashboard = {
   report: {
     as_of: '2026-05-31',
     window: { from: '2026-05-02', to: '2026-05-31' },
+    first_sale: q.has('noprevious') ? '2026-05-02' : '2025-11-03',
     kpis: { current: kpis, previous: { ...kpis, revenue: '45100.00', value_at_risk: '1900.00', margin_rate: '0.2611', invoices: 1400 } },
-    winners: Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, product_id: `P${100 + i}`, name: `Huile d'olive vierge extra ${i + 1} L — bouteille verre`, quantity: String(500 - i * 30), revenue: `${9000 - i * 600}.00`, profit: `${3000 - i * 250}.50` })),
-    ranked_by: 'profit',
+    winners: Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, product_id: `P${100 + i}`, name: `Huile d'olive vierge extra ${i + 1} L — bouteille verre`, quantity: String(500 - i * 30), revenue: `${9000 - i * 600}.00`, profit: noCost ? null : `${3000 - i * 250}.50` })),
+    ranked_by: noCost ? 'revenue' : 'profit',
     losers: [{ product_id: 'P900', name: 'Sel de Guérande', reasons: ['margin_below_threshold', 'negative_profit'], buy_price: '3.00', sell_price: '2.80', margin_rate: '-0.0714', min_margin_threshold: '0.15', quantity: '40', revenue: '112.00', profit: '-8.00' }],
     loss_risk: Array.from({ length: 14 }, (_, i) => ({ stock_id: `S${i}`, product_id: `P${i}`, name: `Yaourt nature ${i}`, reasons: i % 3 === 0 ? ['expired'] : ['expiring', 'no_movement'], quantity: '24', expiry_date: '2026-06-03', last_movement: '2026-04-01', days_left: i - 2, value_at_risk: `${20 + i}.40`, forecast_leftover: '12', forecast_leftover_value: '10.20' })),
     clients: Array.from({ length: 40 }, (_, i) => ({ client_id: `C${i}`, name: `Client ${i} SARL`, lifetime_revenue: `${30000 - i * 800}.00`, tier: i < 5 ? 'Gold' : i < 25 ? 'Silver' : 'Standard', eligible_promo: i < 12, to_next_tier: i < 5 ? null : '1200.00' }) as const),
@@ -35,8 +37,8 @@ const dashboard: Dashboard = {
       { bucket: '90+', units: '10', value: '120.00', batches: 1 },
     ],
     data_quality: { lines_without_cost: 12, revenue_without_cost: '340.00', rejected_rows_last_import: 2, products_unknown_to_products_sheet: 0, products_without_cost: 3, adjustment_lines: 4 },
-    sales_timeline: [],
-    category_sales: [],
+    sales_timeline: Array.from({ length: 30 }, (_, i) => ({ day: `2026-05-${String(i + 2).padStart(2, '0')}`, revenue: `${1200 + (i % 7) * 90}.00`, profit: `${300 + (i % 5) * 20}.00` })),
+    category_sales: [{ category: 'Épicerie', revenue: '30000.00', profit: '8000.00', quantity: '3000' }, { category: null, revenue: '18210.50', profit: null, quantity: '2120' }],
   },
 };
 
@@ -78,9 +80,11 @@ mockIPC(
       case 'get_settings':
         return settings;
       case 'set_setting':
-        if (args.key === 'gold_min' && String(args.value).startsWith('-')) throw { code: 'usage', message: `gold_min must be an amount of at least 0, such as 5000, not “${args.value}”.` };
+        if (String(args.value).trim().startsWith('-')) throw { code: 'invalid_setting', message: `${String(args.key)}: type an amount of at least 0, such as 5 000 or 5000 €, not “${String(args.value)}”.` };
         settings = settings.map((s) => (s.key === args.key ? { ...s, value: String(args.value) } : s));
         return settings;
+      case 'pick_folder':
+        return '/home/ana/Caisse/exports';
       case 'dashboard':
         return q.has('empty') ? { ...dashboard, report: null } : dashboard;
       case 'preview_sample':

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import { remote } from 'webdriverio';
+import { englishIn, englishPatterns } from './english.mjs';
 
 const APP = process.env.COMPTOIR_APP;
 const EXPECTED_FIRST = process.env.E2E_EXPECTED_FIRST;
@@ -219,6 +220,73 @@ async function dragOntoApp(file) {
   } finally {
     if (source.exitCode === null) source.kill();
   }
+}
+
+// ── Accessibility (axe-core) and language, on the real window ─────────────────
+
+const AXE_SOURCE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** What each tab shows once drawn. */
+const TAB_READY = { dashboard: 'kpi-revenue', import: 'dropzone', history: 'history-row-1', settings: 'save-settings' };
+
+async function openTab(tab) {
+  await browser.$(sel(`tab-${tab}`)).click();
+  await browser.$(sel(TAB_READY[tab])).waitForDisplayed({ timeout: 30_000 });
+  // The charts' figures (their text alternative) are part of the screen too.
+  await browser.execute(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  await browser.pause(300);
+}
+
+/** Runs axe-core in the window (WCAG 2.1 A and AA); fails on any serious or critical violation. */
+async function axeCheck(label) {
+  if (!(await browser.execute(() => typeof window.axe !== 'undefined'))) {
+    await browser.execute(`${AXE_SOURCE}\n;return typeof window.axe;`);
+  }
+  const json = await browser.execute(() =>
+    window.axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      .then((r) => JSON.stringify(r.violations)),
+  );
+  const violations = JSON.parse(json);
+  writeFileSync(join(ARTIFACTS, `axe-${label.replace(/[^a-z0-9]+/gi, '-')}.json`), JSON.stringify(violations, null, 1));
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`),
+    [],
+    `axe on ${label}`,
+  );
+}
+
+/** Everything a screen says: its text, and the names and tooltips of its controls. */
+async function screenText() {
+  return browser.execute(() => {
+    const parts = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement && !n.parentElement.closest('[hidden], script, style')) parts.push(n.textContent);
+    }
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+      if (el.closest('[hidden]')) continue;
+      for (const a of ['aria-label', 'title', 'placeholder', 'alt']) if (el.getAttribute(a)) parts.push(el.getAttribute(a));
+    }
+    return parts.join('\n');
+  });
+}
+
+const ENGLISH = englishPatterns();
+
+async function assertFrench(label) {
+  const text = await screenText();
+  writeFileSync(join(ARTIFACTS, `text-fr-${label.replace(/[^a-z0-9]+/gi, '-')}.txt`), text);
+  assert.deepEqual(englishIn(text, ENGLISH), [], `English on the French ${label}`);
+}
+
+async function signInAdmin() {
+  await browser.$(sel('role-admin')).waitForClickable({ timeout: 10_000 });
+  await browser.$(sel('role-admin')).click();
+  const passphrase = browser.$(sel('role-passphrase'));
+  if (await passphrase.isExisting()) await browser.$(sel('role-submit')).click();
+  await browser.$(sel('tab-dashboard')).waitForDisplayed({ timeout: 30_000 });
 }
 
 /** A WebDriver session on a freshly started app window. */
@@ -478,6 +546,86 @@ describe('Comptoir desktop app', () => {
     const overflow = await browser.execute(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 1024×700`);
     await screenshot('dashboard-dark-1024.png');
+    await browser.execute(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    // Every column of every table is in view (none cut on the right), and no inner box scrolls
+    // up and down under the mouse wheel: the screen scrolls as one.
+    const cut = await browser.execute(() =>
+      [...document.querySelectorAll('table.data')]
+        .filter((t) => t.offsetParent && t.offsetWidth > t.parentElement.clientWidth + 1)
+        .map((t) => `${t.dataset.testid} ${t.offsetWidth}/${t.parentElement.clientWidth}`),
+    );
+    assert.deepEqual(cut, [], 'tables wider than their box at 1024×700');
+    const wheelTraps = await browser.execute(() =>
+      [...document.querySelectorAll('.app-main *')]
+        .filter((el) => el.tagName !== 'SELECT' && /(auto|scroll)/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight + 1)
+        .map((el) => el.className),
+    );
+    assert.deepEqual(wheelTraps, [], 'boxes that scroll inside the screen');
+    // No browser context menu in the built app.
+    const prevented = await browser.execute(() => {
+      const e = new MouseEvent('contextmenu', { bubbles: true, cancelable: true });
+      document.querySelector('main').dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    assert.equal(prevented, true, 'the context menu is not the browser’s');
+    // A store that holds data is not offered the sample.
+    await browser.$(sel('tab-import')).click();
+    await browser.$(sel('dropzone')).waitForDisplayed({ timeout: 10_000 });
+    assert.equal(await browser.$(sel('load-sample')).isDisplayed(), false, '"Load the sample" on a store with data');
+  });
+
+  it('has no serious or critical accessibility violation on any screen, dark and light (axe-core)', async () => {
+    for (const theme of ['dark', 'light']) {
+      await openTab('settings');
+      await choose('theme', theme);
+      for (const tab of ['dashboard', 'import', 'history', 'settings']) {
+        await openTab(tab);
+        await axeCheck(`${tab} ${theme}`);
+      }
+      await browser.$(sel('switch-role')).click();
+      await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 10_000 });
+      await axeCheck(`role screen ${theme}`);
+      await signInAdmin();
+    }
+  });
+
+  it('walks every screen in French: no English sentence, every control named (axe), Rust speaks French too', async () => {
+    await openTab('settings');
+    await choose('language', 'fr');
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.lang)) === 'fr', { timeout: 10_000 });
+    for (const tab of ['dashboard', 'import', 'history', 'settings']) {
+      await openTab(tab);
+      await assertFrench(tab);
+      await axeCheck(`${tab} fr`);
+      await screenshot(`fr-${tab}.png`);
+    }
+    // Every period, as the menu offers it, in French too.
+    await openTab('dashboard');
+    for (const period of ['this-month', 'last-month', 'this-quarter', 'this-year', 'week', 'all', 'month']) {
+      await choose('period', period);
+      await browser.pause(400);
+      await browser.$(sel('kpi-revenue')).waitForDisplayed({ timeout: 30_000 });
+    }
+    await assertFrench('dashboard after every period');
+    // A refused setting: the sentence comes from Rust, in French, naming the setting as the screen does.
+    await openTab('settings');
+    await browser.execute((s) => {
+      const input = document.querySelector(s);
+      input.value = '-5';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, sel('setting-gold_min'));
+    await browser.$(sel('save-settings')).click();
+    await browser.waitUntil(async () => ((await text('setting-gold_min-status')) ?? '') !== '', { timeout: 10_000 });
+    assert.match(await text('setting-gold_min-status'), /^Niveau Or à partir de\u00a0: tapez un montant/);
+    await assertFrench('settings with a refused value');
+    await browser.$(sel('switch-role')).click();
+    await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 10_000 });
+    await assertFrench('role screen');
+    await screenshot('fr-role.png');
+    await signInAdmin();
+    await openTab('settings');
+    await choose('language', 'en');
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.lang)) === 'en', { timeout: 10_000 });
   });
 
   it('ends the administrator role in Rust on Switch role and on a reload', async () => {

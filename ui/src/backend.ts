@@ -7,8 +7,8 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 export type { UnlistenFn };
 
-/** week, month, all, or a custom window "YYYY-MM-DD..YYYY-MM-DD". */
-export type Period = 'week' | 'month' | 'all' | `${string}..${string}`;
+/** week, month, all, a calendar period, or a custom window "YYYY-MM-DD..YYYY-MM-DD". */
+export type Period = 'week' | 'month' | 'all' | 'this-month' | 'last-month' | 'this-quarter' | 'this-year' | `${string}..${string}`;
 export const PERIODS: readonly Period[] = ['week', 'month', 'all'];
 
 export type Role = 'accountant' | 'admin';
@@ -157,7 +157,8 @@ export interface Winner {
 
 export interface Kpis {
   revenue: string;
-  profit: string;
+  /** Null when profit is unknown: no line of the window has a cost. */
+  profit: string | null;
   margin_rate: string | null;
   invoices: number;
   average_basket: string | null;
@@ -222,6 +223,8 @@ export interface DataQuality {
 export interface Report {
   as_of: string;
   window: { from: string; to: string };
+  /** Date of the earliest invoice in the store: none before the window = no previous period. */
+  first_sale: string | null;
   kpis: { current: Kpis; previous: Kpis };
   winners: Winner[];
   /** "profit", or "revenue" when no line of the window has a cost yet. */
@@ -232,7 +235,7 @@ export interface Report {
   stock_ageing: AgeingBucket[];
   data_quality: DataQuality;
   /** Every day of the window, as on the revenue and profit chart. */
-  sales_timeline: { day: string; revenue: string; profit: string }[];
+  sales_timeline: { day: string; revenue: string; profit: string | null }[];
   /** Sales per category (null = products without a category); profit null when none has a cost. */
   category_sales: { category: string | null; revenue: string; profit: string | null; quantity: string }[];
 }
@@ -431,6 +434,11 @@ export function getSettings(): Promise<Setting[]> {
 /** language and theme: any role; the rest: admin only. Returns the settings after the change. */
 export function setSetting(key: string, value: string): Promise<Setting[]> {
   return call<Setting[]>('set_setting', { key, value });
+}
+
+/** Admin only: the native folder chooser; the chosen folder, or null when cancelled. */
+export function pickFolder(): Promise<string | null> {
+  return call<string | null>('pick_folder');
 }
 
 // ── Events ─────────────────────────────────────────────────────────────────

@@ -57,9 +57,54 @@ export function svgToPng(svgText: string, background: string, scale = 2): Promis
   });
 }
 
-/** Saves a chart where the user chooses; resolves to the path, or null when cancelled. */
-export async function exportChart(name: ChartName, format: 'svg' | 'png', svgText: string, background = '#ffffff'): Promise<string | null> {
+export interface ChartCaption {
+  title: string;
+  /** The period and the unit, e.g. "2 May 2026 – 31 May 2026 · in €". */
+  subtitle: string;
+}
+
+const BAND = 56;
+
+function xmlText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The chart as a file shows it: its title, period and unit in a band above the picture (on screen
+ * they are around it; a saved picture must carry them itself). Null when the SVG cannot be read.
+ */
+export function captionedSvg(svgText: string, caption: ChartCaption): string | null {
+  const svg = svgFromString(svgText);
+  if (!svg) return null;
+  const { width, height } = svgSize(svg);
+  svg.setAttribute('x', '0');
+  svg.setAttribute('y', String(BAND));
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  const inner = new XMLSerializer().serializeToString(svg);
+  const total = height + BAND;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}">` +
+    `<rect width="${width}" height="${total}" fill="#ffffff"/>` +
+    `<text x="12" y="24" font-family="sans-serif" font-size="18" font-weight="600" fill="#1c2230">${xmlText(caption.title)}</text>` +
+    `<text x="12" y="46" font-family="sans-serif" font-size="14" fill="#4b5563">${xmlText(caption.subtitle)}</text>` +
+    `${inner}</svg>`
+  );
+}
+
+/**
+ * Saves a chart where the user chooses; resolves to the path, or null when cancelled. The PNG is
+ * drawn here with its caption. The SVG file is written by Rust from the chart it drew (TODO(lead):
+ * `charts::captioned` in `Service::chart_svg`, so that it carries the same caption).
+ */
+export async function exportChart(
+  name: ChartName,
+  format: 'svg' | 'png',
+  svgText: string,
+  caption: ChartCaption,
+  background = '#ffffff',
+): Promise<string | null> {
   if (format === 'svg') return saveChart(name, 'svg');
-  const bytes = await svgToPng(svgText, background);
+  const bytes = await svgToPng(captionedSvg(svgText, caption) ?? svgText, background);
   return saveChart(name, 'png', Array.from(bytes));
 }

@@ -5,7 +5,9 @@ import {
   dataQualitySentence,
   filterClients,
   formatKpi,
+  hasPreviousPeriod,
   isIsoDate,
+  lossRiskByReason,
   kpiChange,
   kpiChangeText,
   reasonLabel,
@@ -126,5 +128,27 @@ describe('sentences', () => {
     expect(reasonLabel('expiring', 'en')).toBe('Expiring soon');
     expect(reasonLabel('margin_below_threshold', 'fr')).toBe('Marge trop faible');
     expect(reasonLabel('some_new_reason', 'en')).toBe('some new reason');
+  });
+});
+
+describe('previous period and chart figures', () => {
+  it('has a previous period only when a sale is dated before the window', () => {
+    const window = { from: '2026-05-02', to: '2026-05-31' };
+    expect(hasPreviousPeriod({ window, first_sale: '2026-05-01' })).toBe(true);
+    expect(hasPreviousPeriod({ window, first_sale: '2026-05-02' })).toBe(false);
+    expect(hasPreviousPeriod({ window, first_sale: null })).toBe(false);
+  });
+
+  it('sums the value at risk per reason exactly, a batch in each of its reasons', () => {
+    const rows = [
+      { reasons: ['expired'], value_at_risk: '0.10' },
+      { reasons: ['expired', 'no_movement'], value_at_risk: '0.20' },
+      { reasons: ['expiring'], value_at_risk: null },
+    ];
+    expect(lossRiskByReason(rows)).toEqual([
+      { reason: 'expired', value: '0.30' },
+      { reason: 'expiring', value: '0' },
+      { reason: 'no_movement', value: '0.20' },
+    ]);
   });
 });

@@ -1,10 +1,12 @@
 // Pure helpers of the administrator dashboard: periods, KPI changes, client filters, sentences.
-import type { ClientTier, DataQuality, Kpis, Period } from './backend';
-import { percentChange, pointsChange } from './decimal';
+import type { ClientTier, DataQuality, Kpis, Period, Report } from './backend';
+import { percentChange, pointsChange, sumDec } from './decimal';
 import { formatDecimal, formatInt, formatMoney, formatPercentNumber, formatQuantity, formatRate } from './format';
 import { getLanguage, t, tn, type Lang } from './i18n';
 
-export type PeriodChoice = 'week' | 'month' | 'all' | 'custom';
+export type PeriodChoice = 'this-month' | 'last-month' | 'this-quarter' | 'this-year' | 'week' | 'month' | 'all' | 'custom';
+/** In the order of the period menu. */
+export const PERIOD_CHOICES: readonly PeriodChoice[] = ['this-month', 'last-month', 'this-quarter', 'this-year', 'week', 'month', 'all', 'custom'];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -13,6 +15,11 @@ export function isIsoDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** There is a previous period only when the store holds sales dated before the window. */
+export function hasPreviousPeriod(r: Pick<Report, 'first_sale' | 'window'>): boolean {
+  return r.first_sale !== null && r.first_sale !== undefined && r.first_sale < r.window.from;
 }
 
 /** The period to ask Rust for; null while a custom range is incomplete or reversed. */
@@ -41,8 +48,14 @@ function raw(kpis: Kpis, name: KpiName): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
+/** Profit (and so the margin rate) is unknown while no line of the period has a cost. */
+export function kpiUnknown(name: KpiName, kpis: Kpis): boolean {
+  return (name === 'profit' || name === 'margin_rate') && raw(kpis, 'profit') === null;
+}
+
 export function formatKpi(name: KpiName, kpis: Kpis, currency: string, lang: Lang = getLanguage()): string {
   const v = raw(kpis, name);
+  if (kpiUnknown(name, kpis)) return t('kpi.unknown', {}, lang);
   if (v === null) return '–';
   if (name === 'margin_rate') return formatRate(v, lang);
   if (name === 'invoices') return formatInt(Number(v), lang);
@@ -138,4 +151,16 @@ export function reasonLabel(reason: string, lang: Lang = getLanguage()): string 
     default:
       return reason.replace(/_/g, ' ');
   }
+}
+
+export const RISK_REASONS = ['expired', 'expiring', 'no_movement'] as const;
+
+/** Value at risk per reason, as on the loss-risk chart (a batch with two reasons counts in both). */
+export function lossRiskByReason(rows: readonly { reasons: string[]; value_at_risk: string | null }[]): { reason: string; value: string }[] {
+  return RISK_REASONS.map((reason) => ({ reason, value: sumDec(rows.filter((r) => r.reasons.includes(reason)).map((r) => r.value_at_risk)) }));
+}
+
+/** How many clients each tier holds, as on the tiers chart. */
+export function tierCounts(clients: readonly Pick<ClientTier, 'tier'>[]): { tier: ClientTier['tier']; count: number }[] {
+  return (['Gold', 'Silver', 'Standard'] as const).map((tier) => ({ tier, count: clients.filter((c) => c.tier === tier).length }));
 }

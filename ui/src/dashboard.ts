@@ -22,11 +22,16 @@ import {
   dataQualitySentence,
   filterClients,
   formatKpi,
+  hasPreviousPeriod,
   isIsoDate,
   KPI_NAMES,
   kpiChange,
   kpiChangeText,
+  kpiUnknown,
+  lossRiskByReason,
+  PERIOD_CHOICES,
   reasonLabel,
+  tierCounts,
   type PeriodChoice,
   type TierFilter,
 } from './dashboard-model';
@@ -52,12 +57,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   // ── Toolbar ──────────────────────────────────────────────────────────────
   const periodSelect = select(
-    [
-      ['week', t('period.week')],
-      ['month', t('period.month')],
-      ['all', t('period.all')],
-      ['custom', t('period.custom')],
-    ],
+    PERIOD_CHOICES.map((c) => [c, t(`period.${c}`)] as const),
     choice,
     { id: 'period', 'data-testid': 'period' },
   );
@@ -116,21 +116,34 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   // ── Charts ───────────────────────────────────────────────────────────────
   const chartBodies = new Map<ChartName, HTMLElement>();
+  const chartTitles = new Map<ChartName, HTMLElement>();
+  const chartSubtitles = new Map<ChartName, HTMLElement>();
+  const chartTables = new Map<ChartName, HTMLElement>();
+  const chartExports = new Map<ChartName, HTMLButtonElement[]>();
   const chartCards = CHART_NAMES.map((name) => {
     const body = h('div', { class: 'chart-body' });
     chartBodies.set(name, body);
-    const caption = t(`chart.${name}`);
+    const title = h('span', { class: 'chart-title', id: `chart-${name}-title` }, t(`chart.${name}`));
+    chartTitles.set(name, title);
+    const subtitle = h('span', { class: 'chart-subtitle muted', id: `chart-${name}-subtitle` });
+    chartSubtitles.set(name, subtitle);
     const exportBtn = (format: 'svg' | 'png') =>
       button(format.toUpperCase(), (e) => void saveChartAs(name, format, e.currentTarget as HTMLButtonElement), {
         class: 'btn small no-print',
         'data-testid': `chart-${name}-${format}`,
-        'aria-label': t('chart.save', { chart: caption, format: format.toUpperCase() }),
+        'aria-label': t('chart.save', { chart: t(`chart.${name}`), format: format.toUpperCase() }),
       });
+    const buttons = [exportBtn('svg'), exportBtn('png')];
+    chartExports.set(name, buttons);
+    // The text alternative of the picture: the same figures as a table.
+    const table = h('div', { class: 'chart-table' });
+    chartTables.set(name, table);
     return h(
       'figure',
-      { class: 'card chart', 'data-testid': `chart-${name}` },
-      h('figcaption', {}, h('span', { class: 'chart-title' }, caption), h('span', { class: 'spacer' }), exportBtn('svg'), exportBtn('png')),
+      { class: 'card chart', 'data-testid': `chart-${name}`, 'aria-labelledby': `chart-${name}-title` },
+      h('figcaption', {}, h('span', { class: 'chart-heading' }, title, subtitle), h('span', { class: 'spacer' }), ...buttons),
       body,
+      h('details', { class: 'chart-data', 'data-testid': `chart-${name}-data` }, h('summary', {}, t('chart.table')), table),
     );
   });
   const charts = h('div', { class: 'chart-grid' }, ...chartCards);
@@ -144,6 +157,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   const winners = dataTable<Winner>({
     testid: 'winners-table',
+    label: t('dash.winners'),
+    scroll: false,
     empty: t('dash.noSales'),
     rowAttrs: () => ({ 'data-testid': 'winner-row' }),
     columns: [
@@ -157,7 +172,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
         label: t('col.profit'),
         num: true,
         // Unknown (no cost yet) is shown as unknown, never as 0.
-        cell: (r) => (r.profit === null ? h('span', { class: 'muted', title: t('dash.profitUnknown') }, t('common.unknown')) : money(r.profit)),
+        cell: (r) => (r.profit === null ? h('span', { class: 'muted', title: t('dash.profitUnknown') }, t('kpi.unknown')) : money(r.profit)),
         cls: (r) => badClass(r.profit),
       },
     ],
@@ -165,6 +180,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   const losers = dataTable<Loser>({
     testid: 'losers-table',
+    label: t('dash.losers'),
+    scroll: false,
     empty: t('dash.noLosers'),
     columns: [
       { key: 'product_id', label: t('col.product'), sort: text((r) => r.product_id), cell: (r) => r.product_id, cls: () => 'mono' },
@@ -179,6 +196,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   const lossRisk = dataTable<LossRisk>({
     testid: 'loss-risk-table',
+    label: t('dash.lossRisk'),
+    scroll: false,
     empty: t('dash.noRisk'),
     columns: [
       { key: 'stock_id', label: t('col.batch'), sort: text((r) => r.stock_id), cell: (r) => r.stock_id, cls: () => 'mono' },
@@ -197,8 +216,10 @@ export function createDashboard(goToImport: () => void): DashboardView {
   const tierLabel = (tier: ClientTier['tier']) => t(`tier.${tier}`);
   const clientsTable = dataTable<ClientTier>({
     testid: 'clients-table',
+    label: t('dash.clients'),
+    scroll: false,
     empty: t('dash.noClients'),
-    limit: 500,
+    limit: 100,
     columns: [
       { key: 'client_id', label: t('col.client'), sort: text((r) => r.client_id), cell: (r) => r.client_id, cls: () => 'mono' },
       { key: 'name', label: t('col.name'), sort: text((r) => r.name), cell: (r) => r.name, cls: () => 'name', title: (r) => r.name },
@@ -232,6 +253,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   const ageing = dataTable<AgeingBucket>({
     testid: 'ageing-table',
+    label: t('dash.ageing'),
+    scroll: false,
     empty: t('dash.noStock'),
     columns: [
       { key: 'bucket', label: t('col.daysSinceMovement'), cell: (r) => t('ageing.bucket', { bucket: r.bucket }) },
@@ -358,6 +381,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
     asOfText.textContent = t('dash.window', { asOf: formatDate(r.as_of), from: formatDate(r.window.from), to: formatDate(r.window.to) });
     dataQuality.textContent = dataQualitySentence(r.data_quality, currency);
     renderKpis(r);
+    renderChartTexts(r);
     for (const name of CHART_NAMES) renderChart(name, d.charts?.[name] ?? '');
     showRankedBy(r.ranked_by);
     winners.setRows(r.winners);
@@ -369,33 +393,112 @@ export function createDashboard(goToImport: () => void): DashboardView {
   }
 
   function renderKpis(r: Report): void {
+    // "vs previous period" only where there is one: sales dated before the window.
+    const previous = hasPreviousPeriod(r);
     kpiGrid.replaceChildren(
       ...KPI_NAMES.map((name) => {
+        const unknown = kpiUnknown(name, r.kpis.current);
         const change = kpiChange(name, r.kpis.current, r.kpis.previous);
+        const foot = unknown
+          ? h('div', { class: 'kpi-change' }, t('kpi.unknownHelp'))
+          : previous
+            ? h(
+                'div',
+                { class: `kpi-change ${change.tone}`, title: t('kpi.previousValue', { value: formatKpi(name, r.kpis.previous, currency) }) },
+                kpiChangeText(change),
+              )
+            : null;
         return h(
           'div',
           { class: 'card kpi', 'data-testid': `kpi-${name}` },
           h('div', { class: 'kpi-label' }, t(`kpi.${name}`)),
-          h('div', { class: 'kpi-value' }, formatKpi(name, r.kpis.current, currency)),
-          h(
-            'div',
-            { class: `kpi-change ${change.tone}`, title: t('kpi.previousValue', { value: formatKpi(name, r.kpis.previous, currency) }) },
-            kpiChangeText(change),
-          ),
+          h('div', { class: unknown ? 'kpi-value unknown' : 'kpi-value' }, formatKpi(name, r.kpis.current, currency)),
+          foot,
         );
       }),
+    );
+  }
+
+  /** Titles, period and unit of the charts, and their figures as tables (their text alternative). */
+  function renderChartTexts(r: Report): void {
+    const period = t('chart.period', { from: formatDate(r.window.from), to: formatDate(r.window.to) });
+    const byRevenue = r.ranked_by === 'revenue';
+    for (const name of CHART_NAMES) {
+      const title = name === 'winners' && byRevenue ? t('chart.winnersByRevenue') : t(`chart.${name}`);
+      chartTitles.get(name)!.textContent = title;
+      const unit = name === 'tiers' ? t('chart.unitClients') : currency;
+      // Loss risk and tiers are judged at as_of, whatever the window.
+      const when = name === 'tiers' || name === 'loss_risk' ? t('chart.atDate', { date: formatDate(r.as_of) }) : period;
+      chartSubtitles.get(name)!.textContent = t('chart.subtitle', { period: when, unit });
+      for (const [i, b] of chartExports.get(name)!.entries()) b.setAttribute('aria-label', t('chart.save', { chart: title, format: i === 0 ? 'SVG' : 'PNG' }));
+    }
+    const moneyCol = <T,>(key: string, label: string, get: (row: T) => string | null) => ({ key, label, num: true, cell: (row: T) => money(get(row)) });
+    const profitCol = <T,>(get: (row: T) => string | null) => ({
+      key: 'profit',
+      label: t('col.profit'),
+      num: true,
+      cell: (row: T) => (get(row) === null ? t('kpi.unknown') : money(get(row))),
+    });
+    const table = <T,>(name: ChartName, columns: Parameters<typeof dataTable<T>>[0]['columns'], rows: readonly T[]) => {
+      const tbl = dataTable<T>({ testid: `chart-${name}-table`, caption: chartTitles.get(name)!.textContent ?? '', empty: t('chart.empty'), columns, scroll: false });
+      tbl.setRows(rows);
+      chartTables.get(name)!.replaceChildren(tbl.el);
+    };
+    table<Winner>(
+      'winners',
+      [
+        { key: 'rank', label: '#', num: true, cell: (w) => String(w.rank) },
+        { key: 'name', label: t('col.name'), cell: (w) => w.name },
+        moneyCol<Winner>('revenue', t('col.revenue'), (w) => w.revenue),
+        profitCol<Winner>((w) => w.profit),
+      ],
+      r.winners,
+    );
+    table<Report['sales_timeline'][number]>(
+      'revenue_profit',
+      [
+        { key: 'day', label: t('chart.col.day'), cell: (d) => formatDate(d.day), cls: () => 'nowrap' },
+        moneyCol<Report['sales_timeline'][number]>('revenue', t('col.revenue'), (d) => d.revenue),
+        profitCol<Report['sales_timeline'][number]>((d) => d.profit),
+      ],
+      r.sales_timeline,
+    );
+    table<{ reason: string; value: string }>(
+      'loss_risk',
+      [
+        { key: 'reason', label: t('chart.col.reason'), cell: (x) => reasonLabel(x.reason) },
+        moneyCol<{ reason: string; value: string }>('value', t('col.valueAtRisk'), (x) => x.value),
+      ],
+      lossRiskByReason(r.loss_risk),
+    );
+    table<{ tier: ClientTier['tier']; count: number }>(
+      'tiers',
+      [
+        { key: 'tier', label: t('chart.col.tier'), cell: (x) => tierLabel(x.tier) },
+        { key: 'count', label: t('chart.col.clients'), num: true, cell: (x) => formatInt(x.count) },
+      ],
+      tierCounts(r.clients),
+    );
+    table<Report['category_sales'][number]>(
+      'categories',
+      [
+        { key: 'category', label: t('chart.col.category'), cell: (c) => c.category ?? t('chart.noCategory') },
+        moneyCol<Report['category_sales'][number]>('revenue', t('col.revenue'), (c) => c.revenue),
+        profitCol<Report['category_sales'][number]>((c) => c.profit),
+      ],
+      r.category_sales,
     );
   }
 
   function renderChart(name: ChartName, svgText: string): void {
     chartSvgs.set(name, svgText);
     const body = chartBodies.get(name)!;
-    const card = body.parentElement!;
     const svg = svgFromString(svgText);
-    for (const b of card.querySelectorAll('button')) b.disabled = !svg;
+    for (const b of chartExports.get(name)!) b.disabled = !svg;
     if (svg) {
+      // The picture is named by the caption; its figures are in the table below it.
       svg.setAttribute('role', 'img');
-      svg.setAttribute('aria-label', t(`chart.${name}`));
+      svg.setAttribute('aria-labelledby', `chart-${name}-title chart-${name}-subtitle`);
       body.replaceChildren(svg);
     } else {
       body.replaceChildren(h('p', { class: 'muted chart-empty' }, svgText.trim() ? t('chart.unreadable') : t('chart.empty')));
@@ -405,7 +508,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
   async function saveChartAs(name: ChartName, format: 'svg' | 'png', btn: HTMLButtonElement): Promise<void> {
     btn.disabled = true;
     try {
-      const path = await exportChart(name, format, chartSvgs.get(name) ?? '');
+      const caption = { title: chartTitles.get(name)!.textContent ?? '', subtitle: chartSubtitles.get(name)!.textContent ?? '' };
+      const path = await exportChart(name, format, chartSvgs.get(name) ?? '', caption);
       if (path !== null) say(t('common.savedTo', { path }), 'ok');
     } catch (e) {
       say(toBackendError(e).message, 'error');

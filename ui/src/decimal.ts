@@ -99,3 +99,15 @@ export function isNegative(value: string | null): boolean {
   const d = parseDec(value);
   return d !== null && d.units < 0n;
 }
+
+/** The exact sum of decimal strings (non-decimals are skipped). */
+export function sumDec(values: readonly (string | null)[]): string {
+  let total: Dec = { units: 0n, scale: 0 };
+  for (const v of values) {
+    const d = parseDec(v);
+    if (!d) continue;
+    const [a, b, scale] = align(total, d);
+    total = { units: a + b, scale };
+  }
+  return decToString(total);
+}

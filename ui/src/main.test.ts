@@ -75,6 +75,13 @@ describe('app shell', () => {
     expect($('tab-import')!.getAttribute('aria-selected')).toBe('true');
     expect($('load-sample')).not.toBeNull();
     expect($('version')!.textContent).toBe('v0.2.0');
+    // A store that holds data is not offered the sample (the CSS hides it on this mark).
+    expect(document.body.dataset.store).toBe('data');
+  });
+
+  it('marks an empty store, so that the sample is offered only there', async () => {
+    await boot({ has_data: false });
+    expect(document.body.dataset.store).toBe('empty');
   });
 
   it('starts at the role screen even when Rust still answers Administrator, and ends that role in Rust', async () => {

@@ -45,6 +45,14 @@ function firstTab(r: Role): TabId {
   return r === 'admin' && info?.has_data !== false ? 'dashboard' : 'import';
 }
 
+/**
+ * `data-store` on <body>: "data" once the store holds sales, else "empty". The CSS hides what only
+ * an empty store needs (the "Load the sample" button) from a store that holds data.
+ */
+function markStore(hasData: boolean): void {
+  document.body.dataset.store = hasData ? 'data' : 'empty';
+}
+
 function resetViews(): void {
   importer?.dispose();
   importer = dashboard = historyView = settingsView = null;
@@ -139,6 +147,7 @@ function renderShell(r: Role): void {
 
 function render(): void {
   if (!info) return;
+  markStore(info.has_data);
   resetViews();
   if (role) {
     renderShell(role);
@@ -231,6 +240,7 @@ function openFirstScreen(): void {
       const answeredAt = performance.now();
       const untouched = info === UNANSWERED && !role;
       info = { ...i, role };
+      markStore(i.has_data);
       if (untouched) render();
       // Start-up figure (BENCHMARKS.md): process start → first screen painted.
       // started_ms is the process's age when Rust answered, about `answeredAt`.
@@ -274,6 +284,7 @@ function start(): void {
   }).catch(() => {});
   void onDashboardUpdated((generation) => {
     if (info) info.has_data = true;
+    markStore(true);
     dashboard?.refresh(generation);
     if (current === 'history') historyView?.refresh();
   }).catch(() => {});

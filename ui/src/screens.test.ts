@@ -404,6 +404,7 @@ describe('dashboard', () => {
     report: {
       as_of: '2026-05-31',
       window: { from: '2026-05-02', to: '2026-05-31' },
+      first_sale: '2026-01-04',
       kpis: { current: kpis, previous: { ...kpis, revenue: '1000.00' } },
       winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: '40.00' }],
       ranked_by: 'profit',
@@ -423,7 +424,13 @@ describe('dashboard', () => {
 
   it('ranks winners by revenue with an unknown profit, never €0.00, while nothing has a cost', async () => {
     const d = dashboard();
-    d.report = { ...d.report!, ranked_by: 'revenue', winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: null }] };
+    const noCost = { ...kpis, profit: null, margin_rate: null };
+    d.report = {
+      ...d.report!,
+      ranked_by: 'revenue',
+      kpis: { current: noCost, previous: noCost },
+      winners: [{ rank: 1, product_id: 'P1', name: 'Olive oil', quantity: '10', revenue: '100.00', profit: null }],
+    };
     handlers.dashboard = () => d;
     const view = createDashboard(() => {});
     const el = mount(view.el);
@@ -432,8 +439,53 @@ describe('dashboard', () => {
     expect(el.querySelector('#winners-title')!.textContent).toBe('Top 10 products by revenue');
     const cells = el.querySelectorAll('[data-testid="winners-table"] tbody tr td');
     expect(cells[4].textContent).toBe('€100.00');
-    expect(cells[5].textContent).toBe('unknown');
-    expect(cells[5].textContent).not.toContain('0.00');
+    expect(cells[5].textContent).toBe('Unknown');
+    // The KPI cards too: profit and margin rate unknown, not €0.00 or "–".
+    for (const name of ['profit', 'margin_rate']) {
+      expect($(el, `kpi-${name}`)!.querySelector('.kpi-value')!.textContent).toBe('Unknown');
+      expect($(el, `kpi-${name}`)!.textContent).toContain('No product sold in this period has a buy price yet');
+      expect($(el, `kpi-${name}`)!.textContent).not.toMatch(/0[.,]00|vs previous/);
+    }
+    // The chart says what it shows, and its table says the same.
+    expect(el.querySelector('#chart-winners-title')!.textContent).toBe('Revenue of the top 10 products');
+    const row = el.querySelector('[data-testid="chart-winners-table"] tbody tr')!;
+    expect([...row.querySelectorAll('td')].map((c) => c.textContent)).toEqual(['1', 'Olive oil', '€100.00', 'Unknown']);
+  });
+
+  it('never compares with a previous period when no sale is dated before the window', async () => {
+    const d = dashboard();
+    d.report = { ...d.report!, first_sale: '2026-05-02' };
+    handlers.dashboard = () => d;
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    expect($(el, 'kpi-revenue')!.textContent).toBe('Revenue€1,100.00');
+    expect(el.querySelector('.kpi-grid')!.textContent).not.toMatch(/previous/);
+    // One sale the day before the window is enough for a comparison.
+    d.report = { ...d.report!, first_sale: '2026-05-01' };
+    view.refresh();
+    await flush();
+    expect($(el, 'kpi-revenue')!.textContent).toContain('▲ 10.0% vs previous period');
+  });
+
+  it('offers calendar periods, and gives each chart its period, unit and figures as a table', async () => {
+    handlers.dashboard = () => dashboard();
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+    const period = $<HTMLSelectElement>(el, 'period')!;
+    expect([...period.options].map((o) => o.value)).toEqual(['this-month', 'last-month', 'this-quarter', 'this-year', 'week', 'month', 'all', 'custom']);
+    period.value = 'last-month';
+    period.dispatchEvent(new Event('change'));
+    await flush();
+    expect(calls('dashboard').at(-1)).toEqual({ window: 'last-month', asOf: null });
+    expect(el.querySelector('#chart-revenue_profit-subtitle')!.textContent).toBe('2 May 2026 – 31 May 2026 · in €');
+    expect(el.querySelector('#chart-tiers-subtitle')!.textContent).toBe('on 31 May 2026 · in number of clients');
+    const tiers = [...el.querySelectorAll('[data-testid="chart-tiers-table"] tbody tr')].map((r) => r.textContent);
+    expect(tiers).toEqual(['Gold1', 'Silver1', 'Standard0']);
+    expect($(el, 'chart-winners')!.querySelector('svg')!.getAttribute('aria-labelledby')).toBe('chart-winners-title chart-winners-subtitle');
   });
 
   it('shows KPIs, charts and tables, and reloads for a new period', async () => {
@@ -503,32 +555,89 @@ describe('dashboard', () => {
 });
 
 describe('settings', () => {
-  it('shows the admin settings and the refusal sentence inline', async () => {
-    const settings: Setting[] = [
+  it("is one form with one Save, in a person's terms, and shows each refusal under its field", async () => {
+    let settings: Setting[] = [
       { key: 'language', value: 'en' },
       { key: 'gold_min', value: '20000' },
+      { key: 'silver_min', value: '5000' },
+      { key: 'min_margin', value: '0.15' },
+      { key: 'as_of', value: 'latest' },
       { key: 'expiring_days', value: '7' },
       { key: 'theme', value: 'system' },
     ];
     handlers.get_settings = () => settings;
+    const canonical: Record<string, string> = { '25 000 €': '25000', '12,5 %': '0.125', '2026-05-31': '2026-05-31' };
     handlers.set_setting = ({ key, value }) => {
-      throw { code: 'usage', message: `${key} must be an amount of at least 0, such as 5000, not “${value}”.` };
+      if (String(value).startsWith('-')) throw { code: 'invalid_setting', message: `Silver tier from: type an amount of at least 0, such as 5 000 or 5000 €, not “${value}”.` };
+      settings = settings.map((s) => (s.key === key ? { ...s, value: canonical[String(value)] ?? String(value) } : s));
+      return settings;
     };
     const onPrefs = vi.fn();
-    const view = createSettings({ role: 'admin', prefs: { language: 'en', theme: 'system' }, hasPassphrase: false, onPrefs, onPassphrase: () => {} });
+    const saved = vi.fn();
+    const view = createSettings({ role: 'admin', prefs: { language: 'en', theme: 'system' }, hasPassphrase: false, onPrefs, onPassphrase: () => {}, onSettingSaved: saved });
     const el = mount(view.el);
     await flush();
     const inputs = [...el.querySelectorAll<HTMLInputElement>('input[data-testid^="setting-"]')].map((i) => i.dataset.testid);
-    expect(inputs).toEqual(['setting-expiring_days', 'setting-gold_min']);
-    $<HTMLInputElement>(el, 'setting-gold_min')!.value = '-5';
-    $<HTMLButtonElement>(el, 'save-gold_min')!.click();
+    expect(inputs).toEqual(['setting-expiring_days', 'setting-silver_min', 'setting-gold_min', 'setting-min_margin', 'setting-as_of-latest', 'setting-as_of']);
+    // Shown as a person writes them.
+    expect($<HTMLInputElement>(el, 'setting-gold_min')!.value).toBe('20,000');
+    expect($<HTMLInputElement>(el, 'setting-min_margin')!.value).toBe('15%');
+    expect($<HTMLInputElement>(el, 'setting-as_of-latest')!.checked).toBe(true);
+    expect($<HTMLInputElement>(el, 'setting-as_of')!.disabled).toBe(true);
+    expect(el.querySelectorAll('button[data-testid^="save-"]')).toHaveLength(1);
+
+    // Nothing changed: nothing sent.
+    $<HTMLButtonElement>(el, 'save-settings')!.click();
     await flush();
-    expect($(el, 'setting-gold_min-status')!.textContent).toBe('gold_min must be an amount of at least 0, such as 5000, not “-5”.');
+    expect(calls('set_setting')).toHaveLength(0);
+    expect($(el, 'settings-status')!.textContent).toBe('Nothing to save: no setting was changed.');
+
+    // Three changes, one refused: the others are saved, the refusal is under its field.
+    $<HTMLInputElement>(el, 'setting-gold_min')!.value = '25 000 €';
+    $<HTMLInputElement>(el, 'setting-silver_min')!.value = '-5';
+    $<HTMLInputElement>(el, 'setting-min_margin')!.value = '12,5 %';
+    const latest = $<HTMLInputElement>(el, 'setting-as_of-latest')!;
+    latest.checked = false;
+    latest.dispatchEvent(new Event('change'));
+    $<HTMLInputElement>(el, 'setting-as_of')!.value = '2026-05-31';
+    $<HTMLButtonElement>(el, 'save-settings')!.click();
+    await flush();
+    expect(calls('set_setting')).toEqual([
+      { key: 'silver_min', value: '-5' },
+      { key: 'gold_min', value: '25 000 €' },
+      { key: 'min_margin', value: '12,5 %' },
+      { key: 'as_of', value: '2026-05-31' },
+    ]);
+    expect($(el, 'setting-silver_min-status')!.textContent).toBe('Silver tier from: type an amount of at least 0, such as 5 000 or 5000 €, not “-5”.');
+    expect($<HTMLInputElement>(el, 'setting-silver_min')!.getAttribute('aria-invalid')).toBe('true');
+    expect($(el, 'settings-status')!.textContent).toBe('Some settings were not saved: see the message under each.');
+    // What was stored comes back in the same terms.
+    expect($<HTMLInputElement>(el, 'setting-gold_min')!.value).toBe('25,000');
+    expect($<HTMLInputElement>(el, 'setting-min_margin')!.value).toBe('12.5%');
+    expect(saved.mock.calls.map((c) => c[0])).toEqual(['gold_min', 'min_margin', 'as_of']);
+
+    // Fixed: only the field still different is sent again.
+    $<HTMLInputElement>(el, 'setting-silver_min')!.value = '6000';
+    $<HTMLButtonElement>(el, 'save-settings')!.click();
+    await flush();
+    expect(calls('set_setting').at(-1)).toEqual({ key: 'silver_min', value: '6000' });
+    expect(calls('set_setting')).toHaveLength(5);
+    expect($(el, 'settings-status')!.textContent).toBe('The settings were saved.');
+    expect($(el, 'setting-silver_min-status')!.textContent).toBe('');
 
     const theme = $<HTMLSelectElement>(el, 'theme')!;
     theme.value = 'dark';
     theme.dispatchEvent(new Event('change'));
     expect(onPrefs).toHaveBeenCalledWith({ language: 'en', theme: 'dark' });
+  });
+
+  it('shows amounts and percentages the French way', async () => {
+    const { displayValue } = await import('./settings');
+    expect(displayValue('gold_min', '20000', 'fr')).toBe('20\u00a0000');
+    expect(displayValue('min_margin', '0.15', 'fr')).toBe('15\u00a0%');
+    expect(displayValue('min_margin', '-0.075', 'en')).toBe('-7.5%');
+    expect(displayValue('min_margin', '0', 'en')).toBe('0%');
+    expect(displayValue('currency', '€', 'fr')).toBe('€');
   });
 
   it('changes or removes the passphrase only with the current one, and shows the throttle sentence', async () => {

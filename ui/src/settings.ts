@@ -1,23 +1,29 @@
 // Settings tab: language and theme for everyone; thresholds, as_of, currency, watch folder and
 // the passphrase for the administrator.
-import { getSettings, setPassphrase, setSetting, toBackendError, type Role, type Setting } from './backend';
+import { getSettings, pickFolder, setPassphrase, setSetting, toBackendError, type Role, type Setting } from './backend';
+import { times100 } from './decimal';
 import { button, h, select } from './dom';
-import { t, type MessageKey } from './i18n';
+import { formatDecimal } from './format';
+import { getLanguage, t, type Lang, type MessageKey } from './i18n';
 import { THEMES, type Prefs, type Theme } from './prefs';
 
 const PREF_KEYS = new Set(['language', 'theme']);
 
-/** The order and input type of the known settings; unknown ones follow as text. */
-const KNOWN: Record<string, { type: 'number' | 'decimal' | 'text'; label: MessageKey; hint: MessageKey }> = {
-  expiring_days: { type: 'number', label: 'setting.expiring_days', hint: 'setting.expiring_days.hint' },
-  no_movement_days: { type: 'number', label: 'setting.no_movement_days', hint: 'setting.no_movement_days.hint' },
-  silver_min: { type: 'decimal', label: 'setting.silver_min', hint: 'setting.silver_min.hint' },
-  gold_min: { type: 'decimal', label: 'setting.gold_min', hint: 'setting.gold_min.hint' },
-  promo_threshold: { type: 'decimal', label: 'setting.promo_threshold', hint: 'setting.promo_threshold.hint' },
-  min_margin: { type: 'decimal', label: 'setting.min_margin', hint: 'setting.min_margin.hint' },
-  as_of: { type: 'text', label: 'setting.as_of', hint: 'setting.as_of.hint' },
-  currency: { type: 'text', label: 'setting.currency', hint: 'setting.currency.hint' },
-  watch_folder: { type: 'text', label: 'setting.watch_folder', hint: 'setting.watch_folder.hint' },
+/**
+ * The order and kind of the known settings; unknown ones follow as text. Each is shown in a
+ * person's terms (20 000, 15 %, a date) and Rust reads it back the same way (`settings::normalise`).
+ */
+type Kind = 'days' | 'amount' | 'percent' | 'date' | 'text' | 'folder';
+const KNOWN: Record<string, { kind: Kind; label: MessageKey; hint: MessageKey }> = {
+  expiring_days: { kind: 'days', label: 'setting.expiring_days', hint: 'setting.expiring_days.hint' },
+  no_movement_days: { kind: 'days', label: 'setting.no_movement_days', hint: 'setting.no_movement_days.hint' },
+  silver_min: { kind: 'amount', label: 'setting.silver_min', hint: 'setting.silver_min.hint' },
+  gold_min: { kind: 'amount', label: 'setting.gold_min', hint: 'setting.gold_min.hint' },
+  promo_threshold: { kind: 'amount', label: 'setting.promo_threshold', hint: 'setting.promo_threshold.hint' },
+  min_margin: { kind: 'percent', label: 'setting.min_margin', hint: 'setting.min_margin.hint' },
+  as_of: { kind: 'date', label: 'setting.as_of', hint: 'setting.as_of.hint' },
+  currency: { kind: 'text', label: 'setting.currency', hint: 'setting.currency.hint' },
+  watch_folder: { kind: 'folder', label: 'setting.watch_folder', hint: 'setting.watch_folder.hint' },
 };
 const ORDER = Object.keys(KNOWN);
 
@@ -25,6 +31,19 @@ const ORDER = Object.keys(KNOWN);
 export function adminSettings(settings: readonly Setting[]): Setting[] {
   const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
   return settings.filter((s) => !PREF_KEYS.has(s.key)).sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key));
+}
+
+/** A stored value as the screen shows it: "20000" → "20 000" (fr) / "20,000" (en), "0.15" → "15 %". */
+export function displayValue(key: string, stored: string, lang: Lang = getLanguage()): string {
+  const kind = KNOWN[key]?.kind;
+  if (kind === 'amount') return formatDecimal(stored, lang);
+  if (kind === 'percent') {
+    const pct = times100(stored);
+    if (pct === null) return stored;
+    const trimmed = pct.includes('.') ? pct.replace(/\.?0+$/, '') : pct;
+    return `${formatDecimal(trimmed, lang)}${lang === 'fr' ? '\u00a0%' : '%'}`;
+  }
+  return stored;
 }
 
 export interface SettingsContext {
@@ -90,65 +109,146 @@ export function createSettings(ctx: SettingsContext): SettingsView {
   const el = h('div', { class: 'settings' }, h('h2', { class: 'screen-title' }, t('settings.title')), prefsCard);
   if (ctx.role !== 'admin') return { el, refresh() {} };
 
-  // ── Administrator settings ───────────────────────────────────────────────
+  // ── Administrator settings: one form, one Save ──────────────────────────
   const fields = h('div', { class: 'fields' }, h('p', { class: 'muted' }, t('common.loading')));
   const loadError = h('p', { class: 'notice error', role: 'alert', hidden: true });
+  const saveBtn = h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'save-settings' }, t('settings.save'));
+  const formStatus = status('settings-status');
+  const form = h('form', { class: 'settings-form', novalidate: true, 'aria-labelledby': 'thresholds-title' }, fields, h('div', { class: 'actions' }, saveBtn, formStatus));
   el.append(
     h(
       'section',
       { class: 'card pad settings-card', 'aria-labelledby': 'thresholds-title' },
       h('h3', { id: 'thresholds-title' }, t('settings.thresholds')),
       loadError,
-      fields,
+      form,
     ),
   );
 
-  function field(s: Setting): HTMLElement {
+  /** One field of the form: what it sends now, what it showed when drawn, where its message goes. */
+  interface Field {
+    key: string;
+    value(): string;
+    shown: string;
+    show(stored: string): void;
+    note: HTMLElement;
+    input: HTMLInputElement;
+  }
+  let drawn: Field[] = [];
+
+  function field(s: Setting): { el: HTMLElement; field: Field } {
     const known = KNOWN[s.key];
     const id = `setting-${s.key}`;
+    const note = status(`${id}-status`);
     const input = h('input', {
       id,
       'data-testid': id,
-      type: known?.type === 'number' ? 'number' : 'text',
-      inputmode: known?.type === 'decimal' ? 'decimal' : undefined,
-      min: known?.type === 'number' ? 0 : undefined,
-      step: known?.type === 'number' ? 1 : undefined,
+      type: known?.kind === 'date' ? 'date' : 'text',
+      inputmode: known?.kind === 'days' ? 'numeric' : known?.kind === 'amount' || known?.kind === 'percent' ? 'decimal' : undefined,
+      autocomplete: 'off',
       'aria-describedby': `${id}-hint ${id}-status`,
     });
-    input.value = s.value;
-    const note = status(`${id}-status`);
-    const save = button(
-      t('common.save'),
-      () => {
-        save.disabled = true;
-        setSetting(s.key, input.value.trim()).then(
-          (all) => {
-            save.disabled = false;
-            const stored = all.find((x) => x.key === s.key);
-            if (stored) input.value = stored.value;
-            show(note, t('common.saved'), 'ok');
-            ctx.onSettingSaved?.(s.key);
-          },
-          (e: unknown) => {
-            save.disabled = false;
-            show(note, toBackendError(e).message, 'error');
-          },
-        );
-      },
-      { 'data-testid': `save-${s.key}` },
+    const label = h('label', { for: id }, known ? t(known.label) : s.key);
+    const hint = h(
+      'p',
+      { class: 'muted hint', id: `${id}-hint` },
+      known ? t(known.hint) : '',
+      known?.kind === 'amount' ? ` ${t('setting.amount.hint')}` : '',
     );
-    input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') save.click();
-    });
-    return h(
-      'div',
-      { class: 'field' },
-      h('label', { for: id }, known ? t(known.label) : s.key),
-      h('div', { class: 'field-input' }, input, save),
-      h('p', { class: 'muted hint', id: `${id}-hint` }, known ? t(known.hint) : ''),
-      note,
-    );
+    let control: HTMLElement = h('div', { class: 'field-input' }, input);
+    let value = () => input.value.trim();
+    let display = (stored: string) => {
+      input.value = displayValue(s.key, stored);
+    };
+    if (known?.kind === 'date') {
+      // "latest" (the latest invoice) or a day chosen in the date field.
+      const latest = h('input', { type: 'checkbox', id: `${id}-latest`, 'data-testid': `${id}-latest` });
+      latest.addEventListener('change', () => {
+        input.disabled = latest.checked;
+        if (!latest.checked && !input.value) input.focus();
+      });
+      control = h(
+        'div',
+        { class: 'field-input as-of' },
+        h('label', { class: 'check', for: `${id}-latest` }, latest, t('setting.as_of.latest')),
+        input,
+      );
+      input.setAttribute('aria-label', t('setting.as_of.date'));
+      value = () => (latest.checked ? 'latest' : input.value.trim());
+      display = (stored: string) => {
+        latest.checked = stored === 'latest';
+        input.disabled = latest.checked;
+        input.value = stored === 'latest' ? '' : stored;
+      };
+    } else if (known?.kind === 'folder') {
+      const choose = button(
+        t('setting.watch_folder.choose'),
+        () => {
+          pickFolder().then(
+            (folder) => {
+              if (folder !== null) input.value = folder;
+            },
+            (e: unknown) => showNote(note, input, toBackendError(e).message),
+          );
+        },
+        { 'data-testid': `${id}-choose` },
+      );
+      control = h('div', { class: 'field-input' }, input, choose);
+    }
+    display(s.value);
+    const f: Field = { key: s.key, value, shown: value(), show: display, note, input };
+    return { el: h('div', { class: 'field' }, label, control, hint, note), field: f };
   }
+
+  function showNote(note: HTMLElement, input: HTMLInputElement, message: string | null): void {
+    if (message === null) {
+      note.textContent = '';
+      note.className = 'field-status';
+      input.removeAttribute('aria-invalid');
+    } else {
+      show(note, message, 'error');
+      input.setAttribute('aria-invalid', 'true');
+    }
+  }
+
+  function draw(all: readonly Setting[]): void {
+    const made = adminSettings(all).map(field);
+    drawn = made.map((m) => m.field);
+    fields.replaceChildren(...made.map((m) => m.el));
+  }
+
+  /** Saves every changed field, one after the other; each refusal is shown under its field. */
+  async function saveAll(): Promise<void> {
+    const changed = drawn.filter((f) => f.value() !== f.shown);
+    for (const f of drawn) showNote(f.note, f.input, null);
+    if (changed.length === 0) return show(formStatus, t('settings.nothingChanged'), 'ok');
+    saveBtn.disabled = true;
+    formStatus.textContent = '';
+    let failed: Field | null = null;
+    for (const f of changed) {
+      try {
+        const all = await setSetting(f.key, f.value());
+        const stored = all.find((x) => x.key === f.key);
+        if (stored) f.show(stored.value);
+        f.shown = f.value();
+        ctx.onSettingSaved?.(f.key);
+      } catch (e) {
+        showNote(f.note, f.input, toBackendError(e).message);
+        failed ??= f;
+      }
+    }
+    saveBtn.disabled = false;
+    if (failed) {
+      show(formStatus, t('settings.someFailed'), 'error');
+      failed.input.focus();
+    } else {
+      show(formStatus, t('settings.saved'), 'ok');
+    }
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void saveAll();
+  });
 
   // ── Passphrase ───────────────────────────────────────────────────────────
   let hasPassphrase = ctx.hasPassphrase;
@@ -217,7 +317,7 @@ export function createSettings(ctx: SettingsContext): SettingsView {
     getSettings().then(
       (all) => {
         loadError.hidden = true;
-        fields.replaceChildren(...adminSettings(all).map(field));
+        draw(all);
       },
       (e: unknown) => {
         loadError.textContent = toBackendError(e).message;

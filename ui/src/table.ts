@@ -21,12 +21,19 @@ export interface TableOptions<T> {
   /** Sentence shown in the body when there is no row. */
   empty: string;
   caption?: string;
+  /** The table's name when it has no caption (its section's title), for the scrolling box. */
+  label?: string;
   /** Rows beyond this are not drawn (the note says how many are hidden). */
   limit?: number;
   initialSort?: { key: string; dir: SortDir };
   /** Custom sort (problems sort cells as addresses and so on); defaults to sortRows. */
   sorter?: (rows: readonly T[], key: string, dir: SortDir) => T[];
   rowAttrs?: (row: T) => Record<string, string>;
+  /**
+   * false: the table is drawn at its full height (no inner scroll that would hold the mouse
+   * wheel). The wrapper still scrolls sideways when the window is too narrow.
+   */
+  scroll?: boolean;
 }
 
 export interface DataTable<T> {
@@ -99,8 +106,15 @@ export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
   }
 
   draw();
+  // A scrolling box is reachable from the keyboard and named (WCAG 2.1.1; axe scrollable-region-focusable).
+  const label = opts.caption ?? opts.label;
+  const box = h(
+    'div',
+    { class: opts.scroll === false ? 'table-scroll full' : 'table-scroll', tabindex: 0, role: 'region', 'aria-label': label },
+    table,
+  );
   return {
-    el: h('div', { class: 'table-wrap' }, h('div', { class: 'table-scroll' }, table), note),
+    el: h('div', { class: 'table-wrap' }, box, note),
     setRows(next) {
       rows = next;
       draw();

@@ -2,7 +2,8 @@
 -- average basket) are divided in Rust. Money is summed from each line's amount
 -- in cents; stock adjustments are not sales. Profit covers the products that
 -- have a buy price, and costed_revenue is their revenue; revenue covers every
--- line. Invoices = invoices of the window whose revenue is positive. Stock value
+-- line. When no line of the window has a cost, profit is unknown (NULL), never 0
+-- (the winners are then ranked by revenue, `winners_ranked_by`). Invoices = invoices of the window whose revenue is positive. Stock value
 -- is the stock as it is now (the store keeps no stock history), each row's
 -- quantity × buy_price in cents; value at risk is that stock judged at as_of,
 -- like the loss-risk list (the total of its rows as shown), whatever the window.
@@ -14,7 +15,8 @@ visits AS (
 )
 SELECT
     coalesce(sum(revenue), 0)                                        AS revenue,
-    coalesce(sum(profit), 0)                                         AS profit,
+    CASE WHEN coalesce(bool_or(cost IS NOT NULL), false)
+         THEN coalesce(sum(profit), 0) END                           AS profit,
     coalesce(sum(revenue) FILTER (WHERE profit IS NOT NULL), 0)      AS costed_revenue,
     any_value(v.invoices)                                            AS invoices,
     coalesce(sum(qty), 0)                                            AS units_sold,

@@ -209,7 +209,7 @@ fn kpis_of_the_window_and_the_previous_one() {
     let k = analytics::report(&store, None, Period::Month).unwrap().kpis;
     let c = &k.current;
     assert_eq!(c.revenue, "57.00"); // 10 + 20 + 21 + 6
-    assert_eq!(c.profit, "21.00"); // 9 + 4 + 4 + 2 + 2 + 1 − 1 (D has no cost)
+    assert_eq!(c.profit.as_deref(), Some("21.00")); // 9 + 4 + 4 + 2 + 2 + 1 − 1 (D has no cost)
     assert_eq!(c.margin_rate.as_deref(), Some("0.4118")); // 21 / (57 − 6 of D)
     assert_eq!(c.invoices, 4);
     assert_eq!(c.average_basket.as_deref(), Some("14.25")); // 57 / 4
@@ -220,7 +220,7 @@ fn kpis_of_the_window_and_the_previous_one() {
     assert_eq!(c.value_at_risk, "43.00");
     let p = &k.previous;
     assert_eq!(p.revenue, "30.00");
-    assert_eq!(p.profit, "10.00");
+    assert_eq!(p.profit.as_deref(), Some("10.00"));
     assert_eq!(p.margin_rate.as_deref(), Some("0.3333"));
     assert_eq!(p.invoices, 1);
     assert_eq!(p.average_basket.as_deref(), Some("30.00"));
@@ -520,7 +520,7 @@ fn sales_timeline_has_every_day_of_the_window() {
     let sold: Vec<(String, &str, &str)> = days
         .iter()
         .filter(|p| p.revenue != "0.00")
-        .map(|p| (p.day.to_string(), p.revenue.as_str(), p.profit.as_str()))
+        .map(|p| (p.day.to_string(), p.revenue.as_str(), p.profit.as_deref().unwrap()))
         .collect();
     assert_eq!(
         sold,
@@ -535,7 +535,7 @@ fn sales_timeline_has_every_day_of_the_window() {
             ("2026-03-31".to_string(), "10.00", "4.00"),
         ]
     );
-    assert!(days.iter().filter(|p| p.revenue == "0.00").all(|p| p.profit == "0.00"));
+    assert!(days.iter().filter(|p| p.revenue == "0.00").all(|p| p.profit.as_deref() == Some("0.00")));
 }
 
 #[test]
@@ -614,7 +614,7 @@ fn rule_1_each_line_is_rounded_to_cents_before_anything_adds_or_compares_it() {
     );
     let k = &r.kpis.current;
     // 15,000.00 + 3.00 + 1.01 + 1.01; 10,000.00 + 2.97 + 0.71 + 0.71
-    assert_eq!((k.revenue.as_str(), k.profit.as_str()), ("15005.02", "10004.39"));
+    assert_eq!((k.revenue.as_str(), k.profit.as_deref()), ("15005.02", Some("10004.39")));
     // 15,005.02 / 5 = 3,001.004
     assert_eq!((k.invoices, k.average_basket.as_deref()), (5, Some("3001.00")));
     // The drill-down lines say the same, line by line.
@@ -655,7 +655,7 @@ fn rules_2_3_5_adjustments_are_no_sales_credit_notes_no_invoices_forecast_value_
     );
     let r = analytics::report(&store, None, Period::Week).unwrap();
     let k = &r.kpis.current;
-    assert_eq!((k.revenue.as_str(), k.profit.as_str(), k.units_sold.as_str()), ("16.00", "4.00", "4"));
+    assert_eq!((k.revenue.as_str(), k.profit.as_deref(), k.units_sold.as_str()), ("16.00", Some("4.00"), "4"));
     assert_eq!((k.invoices, k.average_basket.as_deref(), k.margin_rate.as_deref()), (1, Some("16.00"), Some("0.2500")));
     assert_eq!(r.data_quality.adjustment_lines, 1);
     assert_eq!(r.data_quality.lines_without_cost, 0);
@@ -663,7 +663,7 @@ fn rules_2_3_5_adjustments_are_no_sales_credit_notes_no_invoices_forecast_value_
     assert_eq!((w.product_id.as_str(), w.quantity.as_str(), w.revenue.as_str(), w.profit.as_deref()), ("P", "4", "16.00", Some("4.00")));
     // The write-off's day shows no sale.
     let day = r.sales_timeline.iter().find(|p| p.day == d("2026-06-29")).unwrap();
-    assert_eq!((day.revenue.as_str(), day.profit.as_str()), ("0.00", "0.00"));
+    assert_eq!((day.revenue.as_str(), day.profit.as_deref()), ("0.00", Some("0.00")));
     let s1 = &r.loss_risk[0];
     assert_eq!(s1.reasons, ["expiring"]);
     assert_eq!(s1.value_at_risk.as_deref(), Some("30.00"));
@@ -733,6 +733,17 @@ fn rule_7_without_any_cost_winners_rank_by_revenue_with_unknown_profit() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["ranked_by"], "revenue");
     assert!(json["winners"][0]["profit"].is_null());
+    // The KPIs say the same: revenue 32.00, profit and margin rate unknown (null), never 0.
+    let k = &r.kpis.current;
+    assert_eq!((k.revenue.as_str(), k.profit.as_deref(), k.margin_rate.as_deref()), ("32.00", None, None));
+    assert!(json["kpis"]["current"]["profit"].is_null() && json["kpis"]["current"]["margin_rate"].is_null());
+    // The chart's day says the same: revenue, profit unknown.
+    let day = r.sales_timeline.iter().find(|p| p.day == d("2026-06-30")).unwrap();
+    assert_eq!((day.revenue.as_str(), day.profit.as_deref()), ("32.00", None));
+    assert_eq!(r.sales_timeline.iter().find(|p| p.day == d("2026-06-29")).unwrap().profit.as_deref(), Some("0.00"));
+    // The previous week holds no sale at all (the first sale is in the window): nothing has a cost there either.
+    assert_eq!(r.first_sale, Some(d("2026-06-30")));
+    assert_eq!((r.kpis.previous.revenue.as_str(), r.kpis.previous.profit.as_deref()), ("0.00", None));
 
     let more = dir.join("costs.csv");
     std::fs::write(&more, "product_id,name,buy_price\nQ3,Quinoa,1.00\n").unwrap();
@@ -742,6 +753,9 @@ fn rule_7_without_any_cost_winners_rank_by_revenue_with_unknown_profit() {
     let got: Vec<(i64, &str, &str, Option<&str>)> =
         r.winners.iter().map(|w| (w.rank, w.product_id.as_str(), w.revenue.as_str(), w.profit.as_deref())).collect();
     assert_eq!(got, [(1, "Q3", "10.00", Some("5.00"))]);
+    // One costed line is enough: profit covers the costed lines, margin rate their revenue.
+    let k = &r.kpis.current;
+    assert_eq!((k.revenue.as_str(), k.profit.as_deref(), k.margin_rate.as_deref()), ("32.00", Some("5.00"), Some("0.5000")));
 }
 
 /// `report --json` carries the two charts' data: every day of the window and
