@@ -655,8 +655,10 @@ impl Service {
     /// The SVG of one chart of the last dashboard shown.
     pub fn chart_svg(&self, name: &str) -> Result<String> {
         self.require_admin()?;
+        let lang = self.language()?;
         let shown = Self::lock(&self.shown).clone();
-        let charts = shown.map(|d| d.charts).unwrap_or_default();
+        let Some(shown) = shown else { return Err(CoreError::invalid("chart_empty", [])) };
+        let (charts, report, currency) = (shown.charts, shown.report, shown.currency);
         let svg = match name {
             "winners" => charts.winners,
             "revenue_profit" => charts.revenue_profit,
@@ -665,10 +667,10 @@ impl Service {
             "categories" => charts.categories,
             other => return Err(CoreError::invalid("no_such_chart", [other.to_string()])),
         };
-        if svg.is_empty() {
-            return Err(CoreError::invalid("chart_empty", []));
-        }
-        Ok(svg)
+        let Some(report) = report.filter(|_| !svg.is_empty()) else { return Err(CoreError::invalid("chart_empty", [])) };
+        // A saved chart says what it shows: its title, period and unit, as the dashboard does.
+        let (title, subtitle) = charts::export_caption(name, &report, &currency, lang);
+        Ok(charts::captioned(&svg, &title, &subtitle))
     }
 
     /// Fails until a role is chosen (before the shell opens a file dialog).
