@@ -52,7 +52,7 @@ impl CoreError {
     pub fn from_io(path: &Path, e: std::io::Error) -> CoreError {
         match e.kind() {
             std::io::ErrorKind::NotFound => CoreError::NotFound { path: path.display().to_string() },
-            _ => CoreError::unreadable(&crate::workbook::display_name(path), Text::new("io", [e.to_string()])),
+            _ => CoreError::unreadable(&display_name(path), Text::new("io", [e.to_string()])),
         }
     }
 
@@ -120,6 +120,11 @@ fn damaged(path: &str, reason: &str, lake: Option<&str>, lang: Lang) -> String {
         None => render("store_damaged_no_lake", &[], lang),
     };
     render("store_damaged", &[path.to_string(), reason.to_string(), hint], lang)
+}
+
+/// A file's name as sentences give it (its last component).
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;

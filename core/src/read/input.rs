@@ -33,7 +33,7 @@ impl InputFile {
     /// Opens `path` once (no symlink following, non-blocking) and checks that
     /// it is a non-empty regular file of at most [`MAX_INPUT_BYTES`].
     pub fn open(path: &Path) -> Result<Arc<InputFile>> {
-        let name = crate::workbook::display_name(path);
+        let name = crate::error::display_name(path);
         let refuse = |code: &'static str| CoreError::unreadable(&name, Text::new(code, []));
         let file = std::fs::OpenOptions::new()
             .read(true)
@@ -77,7 +77,7 @@ impl InputFile {
 
     /// The lower-case extension of the file name.
     pub fn extension(&self) -> String {
-        crate::workbook::extension(&self.path)
+        extension(&self.path)
     }
 
     /// Up to `n` bytes from the start.
@@ -159,6 +159,11 @@ impl Seek for PositionalReader {
         self.pos = next;
         Ok(next)
     }
+}
+
+/// A path's extension in lower case (`""` when it has none).
+pub fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
 #[cfg(test)]
