@@ -4,7 +4,7 @@ both with `comptoir report --window all --json`. Exit 0 when all three agree.
 
     python3 scripts/compare_engines.py LAKE_DIR REPORT.json
 
-Definitions (SPEC §4, core/src/sql/winners.sql and clients.sql):
+Definitions (SPEC §4, core/src/analytics/sql/winners.sql and clients.sql):
 - each line's revenue = qty × unit_price and cost = qty × buy_price, rounded to
   cents half away from zero; stock adjustments (qty < 0 at unit price 0) are no
   sales and left out;

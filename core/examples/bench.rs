@@ -119,7 +119,7 @@ fn sales_csv(path: &Path, tag: usize, lines: usize) {
 }
 
 fn watch_bench(dir: &Path, runs: usize) {
-    use comptoir_core::service::{Role, Service};
+    use comptoir_core::app::service::{Role, Service};
     let _ = std::fs::remove_dir_all(dir);
     let inbox = dir.join("inbox");
     std::fs::create_dir_all(&inbox).expect("inbox");
@@ -130,7 +130,7 @@ fn watch_bench(dir: &Path, runs: usize) {
     let (tx, rx) = std::sync::mpsc::channel::<f64>();
     std::thread::scope(|s| {
         s.spawn(|| {
-            comptoir_core::watch::run(&inbox, &stop, &mut |path| {
+            comptoir_core::app::watch::run(&inbox, &stop, &mut |path| {
                 let outcome = service.import_watched(&path);
                 assert!(outcome.imported, "{}", outcome.message);
                 // The dashboards are refreshed inside import_watched: the report reflects the file.
@@ -369,7 +369,7 @@ fn count(store: &Store, sql: &str) -> i64 {
 
 /// Rows of import `id`'s raw lines batch in the lake, or None when it has none.
 fn lake_lines(store: &Store, id: i64) -> Option<i64> {
-    let file = comptoir_core::lake::beside(store)?.join(format!("raw/invoice_lines/import_id={id}/part-0.parquet"));
+    let file = comptoir_core::store::lake::beside(store)?.join(format!("raw/invoice_lines/import_id={id}/part-0.parquet"));
     file.is_file().then(|| count(store, &format!("SELECT count(*) FROM read_parquet('{}')", file.display())))
 }
 
@@ -394,8 +394,8 @@ fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
     let full_ms = t.elapsed().as_millis() as u64;
     {
         let store = Store::open(&db).expect("store");
-        comptoir_core::history::undo(&store, 2).expect("undo");
-        comptoir_core::lake::after_undo(&store, 2).expect("lake undo");
+        comptoir_core::import::history::undo(&store, 2).expect("undo");
+        comptoir_core::store::lake::after_undo(&store, 2).expect("lake undo");
     }
     let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     let (mut absent, mut present, started) = (0, 0, Instant::now());
@@ -418,7 +418,7 @@ fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
         let _ = child.wait();
         // The store opens (replaying or discarding its WAL), and the lake catches up.
         let store = Store::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: the store does not open: {e}"));
-        comptoir_core::lake::write_pending(&store).expect("pending lake batches written");
+        comptoir_core::store::lake::write_pending(&store).expect("pending lake batches written");
         let baseline_now = count(&store, "SELECT count(*) FROM invoice_lines WHERE import_id = 1");
         assert_eq!(baseline_now, baseline_lines, "cycle {cycle}: earlier data changed");
         assert_eq!(lake_lines(&store, 1), Some(baseline_lines), "cycle {cycle}: the lake lost the baseline");
@@ -431,8 +431,8 @@ fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
             assert_eq!(total - baseline_lines, lines as i64, "cycle {cycle}: import #{latest} is only partly there");
             assert_eq!(count(&store, &format!("SELECT count(*) FROM invoice_lines WHERE import_id = {latest}")), lines as i64);
             assert_eq!(lake_lines(&store, latest), Some(lines as i64), "cycle {cycle}: the lake disagrees");
-            comptoir_core::history::undo(&store, latest).expect("undo");
-            comptoir_core::lake::after_undo(&store, latest).expect("lake undo");
+            comptoir_core::import::history::undo(&store, latest).expect("undo");
+            comptoir_core::store::lake::after_undo(&store, latest).expect("lake undo");
             present += 1;
         }
     }
@@ -444,10 +444,10 @@ fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
 
 fn main() {
     // Spreadsheets are parsed in a capped child, this same executable, as in the CLI and the app.
-    if let Some(code) = comptoir_core::sandbox::serve_if_child() {
+    if let Some(code) = comptoir_core::read::sandbox::serve_if_child() {
         std::process::exit(code);
     }
-    comptoir_core::sandbox::enable(std::env::current_exe().expect("the bench's own path"));
+    comptoir_core::read::sandbox::enable(std::env::current_exe().expect("the bench's own path"));
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(PathBuf::from).unwrap_or_else(|| panic!("missing argument {i}; see the header of examples/bench.rs"));
     let started = Instant::now();
@@ -455,7 +455,7 @@ fn main() {
         Some("read") => ("read", read(&arg(1))),
         // Comptoir's own row reader, without staging: where reading time goes.
         Some("rows") => {
-            let mut book = comptoir_core::workbook::Workbook::open(&arg(1)).expect("workbook opens");
+            let mut book = comptoir_core::read::workbook::Workbook::open(&arg(1)).expect("workbook opens");
             let mut rows = 0u64;
             for name in book.sheet_names() {
                 book.for_each_row(&name, &mut |r| {

@@ -42,7 +42,7 @@ pub enum CoreError {
 
     /// A setting refused: `code` of `messages`, naming the setting by the
     /// label the settings screen shows, in the user's language.
-    #[error("{}", crate::settings::refusal(key, code, value, Lang::En))]
+    #[error("{}", crate::store::settings::refusal(key, code, value, Lang::En))]
     Setting { key: String, code: &'static str, value: String },
 
     #[error("{}", render("write_failed", &[path.clone(), reason.clone()], Lang::En))]
@@ -57,7 +57,7 @@ impl CoreError {
     pub fn from_io(path: &Path, e: std::io::Error) -> CoreError {
         match e.kind() {
             std::io::ErrorKind::NotFound => CoreError::NotFound { path: path.display().to_string() },
-            _ => CoreError::unreadable(&crate::workbook::display_name(path), Text::new("io", [e.to_string()])),
+            _ => CoreError::unreadable(&display_name(path), Text::new("io", [e.to_string()])),
         }
     }
 
@@ -87,7 +87,7 @@ impl CoreError {
             CoreError::StoreDamaged { path, reason, lake } => damaged(path, reason, lake.as_deref(), lang),
             CoreError::Store(reason) => render("store_error", &[reason.clone()], lang),
             CoreError::Write { path, reason } => render("write_failed", &[path.clone(), reason.clone()], lang),
-            CoreError::Setting { key, code, value } => crate::settings::refusal(key, code, value, lang),
+            CoreError::Setting { key, code, value } => crate::store::settings::refusal(key, code, value, lang),
             other => other.to_string(),
         }
     }
@@ -127,6 +127,11 @@ fn damaged(path: &str, reason: &str, lake: Option<&str>, lang: Lang) -> String {
         None => render("store_damaged_no_lake", &[], lang),
     };
     render("store_damaged", &[path.to_string(), reason.to_string(), hint], lang)
+}
+
+/// A file's name as sentences give it (its last component).
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 pub type Result<T> = std::result::Result<T, CoreError>;

@@ -1,29 +1,19 @@
 //! Comptoir's core: import, store, analytics, charts. Knows nothing of Tauri.
 //!
-//! Data flows one way: `workbook` reads → `import` validates and writes the
-//! `store` in one transaction → `analytics` reads the SQL views → `charts`.
+//! The folders are the stages, and data flows one way through them:
+//! `read` (files to rows, in a capped child for spreadsheets; no DuckDB) →
+//! `import` (layouts, mappings, checks, one transaction into the store) →
+//! `store` (the DuckDB file, its schema, settings and lake) → `analytics`
+//! (the SQL views, charts and exports) → `app` (the service the desktop shell
+//! and the CLI call, and the watch folder). `error` and `messages` are shared
+//! by all: errors and sentences, as codes with parameters.
 
 pub mod analytics;
-pub mod cells;
-pub mod charts;
+pub mod app;
 pub mod error;
-pub mod exports;
-pub mod errors_out;
 pub mod generate;
-pub mod history;
 pub mod import;
-pub mod input;
-pub mod lake;
 pub mod messages;
-pub mod layout;
-pub mod mappings;
-pub mod watch;
-pub mod preflight;
-pub mod sandbox;
-pub mod service;
-pub mod settings;
-pub mod suggest;
-mod staging;
+pub mod read;
 pub mod store;
 pub mod terminal;
-pub mod workbook;

@@ -128,11 +128,11 @@ enum MappingAction {
 }
 
 fn main() -> ExitCode {
-    if let Some(code) = comptoir_core::sandbox::serve_if_child() {
+    if let Some(code) = comptoir_core::read::sandbox::serve_if_child() {
         return ExitCode::from(code as u8);
     }
     if let Ok(exe) = std::env::current_exe() {
-        comptoir_core::sandbox::enable(exe);
+        comptoir_core::read::sandbox::enable(exe);
     }
     // Like any Unix filter: `comptoir report --json | head` ends quietly when
     // the reader goes away, instead of panicking on a closed pipe.
@@ -161,7 +161,7 @@ fn main() -> ExitCode {
 
 fn open_store(db: Option<PathBuf>) -> Result<Store, CoreError> {
     let store = Store::open(&db.unwrap_or_else(default_db_path))?;
-    if let Err(e) = comptoir_core::lake::write_pending(&store) {
+    if let Err(e) = comptoir_core::store::lake::write_pending(&store) {
         eprintln!("The lake could not be brought up to date (it will be retried): {e}");
     }
     Ok(store)
@@ -181,7 +181,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             };
             let report = import::import_files(&store, &files, &ImportOptions { dry_run, skip_invalid, errors_out }, &mut on_progress)?;
             if let Some(id) = report.import_id {
-                if let Err(e) = comptoir_core::lake::after_import(&store, id) {
+                if let Err(e) = comptoir_core::store::lake::after_import(&store, id) {
                     eprintln!("Import #{id} is safe in the store, but its lake batch waits for the next run: {e}");
                 }
             }
@@ -211,7 +211,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         }
         Command::History { json } => {
             let store = open_store(cli.db)?;
-            let records = comptoir_core::history::history(&store)?;
+            let records = comptoir_core::import::history::history(&store)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&records).expect("history serialises"));
                 return Ok(0);
@@ -230,15 +230,15 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                     );
                 }
             }
-            for f in comptoir_core::history::failures(&store)? {
+            for f in comptoir_core::import::history::failures(&store)? {
                 println!("failed {}  {}  {}", f.failed_at, printable(&f.file_name), printable(&f.message));
             }
             Ok(0)
         }
         Command::Undo { import_id } => {
             let store = open_store(cli.db)?;
-            comptoir_core::history::undo(&store, import_id)?;
-            comptoir_core::lake::after_undo(&store, import_id)?;
+            comptoir_core::import::history::undo(&store, import_id)?;
+            comptoir_core::store::lake::after_undo(&store, import_id)?;
             println!("Import #{import_id} was undone.");
             Ok(0)
         }
@@ -246,14 +246,14 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             let store = open_store(cli.db)?;
             match (key, value) {
                 (None, _) => {
-                    for (k, v) in comptoir_core::settings::list(&store)? {
+                    for (k, v) in comptoir_core::store::settings::list(&store)? {
                         println!("{k} = {v}");
                     }
                 }
-                (Some(k), None) => println!("{}", comptoir_core::settings::get(&store, &k)?),
+                (Some(k), None) => println!("{}", comptoir_core::store::settings::get(&store, &k)?),
                 (Some(k), Some(v)) => {
-                    comptoir_core::settings::set(&store, &k, &v)?;
-                    println!("{k} = {}", comptoir_core::settings::get(&store, &k)?);
+                    comptoir_core::store::settings::set(&store, &k, &v)?;
+                    println!("{k} = {}", comptoir_core::store::settings::get(&store, &k)?);
                 }
             }
             Ok(0)
@@ -261,7 +261,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         Command::Mapping { action } => run_mapping(cli.db, action),
         Command::Passphrase { action: PassphraseAction::Reset } => {
             let store = open_store(cli.db)?;
-            let had = comptoir_core::service::reset_passphrase(&store)?;
+            let had = comptoir_core::app::service::reset_passphrase(&store)?;
             println!(
                 "{}",
                 if had {
@@ -275,11 +275,11 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         Command::Watch { dir } => {
             let db = cli.db.unwrap_or_else(default_db_path);
             drop(open_store(Some(db.clone()))?); // migrations, pending lake batches
-            let service = comptoir_core::service::Service::open(&db)?;
-            service.choose_role(comptoir_core::service::Role::Accountant, None)?;
+            let service = comptoir_core::app::service::Service::open(&db)?;
+            service.choose_role(comptoir_core::app::service::Role::Accountant, None)?;
             println!("Watching {} (Ctrl-C stops).", dir.display());
             let stop = std::sync::atomic::AtomicBool::new(false);
-            comptoir_core::watch::run(&dir, &stop, &mut |path| {
+            comptoir_core::app::watch::run(&dir, &stop, &mut |path| {
                 let outcome = service.import_watched(&path);
                 println!("{} {}", chrono::Local::now().format("%H:%M:%S"), printable(&outcome.message));
             })?;
@@ -287,20 +287,20 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         }
         Command::ExportLake { dir } => {
             let store = open_store(cli.db)?;
-            comptoir_core::lake::export(&store, &dir)?;
+            comptoir_core::store::lake::export(&store, &dir)?;
             println!("Wrote the lake to {}.", dir.display());
             Ok(0)
         }
         Command::Restore { dir } => {
             let db = cli.db.unwrap_or_else(default_db_path);
-            let store = comptoir_core::lake::restore(&dir, &db)?;
+            let store = comptoir_core::store::lake::restore(&dir, &db)?;
             let imports: i64 = store.conn().query_row("SELECT count(*) FROM imports", [], |r| r.get(0)).map_err(CoreError::from)?;
             println!("Restored {} from {} ({imports} imports).", db.display(), dir.display());
             Ok(0)
         }
         Command::Recover => {
             let db = cli.db.unwrap_or_else(default_db_path);
-            let recovered = comptoir_core::lake::recover(&db)?;
+            let recovered = comptoir_core::store::lake::recover(&db)?;
             println!(
                 "Rebuilt {} from its lake ({} imports); the damaged file is kept as {}.",
                 db.display(),
@@ -318,14 +318,14 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
 }
 
 fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreError> {
-    use comptoir_core::layout::{self, Layout, SheetKind};
-    use comptoir_core::mappings;
+    use comptoir_core::import::layout::{self, Layout, SheetKind};
+    use comptoir_core::import::mappings;
     use comptoir_core::messages::Lang;
     let store = open_store(db)?;
     let print_columns = |cells: &[(u32, String)], fields: &dyn Fn(u32) -> Option<&'static str>| {
         for (col, text) in cells {
             let field = fields(*col).map(|f| format!("{f} ({})", mappings::field_label(f, Lang::En)));
-            println!("  {:<4} {:<28} → {}", comptoir_core::cells::column_letters(*col), clip(text, 28), field.as_deref().unwrap_or("(ignored)"));
+            println!("  {:<4} {:<28} → {}", comptoir_core::read::cells::column_letters(*col), clip(text, 28), field.as_deref().unwrap_or("(ignored)"));
         }
     };
     let from_map = |map: Option<layout::HeaderMap>| move |col: u32| map.as_ref().and_then(|m| m.columns.iter().find(|(c, _)| *c == col).map(|(_, f)| *f));
@@ -350,7 +350,7 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
                     print_columns(cells, &from_map(Some(m.header_map(index, cells))));
                 }
                 (None, None) => {
-                    let guess = comptoir_core::suggest::suggest(cells, &header.samples);
+                    let guess = comptoir_core::import::suggest::suggest(cells, &header.samples);
                     println!(
                         "Not recognised. It looks like {} (--kind {}); save a mapping with `comptoir mapping save {} --kind … --map HEADER=FIELD`:",
                         mappings::layout_label(guess.layout, Lang::En),

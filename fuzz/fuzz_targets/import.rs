@@ -32,11 +32,11 @@ fuzz_target!(
     init: {
         // Every spreadsheet is read in a capped child, as in the app: the child is
         // this same binary, started with the sandbox flag.
-        if let Some(code) = comptoir_core::sandbox::serve_if_child() {
+        if let Some(code) = comptoir_core::read::sandbox::serve_if_child() {
             std::process::exit(code);
         }
         if let Ok(exe) = std::env::current_exe() {
-            comptoir_core::sandbox::enable(exe);
+            comptoir_core::read::sandbox::enable(exe);
         }
     },
     |data: &[u8]| {

@@ -1,15 +1,15 @@
 //! Comptoir's desktop shell. Commands and events translate between the webview
-//! and `comptoir_core::service::Service`; they hold no business logic, and the
+//! and `comptoir_core::app::service::Service`; they hold no business logic, and the
 //! role checks are the service's. Long work runs on tokio's blocking pool,
 //! never on the UI thread. The webview never sees a path: files arrive through
 //! the native dialogs or a drop, and are held by the service under a token.
 
 use comptoir_core::analytics::{parse_day, Day, Period};
 use comptoir_core::error::CoreError;
-use comptoir_core::history::ImportRecord;
+use comptoir_core::import::history::ImportRecord;
 use comptoir_core::import::{ImportReport, Outcome, Progress};
 use comptoir_core::messages::{render, ui_lang, Text};
-use comptoir_core::service::{AppInfo, Dashboard, Mappings, Preview, Role, Service, Setting};
+use comptoir_core::app::service::{AppInfo, Dashboard, Mappings, Preview, Role, Service, Setting};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -198,7 +198,7 @@ async fn history(app: AppHandle) -> Answer<Vec<ImportRecord>> {
 }
 
 #[tauri::command]
-async fn import_failures(app: AppHandle) -> Answer<Vec<comptoir_core::history::ImportFailure>> {
+async fn import_failures(app: AppHandle) -> Answer<Vec<comptoir_core::import::history::ImportFailure>> {
     let s = service(&app)?;
     blocking(move || s.failures()).await
 }
@@ -307,7 +307,7 @@ fn restart_watch(app: &AppHandle) {
     *running = Some(stop.clone());
     let app = app.clone();
     std::thread::spawn(move || {
-        let result = comptoir_core::watch::run(&dir, &stop, &mut |path| {
+        let result = comptoir_core::app::watch::run(&dir, &stop, &mut |path| {
             let outcome = s.import_watched(&path);
             if outcome.imported {
                 push_generation(&app);
@@ -316,7 +316,7 @@ fn restart_watch(app: &AppHandle) {
         });
         if let Err(e) = result {
             let message = e.to_string();
-            let _ = app.emit("watch-imported", comptoir_core::service::WatchOutcome { file: String::new(), imported: false, message });
+            let _ = app.emit("watch-imported", comptoir_core::app::service::WatchOutcome { file: String::new(), imported: false, message });
         }
     });
 }
@@ -414,7 +414,7 @@ pub fn run() {
     tauri::Builder::default()
         .setup(move |app| {
             if log_startup {
-                eprintln!("startup: setup begins {} ms after the process started", comptoir_core::service::process_age_ms());
+                eprintln!("startup: setup begins {} ms after the process started", comptoir_core::app::service::process_age_ms());
             }
             if let Some(listener) = listener {
                 let handle = app.handle().clone();
@@ -425,7 +425,7 @@ pub fn run() {
             let handle = app.handle().clone();
             app.manage::<Slot>(slot::StoreSlot::open_in_background(db, move || {
                 if log_startup {
-                    eprintln!("startup: store open {} ms after the process started", comptoir_core::service::process_age_ms());
+                    eprintln!("startup: store open {} ms after the process started", comptoir_core::app::service::process_age_ms());
                 }
                 restart_watch(&handle);
             }));
@@ -441,7 +441,7 @@ pub fn run() {
             }
             // main.ts draws the first screen while its module runs, before the load ends.
             if log_startup && page.event() == tauri::webview::PageLoadEvent::Finished {
-                eprintln!("startup: first screen drawn (page loaded) {} ms after the process started", comptoir_core::service::process_age_ms());
+                eprintln!("startup: first screen drawn (page loaded) {} ms after the process started", comptoir_core::app::service::process_age_ms());
             }
         })
         .on_window_event(|window, event| {

@@ -5,7 +5,7 @@
 
 use crate::BridgeError;
 use comptoir_core::error::CoreError;
-use comptoir_core::service::Service;
+use comptoir_core::app::service::Service;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
@@ -77,7 +77,7 @@ impl StoreSlot {
             Err(e) if e.code != "store_damaged" => return Err(e),
             Err(_) => {}
         }
-        let recovered = comptoir_core::lake::recover(&self.db)?;
+        let recovered = comptoir_core::store::lake::recover(&self.db)?;
         let sentence = format!(
             "The store was rebuilt from its lake ({} imports); the damaged file is kept as {}.",
             recovered.imports,

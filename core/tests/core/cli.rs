@@ -269,7 +269,7 @@ fn the_lake_rebuilds_the_store_and_forgets_undone_imports() {
 fn foreign_wal(dir: &std::path::Path) -> std::path::PathBuf {
     let other = dir.join("other").join("other.duckdb");
     let store = comptoir_core::store::Store::open(&other).unwrap();
-    comptoir_core::settings::set(&store, "currency", "EUR").unwrap();
+    comptoir_core::store::settings::set(&store, "currency", "EUR").unwrap();
     std::mem::forget(store);
     let wal = other.with_extension("duckdb.wal");
     assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the leaked store left its log");
@@ -418,7 +418,7 @@ fn the_shared_lake_of_older_versions_moves_to_the_store_it_belongs_to() {
 
 #[test]
 fn a_forgotten_passphrase_is_reset_from_the_cli() {
-    use comptoir_core::service::{Role, Service};
+    use comptoir_core::app::service::{Role, Service};
     let dir = TempDir::new("cli-passphrase");
     let db = dir.join("store.duckdb");
     {

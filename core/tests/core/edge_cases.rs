@@ -3,8 +3,9 @@
 
 use crate::support::*;
 use chrono::NaiveDate;
-use comptoir_core::cells::CellValue;
-use comptoir_core::workbook::{Row, Workbook};
+use comptoir_core::read::cells::CellValue;
+use comptoir_core::read::cells::Row;
+use comptoir_core::read::workbook::Workbook;
 
 fn rows(file: &str, sheet: &str) -> Vec<Row> {
     use_sandbox(); // xls and ods come back from the limited child, as in the app

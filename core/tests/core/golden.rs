@@ -401,7 +401,7 @@ fn line_economics_and_the_sales_aggregates_agree() {
     assert_eq!(snapshot(), maintained);
     assert!(maintained.contains("1/2026-03-28/A/-1.000/false/1/-1.000/-2.00"), "{maintained}");
     // Undo removes the import's aggregates with its invoices.
-    comptoir_core::history::undo(&store, 1).unwrap();
+    comptoir_core::import::history::undo(&store, 1).unwrap();
     let left: i64 = conn
         .query_row("SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day)", [], |r| r.get(0))
         .unwrap();

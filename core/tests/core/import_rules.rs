@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use comptoir_core::history;
+use comptoir_core::import::history;
 use comptoir_core::import::{import_files, ImportOptions, ImportReport, Outcome};
 use comptoir_core::store::Store;
 

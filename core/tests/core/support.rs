@@ -46,7 +46,7 @@ impl Drop for TempDir {
 
 /// Read every spreadsheet in a limited child process, as the app and the CLI do.
 pub fn use_sandbox() {
-    comptoir_core::sandbox::enable(PathBuf::from(env!("CARGO_BIN_EXE_comptoir")));
+    comptoir_core::read::sandbox::enable(PathBuf::from(env!("CARGO_BIN_EXE_comptoir")));
 }
 
 pub fn import(store: &Store, paths: &[PathBuf]) -> ImportReport {

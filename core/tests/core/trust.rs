@@ -267,7 +267,7 @@ fn a_saved_mapping_never_overrides_a_recognised_header_and_the_report_names_the_
     // A mapping saved for the very same header, reading it otherwise.
     let header: Vec<(u32, String)> = ["product_id", "name", "buy_price"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
     let chosen = [("product_id".to_string(), "client_id".to_string()), ("buy_price".to_string(), "-".to_string())];
-    comptoir_core::mappings::save(&store, comptoir_core::layout::Layout::Clients, &header, &chosen, Lang::En).unwrap();
+    comptoir_core::import::mappings::save(&store, comptoir_core::import::layout::Layout::Clients, &header, &chosen, Lang::En).unwrap();
     let r = run(&store, &[recognised], ImportOptions::default());
     assert_eq!((r.counts.products.new, r.counts.clients.new), (1, 0), "read as the header says");
     assert!(r.mappings_used.is_empty());
@@ -275,12 +275,12 @@ fn a_saved_mapping_never_overrides_a_recognised_header_and_the_report_names_the_
     let till = dir.join("caisse.csv");
     std::fs::write(&till, "Pièce;Quand;Article;Nb;Tarif\nV1;30/05/2026;T1;2;4,90\n").unwrap();
     let till_header: Vec<(u32, String)> = ["Pièce", "Quand", "Article", "Nb", "Tarif"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
-    let till_signature = comptoir_core::mappings::signature(&till_header);
+    let till_signature = comptoir_core::import::mappings::signature(&till_header);
     let chosen: Vec<(String, String)> = [("Pièce", "invoice_id"), ("Quand", "timestamp"), ("Article", "product_id"), ("Nb", "qty"), ("Tarif", "unit_price")]
         .iter()
         .map(|(h, f)| (h.to_string(), f.to_string()))
         .collect();
-    comptoir_core::mappings::save(&store, comptoir_core::layout::Layout::Sales, &till_header, &chosen, Lang::En).unwrap();
+    comptoir_core::import::mappings::save(&store, comptoir_core::import::layout::Layout::Sales, &till_header, &chosen, Lang::En).unwrap();
     let r = run(&store, &[till], ImportOptions::default());
     assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
     assert_eq!(r.mappings_used.len(), 1);

@@ -6,14 +6,23 @@
 //! (`sql/import_checks.sql`), so memory stays bounded whatever the file size.
 //! Nothing touches the store's tables until every check has passed.
 
-use crate::cells::{self, CellValue, DateEvidence, DayOrder};
+pub mod errors_out;
+pub mod history;
+pub mod layout;
+pub mod mappings;
+mod staging;
+use staging::{join_params, split_params, Source};
+pub mod suggest;
+
+use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::error::{CoreError, Result};
-use crate::input::InputFile;
-use crate::layout::{self, HeaderMap, SheetKind};
-use crate::mappings::SavedMapping;
+use crate::read::input::InputFile;
+use layout::{HeaderMap, SheetKind};
+use crate::import::mappings::SavedMapping;
 use crate::store::Store;
-use crate::workbook::{Row, Workbook};
-use crate::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
+use crate::read::cells::Row;
+use crate::read::workbook::Workbook;
+use crate::import::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
 use duckdb::params;
 use rust_decimal::Decimal;
 use crate::messages::{Lang, Text};
@@ -87,19 +96,6 @@ pub struct Problem {
     pub params: Vec<String>,
 }
 
-/// Problem parameters as one text (the staging table's column): joined by
-/// the unit separator, which no sentence contains.
-pub(crate) fn join_params(params: &[String]) -> String {
-    params.join("\u{1f}")
-}
-
-pub(crate) fn split_params(joined: &str) -> Vec<String> {
-    if joined.is_empty() {
-        Vec::new()
-    } else {
-        joined.split('\u{1f}').map(str::to_string).collect()
-    }
-}
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -157,12 +153,6 @@ pub struct MappingUse {
     pub kind: SheetKind,
 }
 
-/// Where staged rows came from: one entry per (file, sheet).
-pub(crate) struct Source {
-    pub input: Arc<InputFile>,
-    pub sheet: String,
-    pub header: HeaderMap,
-}
 
 struct Importer<'a> {
     store: &'a Store,
@@ -220,7 +210,7 @@ pub fn import_inputs(
     }
     let conn = store.conn();
     conn.execute_batch(include_str!("sql/import_staging.sql"))?;
-    let mappings = crate::mappings::load_all(store)?;
+    let mappings = crate::import::mappings::load_all(store)?;
     let bytes_total = inputs.iter().map(|i| i.len()).sum();
     let estimate = Estimate { bytes_total, ..Estimate::default() };
     let mut importer = Importer { store, mappings, sources: Vec::new(), mappings_used: Vec::new(), progress, rows_read: 0, estimate };
@@ -372,7 +362,7 @@ impl Importer<'_> {
                     None => layout::guess_header(row.index, &texts),
                 };
                 header = recognised.or_else(|| {
-                    let confirmed = mappings.get(&crate::mappings::signature(&texts))?;
+                    let confirmed = mappings.get(&crate::import::mappings::signature(&texts))?;
                     mapping_used = Some(MappingUse {
                         file: file.to_string(),
                         sheet: sheet.to_string(),
@@ -499,8 +489,8 @@ impl Importer<'_> {
         let (errors, error_count) = self.read_problems("error")?;
         let (warnings, warning_count) = self.read_problems("warning")?;
         if let Some(out) = &options.errors_out {
-            let lang = Lang::from_setting(&crate::settings::get(self.store, "language")?);
-            crate::errors_out::write(self.store.conn(), &self.sources, out, lang)?;
+            let lang = Lang::from_setting(&crate::store::settings::get(self.store, "language")?);
+            crate::import::errors_out::write(self.store.conn(), &self.sources, out, lang)?;
         }
         let mut report = ImportReport {
             import_id: None,
@@ -555,7 +545,7 @@ impl Importer<'_> {
     fn already_imported(&self, files: &[FileMeta]) -> Result<Vec<EarlierImport>> {
         let mut earlier = Vec::new();
         for f in files {
-            if let Some((import_id, imported_at)) = crate::watch::earlier_import(self.store, &f.sha256)? {
+            if let Some((import_id, imported_at)) = crate::import::history::earlier_import(self.store, &f.sha256)? {
                 earlier.push(EarlierImport { file: f.name.clone(), import_id, imported_at });
             }
         }
@@ -665,7 +655,7 @@ fn is_flat_export(source: &Source, extension: &str) -> bool {
         && source.header.index_of("product_id").is_some()
         && source.header.index_of("qty").is_some();
     carries_lines
-        && (crate::workbook::DELIMITED.contains(&extension)
+        && (crate::read::workbook::DELIMITED.contains(&extension)
             || SheetKind::from_sheet_name(&source.sheet) != Some(SheetKind::Invoices))
 }
 

@@ -379,6 +379,32 @@ pub fn column_letters(col: u32) -> String {
     String::from_utf8(out).expect("ASCII letters")
 }
 
+/// One row of a sheet: its 0-based index and its non-empty cells by column.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub index: u32,
+    pub cells: Vec<(u32, CellValue)>,
+}
+
+impl Row {
+    pub fn get(&self, col: u32) -> &CellValue {
+        static EMPTY: CellValue = CellValue::Empty;
+        self.cells.iter().find(|(c, _)| *c == col).map(|(_, v)| v).unwrap_or(&EMPTY)
+    }
+
+    pub fn get_mut(&mut self, col: u32) -> Option<&mut CellValue> {
+        self.cells.iter_mut().find(|(c, _)| *c == col).map(|(_, v)| v)
+    }
+
+    pub fn texts(&self) -> Vec<(u32, String)> {
+        self.cells.iter().map(|(c, v)| (*c, v.display())).collect()
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(_, v)| v.is_empty())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

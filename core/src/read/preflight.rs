@@ -4,7 +4,7 @@
 //! refused here from the ZIP directory and the first bytes of that part.
 
 use crate::error::CoreError;
-use crate::input::InputFile;
+use crate::read::input::InputFile;
 use crate::messages::Text;
 use std::io::{BufReader, Read};
 use std::sync::Arc;

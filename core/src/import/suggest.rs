@@ -4,7 +4,7 @@
 //! them) and from the values under them (dates, money, quantities, codes).
 //! The user reviews the guess; nothing is saved without them.
 
-use crate::layout::{self, Layout};
+use crate::import::layout::{self, Layout};
 
 /// A guess: the layout, and for each header cell (in order) the field it holds.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -4,10 +4,10 @@
 //! row is read that way.
 
 use crate::error::{CoreError, Result};
-use crate::layout::{self, HeaderMap, Layout, SheetKind};
+use crate::import::layout::{self, HeaderMap, Layout, SheetKind};
 use crate::messages::{self, Lang};
 use crate::store::Store;
-use crate::workbook::Workbook;
+use crate::read::workbook::Workbook;
 use duckdb::params;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -4,9 +4,9 @@
 //! amounts are written as numbers.
 
 use crate::analytics::{CategorySales, ClientTier, DayPoint, Kpis, Report};
-use crate::charts::Lang;
+use crate::analytics::charts::Lang;
 use crate::error::{CoreError, Result};
-use crate::errors_out::write_text;
+use crate::import::errors_out::write_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 

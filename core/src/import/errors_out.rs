@@ -2,11 +2,11 @@
 //! it was in its file, with its problems in a last column, so the accountant can
 //! fix the rows and import that workbook again.
 
-use crate::cells::CellValue;
+use crate::read::cells::CellValue;
 use crate::error::{CoreError, Result};
-use crate::import::{split_params, Source};
+use crate::import::staging::{split_params, Source};
 use crate::messages::{render, Lang};
-use crate::workbook::Workbook;
+use crate::read::workbook::Workbook;
 use duckdb::Connection;
 use rust_xlsxwriter::{Format, Workbook as XlsxBook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashMap};

@@ -1,12 +1,11 @@
 //! The watch folder: a workbook or CSV saved into it is imported by itself once
 //! fully written (its size and time unchanged for a moment), and never twice
-//! (the SHA-256 of every imported file is in the history).
+//! (the SHA-256 of every imported file is in the history, `import::history`).
 //!
 //! File-system events (inotify through `notify`) wake the watcher at once; a
 //! slow rescan also runs, so a missed event only delays a file.
 
 use crate::error::{CoreError, Result};
-use crate::store::Store;
 use notify::{RecursiveMode, Watcher};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,37 +24,9 @@ const RESCAN: Duration = Duration::from_secs(5);
 /// hidden file nor an office lock or temporary file).
 pub fn wanted(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let ext = crate::workbook::extension(path);
+    let ext = crate::read::input::extension(path);
     let importable = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "csv" | "tsv" | "txt");
     importable && !name.starts_with('.') && !name.starts_with("~$") && !name.starts_with(".~lock")
-}
-
-/// The import that already brought a file with this content, if one did (and
-/// was not undone). `files` is compact JSON, `[{"name":…,"sha256":"<64 hex>",…}]`: searched as
-/// text, since the bundled DuckDB has no json extension.
-pub fn imported_by(store: &Store, sha256: &str) -> Result<Option<i64>> {
-    Ok(earlier_import(store, sha256)?.map(|(id, _)| id))
-}
-
-/// The import that already brought this content, and when (`YYYY-MM-DD HH:MM`).
-pub fn earlier_import(store: &Store, sha256: &str) -> Result<Option<(i64, String)>> {
-    let mut stmt = store.conn().prepare(
-        r#"SELECT import_id, strftime(imported_at, '%Y-%m-%d %H:%M') FROM imports
-         WHERE undone_at IS NULL AND contains(files, '"sha256":"' || ? || '"')
-         ORDER BY import_id LIMIT 1"#,
-    )?;
-    let mut rows = stmt.query([sha256])?;
-    Ok(match rows.next()? {
-        Some(r) => Some((r.get(0)?, r.get(1)?)),
-        None => None,
-    })
-}
-
-/// Whether a file with this content was refused before (a failure recorded
-/// by the watch folder): it is not tried again until its content changes.
-pub fn refused_before(store: &Store, sha256: &str) -> Result<bool> {
-    let n: i64 = store.conn().query_row("SELECT count(*) FROM import_failures WHERE sha256 = ?", [sha256], |r| r.get(0))?;
-    Ok(n > 0)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

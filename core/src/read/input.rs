@@ -33,7 +33,7 @@ impl InputFile {
     /// Opens `path` once (no symlink following, non-blocking) and checks that
     /// it is a non-empty regular file of at most [`MAX_INPUT_BYTES`].
     pub fn open(path: &Path) -> Result<Arc<InputFile>> {
-        let name = crate::workbook::display_name(path);
+        let name = crate::error::display_name(path);
         let refuse = |code: &'static str| CoreError::unreadable(&name, Text::new(code, []));
         let file = std::fs::OpenOptions::new()
             .read(true)
@@ -77,7 +77,7 @@ impl InputFile {
 
     /// The lower-case extension of the file name.
     pub fn extension(&self) -> String {
-        crate::workbook::extension(&self.path)
+        extension(&self.path)
     }
 
     /// Up to `n` bytes from the start.
@@ -159,6 +159,16 @@ impl Seek for PositionalReader {
         self.pos = next;
         Ok(next)
     }
+}
+
+/// The first bytes of a ZIP container (xlsx, xlsm, xlsb, ods).
+pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// The first bytes of an OLE compound file (xls, and encrypted xlsx).
+pub const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A path's extension in lower case (`""` when it has none).
+pub fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! call per 2,048 rows instead of one per value).
 
 use crate::error::Result;
-use crate::layout::SheetKind;
+use crate::import::layout::{HeaderMap, SheetKind};
+use crate::read::input::InputFile;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, StringBuilder,
@@ -260,6 +261,27 @@ fn fnv1a_64(parts: &[&[u8]]) -> u64 {
 
 fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
+}
+
+/// Where staged rows came from: one entry per (file, sheet).
+pub(crate) struct Source {
+    pub input: Arc<InputFile>,
+    pub sheet: String,
+    pub header: HeaderMap,
+}
+
+/// Problem parameters as one text (the staging table's column): joined by
+/// the unit separator, which no sentence contains.
+pub(crate) fn join_params(params: &[String]) -> String {
+    params.join("\u{1f}")
+}
+
+pub(crate) fn split_params(joined: &str) -> Vec<String> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split('\u{1f}').map(str::to_string).collect()
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! Analytics (SPEC §4): periods, as_of, and the report read from the SQL views
 //! in `sql/` (one table macro per view).
 
+pub mod charts;
+pub mod exports;
+
 use crate::error::{CoreError, Result};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;

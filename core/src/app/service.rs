@@ -4,14 +4,15 @@
 //! exports it and changes thresholds.
 
 use crate::analytics::{self, CategorySales, DayPoint, Period, Report};
-use crate::charts::{self, Lang};
+use crate::analytics::charts::{self, Lang};
 use crate::error::{CoreError, Result};
-use crate::history::{self, ImportRecord};
+use crate::import::history::{self, ImportRecord};
 use crate::import::{self, ImportOptions, ImportReport, Outcome, Phase, Progress};
-use crate::layout::Layout;
-use crate::mappings;
+use crate::import::layout::Layout;
+use crate::import::mappings;
+use crate::store::settings::PASSPHRASE_KEY;
 use crate::store::Store;
-use crate::workbook::display_name;
+use crate::error::display_name;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::NaiveDate;
@@ -50,9 +51,6 @@ pub struct Service {
 /// The period kept ready after each import: the one the dashboard opens on
 /// (the others are computed when asked, ~150 ms each).
 const READY_PERIODS: [Period; 1] = [Period::Month];
-/// The settings key of the administrator's passphrase hash (never listed,
-/// never exported; kept in the private lake beside the store for `recover`).
-pub const PASSPHRASE_KEY: &str = "admin_passphrase";
 /// The longest wait imposed after wrong passphrases.
 const MAX_THROTTLE: Duration = Duration::from_secs(60);
 
@@ -237,8 +235,8 @@ impl Service {
     pub fn open(path: &Path) -> Result<Service> {
         let store = Store::open(path)?;
         // Sentences leave the core in the language the screens are in.
-        crate::messages::set_ui_lang(Lang::from_setting(&crate::settings::get(&store, "language")?));
-        if let Err(e) = crate::lake::write_pending(&store) {
+        crate::messages::set_ui_lang(Lang::from_setting(&crate::store::settings::get(&store, "language")?));
+        if let Err(e) = crate::store::lake::write_pending(&store) {
             eprintln!("The lake could not be brought up to date (it will be retried): {e}");
         }
         Ok(Service {
@@ -352,7 +350,7 @@ impl Service {
                     .to_string(),
             ),
         };
-        crate::settings::put(&self.store(), PASSPHRASE_KEY, hash.as_deref())
+        crate::store::settings::put(&self.store(), PASSPHRASE_KEY, hash.as_deref())
     }
 
     // ── Import: preview, mapping, decision ─────────────────────────────────
@@ -386,7 +384,7 @@ impl Service {
             Err(CoreError::NoKnownSheet { file }) => {
                 let path = paths.iter().find(|p| display_name(p) == file).cloned().unwrap_or_default();
                 let header = mappings::read_header_row(&path, None, None, MAPPING_SAMPLE_ROWS)?;
-                let guess = crate::suggest::suggest(&header.cells, &header.samples);
+                let guess = crate::import::suggest::suggest(&header.cells, &header.samples);
                 let aligned = |row: &[(u32, String)]| -> Vec<String> {
                     header.cells.iter().map(|(col, _)| row.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default()).collect()
                 };
@@ -489,13 +487,13 @@ impl Service {
 
     /// Imports straight away (the watch folder, the CLI-like paths of the shell).
     pub fn import(&self, paths: &[PathBuf], options: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
-        let inputs = paths.iter().map(|p| crate::input::InputFile::open(p)).collect::<Result<Vec<_>>>()?;
+        let inputs = paths.iter().map(|p| crate::read::input::InputFile::open(p)).collect::<Result<Vec<_>>>()?;
         self.import_inputs(&inputs, options, progress)
     }
 
     fn import_inputs(
         &self,
-        inputs: &[Arc<crate::input::InputFile>],
+        inputs: &[Arc<crate::read::input::InputFile>],
         options: &ImportOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport> {
@@ -505,7 +503,7 @@ impl Service {
         if report.outcome == Outcome::Imported {
             if let Some(id) = report.import_id {
                 // After the commit; a failure leaves the batch pending for the next open.
-                if let Err(e) = crate::lake::after_import(&self.store(), id) {
+                if let Err(e) = crate::store::lake::after_import(&self.store(), id) {
                     eprintln!("Import #{id} is safe in the store, but its lake batch waits for the next start: {e}");
                 }
             }
@@ -530,7 +528,7 @@ impl Service {
         let name = display_name(path);
         let outcome = |imported: bool, message: String| WatchOutcome { file: name.clone(), imported, message };
         let lang = self.language().unwrap_or(Lang::En);
-        let input = match crate::input::InputFile::open(path) {
+        let input = match crate::read::input::InputFile::open(path) {
             Ok(input) => input,
             Err(e) => return outcome(false, e.render(lang)),
         };
@@ -541,10 +539,10 @@ impl Service {
         let attempt = || -> Result<WatchOutcome> {
             let sha = input.sha256()?;
             let store = self.store();
-            if let Some(id) = crate::watch::imported_by(&store, &sha)? {
+            if let Some(id) = crate::import::history::imported_by(&store, &sha)? {
                 return Ok(outcome(false, say("watch_already_imported", &[id.to_string()])));
             }
-            if crate::watch::refused_before(&store, &sha)? {
+            if crate::import::history::refused_before(&store, &sha)? {
                 return Ok(outcome(false, say("watch_already_refused", &[])));
             }
             drop(store);
@@ -582,7 +580,7 @@ impl Service {
     pub fn undo(&self, import_id: i64) -> Result<()> {
         self.require_role()?;
         history::undo(&self.store(), import_id)?;
-        crate::lake::after_undo(&self.store(), import_id)?;
+        crate::store::lake::after_undo(&self.store(), import_id)?;
         self.changed(&mut |_| {})
     }
 
@@ -615,8 +613,8 @@ impl Service {
     fn compute_dashboard(&self, period: Period, as_of: Option<NaiveDate>) -> Result<Dashboard> {
         let store = self.store();
         let generation = self.generation();
-        let currency = crate::settings::get(&store, "currency")?;
-        let lang = Lang::from_setting(&crate::settings::get(&store, "language")?);
+        let currency = crate::store::settings::get(&store, "currency")?;
+        let lang = Lang::from_setting(&crate::store::settings::get(&store, "language")?);
         let refreshed_at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
         if !store.has_data()? {
             let (report, timeline, categories, charts) = (None, Vec::new(), Vec::new(), Charts::default());
@@ -635,21 +633,21 @@ impl Service {
     }
 
     fn language(&self) -> Result<Lang> {
-        Ok(Lang::from_setting(&crate::settings::get(&self.store(), "language")?))
+        Ok(Lang::from_setting(&crate::store::settings::get(&self.store(), "language")?))
     }
 
     /// Writes the dashboard of a period as an Excel workbook.
     pub fn export_dashboard(&self, period: Period, as_of: Option<NaiveDate>, out: &Path) -> Result<()> {
         let d = self.dashboard(period, as_of)?;
         let report = d.report.ok_or_else(|| CoreError::invalid("nothing_to_export", []))?;
-        crate::exports::dashboard_xlsx(&report, &d.timeline, &d.categories, &d.currency, self.language()?, out)
+        crate::analytics::exports::dashboard_xlsx(&report, &d.timeline, &d.categories, &d.currency, self.language()?, out)
     }
 
     /// Writes the clients eligible for the promotion as an Excel workbook.
     pub fn export_promo_clients(&self, out: &Path) -> Result<()> {
         let d = self.dashboard(Period::All, None)?;
         let clients = d.report.map(|r| r.clients).unwrap_or_default();
-        crate::exports::promo_clients_xlsx(&clients, self.language()?, out)
+        crate::analytics::exports::promo_clients_xlsx(&clients, self.language()?, out)
     }
 
     /// The SVG of one chart of the last dashboard shown.
@@ -687,13 +685,13 @@ impl Service {
 
     /// Readable before a role is chosen: the first screen needs the language and theme.
     pub fn settings(&self) -> Result<Vec<Setting>> {
-        let list = crate::settings::list(&self.store())?;
+        let list = crate::store::settings::list(&self.store())?;
         Ok(list.into_iter().map(|(key, value)| Setting { key, value }).collect())
     }
 
     /// The watch folder setting; None when there is none.
     pub fn watch_folder(&self) -> Result<Option<PathBuf>> {
-        let value = crate::settings::get(&self.store(), "watch_folder")?;
+        let value = crate::store::settings::get(&self.store(), "watch_folder")?;
         Ok((!value.trim().is_empty()).then(|| PathBuf::from(value.trim())))
     }
 
@@ -702,7 +700,7 @@ impl Service {
             self.require_admin()?;
         }
         self.require_role()?;
-        crate::settings::set(&self.store(), key, value)?;
+        crate::store::settings::set(&self.store(), key, value)?;
         if key == "language" {
             crate::messages::set_ui_lang(self.language()?);
         }
@@ -717,7 +715,7 @@ impl Service {
 pub fn reset_passphrase(store: &Store) -> Result<bool> {
     let had = passphrase_hash(store)?.is_some();
     if had {
-        crate::settings::put(store, PASSPHRASE_KEY, None)?;
+        crate::store::settings::put(store, PASSPHRASE_KEY, None)?;
     }
     Ok(had)
 }

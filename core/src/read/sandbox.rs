@@ -13,11 +13,11 @@
 //! the isolation costs no time. Executables that embed the core call
 //! [`serve_if_child`] first thing in `main`, then [`enable`].
 
-use crate::cells::CellValue;
+use crate::read::cells::CellValue;
 use crate::error::CoreError;
-use crate::input::InputFile;
+use crate::read::input::InputFile;
 use crate::messages::Text;
-use crate::workbook::Row;
+use crate::read::cells::Row;
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -53,10 +53,10 @@ pub fn serve_if_child() -> Option<i32> {
     let out = std::io::stdout();
     let mut out = frame::Writer::new(std::io::BufWriter::with_capacity(1 << 16, out.lock()));
     let served = InputFile::from_stdin(format!("file.{ext}")).and_then(|input| {
-        let mut book = crate::workbook::open_spreadsheet(&input, &ext)?;
+        let mut book = crate::read::spreadsheet::open_spreadsheet(&input, &ext)?;
         match args.get(3) {
-            None => out.names(&crate::workbook::declared_sheets(&mut book)).map_err(|_| CoreError::Stopped),
-            Some(sheet) => crate::workbook::stream_sheet(&mut book, sheet, &mut |row| out.row(&row)),
+            None => out.names(&crate::read::spreadsheet::declared_sheets(&mut book)).map_err(|_| CoreError::Stopped),
+            Some(sheet) => crate::read::spreadsheet::stream_sheet(&mut book, sheet, &mut |row| out.row(&row)),
         }
     });
     let code = match served {

@@ -306,7 +306,7 @@ pub fn export(store: &Store, dir: &Path) -> Result<()> {
         ", PARTITION_BY (year, month)",
     )?;
     // Never the administrator's passphrase hash (an export travels), nor the identity.
-    copy_settings(store, &dir.join("settings.parquet"), &[crate::service::PASSPHRASE_KEY, crate::store::STORE_ID_KEY])
+    copy_settings(store, &dir.join("settings.parquet"), &[crate::store::settings::PASSPHRASE_KEY, crate::store::STORE_ID_KEY])
 }
 
 /// What [`recover`] did.
@@ -486,8 +486,8 @@ mod tests {
         let d = dir("export");
         let store = Store::open(&d.0.join("shop.duckdb")).unwrap();
         write_pending(&store).unwrap();
-        crate::settings::put(&store, crate::service::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")).unwrap();
-        crate::settings::set(&store, "currency", "CHF").unwrap();
+        crate::store::settings::put(&store, crate::store::settings::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")).unwrap();
+        crate::store::settings::set(&store, "currency", "CHF").unwrap();
         import_csv(&store, &d.0, "invoice_id,timestamp,product_id,qty,unit_price\nF1,2026-05-31,T1,2,3.50\n");
         let out = d.0.join("export");
         export(&store, &out).unwrap();
@@ -496,7 +496,7 @@ mod tests {
         assert_eq!(keys(&private), ["admin_passphrase", "currency"], "recover keeps the administrator's protection");
         // A store rebuilt from the export has no passphrase; one rebuilt from its own lake keeps it.
         let restored = restore(&out, &d.0.join("copy.duckdb")).unwrap();
-        assert!(crate::settings::list(&restored).unwrap().iter().any(|(k, v)| k == "currency" && v == "CHF"));
+        assert!(crate::store::settings::list(&restored).unwrap().iter().any(|(k, v)| k == "currency" && v == "CHF"));
         let n: i64 = restored.conn().query_row("SELECT count(*) FROM settings WHERE key = 'admin_passphrase'", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 0);
         assert_ne!(restored.id().unwrap(), store.id().unwrap(), "a copy restored elsewhere is a store of its own");

@@ -1,5 +1,8 @@
 //! The hot store: one DuckDB file, schema versioned and migrated on open.
 
+pub mod lake;
+pub mod settings;
+
 use crate::error::{CoreError, Result};
 use duckdb::{params, Connection};
 use std::path::{Path, PathBuf};
@@ -16,17 +19,17 @@ const MIGRATIONS: &[&str] = &[
 pub const VIEWS: &[(&str, &str)] = &[
     ("macros", include_str!("sql/macros.sql")),
     ("settings", include_str!("sql/settings.sql")),
-    ("line_economics", include_str!("sql/line_economics.sql")),
-    ("product_sales", include_str!("sql/product_sales.sql")),
-    ("winners", include_str!("sql/winners.sql")),
-    ("losers", include_str!("sql/losers.sql")),
-    ("loss_risk", include_str!("sql/loss_risk.sql")),
-    ("clients", include_str!("sql/clients.sql")),
-    ("kpis", include_str!("sql/kpis.sql")),
-    ("stock_ageing", include_str!("sql/stock_ageing.sql")),
-    ("data_quality", include_str!("sql/data_quality.sql")),
-    ("sales_timeline", include_str!("sql/sales_timeline.sql")),
-    ("category_sales", include_str!("sql/category_sales.sql")),
+    ("line_economics", include_str!("../analytics/sql/line_economics.sql")),
+    ("product_sales", include_str!("../analytics/sql/product_sales.sql")),
+    ("winners", include_str!("../analytics/sql/winners.sql")),
+    ("losers", include_str!("../analytics/sql/losers.sql")),
+    ("loss_risk", include_str!("../analytics/sql/loss_risk.sql")),
+    ("clients", include_str!("../analytics/sql/clients.sql")),
+    ("kpis", include_str!("../analytics/sql/kpis.sql")),
+    ("stock_ageing", include_str!("../analytics/sql/stock_ageing.sql")),
+    ("data_quality", include_str!("../analytics/sql/data_quality.sql")),
+    ("sales_timeline", include_str!("../analytics/sql/sales_timeline.sql")),
+    ("category_sales", include_str!("../analytics/sql/category_sales.sql")),
 ];
 
 /// The settings key of the store's identity (never listed, never copied to a lake's settings).
@@ -188,8 +191,8 @@ fn open_error(path: &Path, msg: &str) -> CoreError {
     }
     // "IO Error: …", "Serialization Error: …": the category says nothing to a shop owner.
     let reason = first.split_once(" Error: ").filter(|(kind, _)| !kind.contains(' ')).map_or(first, |(_, rest)| rest);
-    let lake = match crate::lake::lake_of_damaged(path) {
-        crate::lake::LakeFound::Own(lake) => Some(lake.display().to_string()),
+    let lake = match crate::store::lake::lake_of_damaged(path) {
+        crate::store::lake::LakeFound::Own(lake) => Some(lake.display().to_string()),
         _ => None,
     };
     CoreError::StoreDamaged { path: display, reason: reason.to_string(), lake }
@@ -209,7 +212,7 @@ pub fn lake_beside(path: &Path) -> PathBuf {
 }
 
 /// The one `lake/` that every store of a folder shared before version 0.2;
-/// it is moved to the store it belongs to ([`crate::lake::write_pending`]).
+/// it is moved to the store it belongs to ([`crate::store::lake::write_pending`]).
 pub fn legacy_lake(path: &Path) -> PathBuf {
     path.with_file_name("lake")
 }
@@ -262,11 +265,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("shop").join("s.duckdb");
         let s = Store::open(&path).unwrap();
-        crate::settings::set(&s, "currency", "CHF").unwrap(); // a commit: the log exists until the checkpoint
+        crate::store::settings::set(&s, "currency", "CHF").unwrap(); // a commit: the log exists until the checkpoint
         let wal = PathBuf::from(format!("{}.wal", path.display()));
         assert!(wal.exists());
         assert_eq!((mode(&path), mode(&wal), mode(path.parent().unwrap())), (0o600, 0o600, 0o700));
-        crate::lake::write_pending(&s).unwrap(); // makes the lake: its identity and settings
+        crate::store::lake::write_pending(&s).unwrap(); // makes the lake: its identity and settings
         let lake = lake_beside(&path);
         assert_eq!((mode(&lake), mode(&lake.join("store-id")), mode(&lake.join("settings.parquet"))), (0o700, 0o600, 0o600));
         let id = s.id().unwrap();
@@ -274,7 +277,7 @@ mod tests {
         drop(s);
         let again = Store::open(&path).unwrap();
         assert_eq!(again.id().unwrap(), id, "the identity is kept");
-        assert!(crate::settings::list(&again).unwrap().iter().all(|(k, _)| k != STORE_ID_KEY), "never listed");
+        assert!(crate::store::settings::list(&again).unwrap().iter().all(|(k, _)| k != STORE_ID_KEY), "never listed");
         assert_ne!(Store::open_in_memory().unwrap().id().unwrap(), id, "each store has its own");
         drop(again);
         // A store made before, readable by all, is tightened at the next open.

@@ -104,3 +104,31 @@ pub fn undo(store: &Store, import_id: i64) -> Result<()> {
     conn.execute_batch("CHECKPOINT")?;
     Ok(())
 }
+/// The import that already brought a file with this content, if one did (and
+/// was not undone). `files` is compact JSON, `[{"name":…,"sha256":"<64 hex>",…}]`: searched as
+/// text, since the bundled DuckDB has no json extension.
+pub fn imported_by(store: &Store, sha256: &str) -> Result<Option<i64>> {
+    Ok(earlier_import(store, sha256)?.map(|(id, _)| id))
+}
+
+/// The import that already brought this content, and when (`YYYY-MM-DD HH:MM`).
+pub fn earlier_import(store: &Store, sha256: &str) -> Result<Option<(i64, String)>> {
+    let mut stmt = store.conn().prepare(
+        r#"SELECT import_id, strftime(imported_at, '%Y-%m-%d %H:%M') FROM imports
+         WHERE undone_at IS NULL AND contains(files, '"sha256":"' || ? || '"')
+         ORDER BY import_id LIMIT 1"#,
+    )?;
+    let mut rows = stmt.query([sha256])?;
+    Ok(match rows.next()? {
+        Some(r) => Some((r.get(0)?, r.get(1)?)),
+        None => None,
+    })
+}
+
+/// Whether a file with this content was refused before (a failure recorded
+/// by the watch folder): it is not tried again until its content changes.
+pub fn refused_before(store: &Store, sha256: &str) -> Result<bool> {
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM import_failures WHERE sha256 = ?", [sha256], |r| r.get(0))?;
+    Ok(n > 0)
+}
+

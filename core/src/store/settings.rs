@@ -8,6 +8,9 @@ use crate::store::Store;
 use duckdb::params;
 use rust_decimal::Decimal;
 
+/// The administrator's passphrase (an argon2 hash), never listed nor copied to the lake.
+pub const PASSPHRASE_KEY: &str = "admin_passphrase";
+
 pub fn list(store: &Store) -> Result<Vec<(String, String)>> {
     let mut stmt = store.conn().prepare("SELECT key, value FROM settings_effective ORDER BY key")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -133,7 +136,7 @@ pub(crate) fn put(store: &Store, key: &str, value: Option<&str>) -> Result<()> {
         Ok(())
     })?;
     // The store has it; the lake copy is for a rebuild and is rewritten at the next change.
-    if let Err(e) = crate::lake::write_settings(store) {
+    if let Err(e) = crate::store::lake::write_settings(store) {
         eprintln!("The settings could not be copied to the lake: {e}");
     }
     Ok(())
