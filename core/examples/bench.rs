@@ -44,10 +44,9 @@ fn rss_mb(field: &str) -> f64 {
 fn watch_memory_beyond_database(conn: duckdb::Connection, done: &std::sync::atomic::AtomicBool) -> f64 {
     let mut worst: f64 = 0.0;
     while !done.load(std::sync::atomic::Ordering::Relaxed) {
-        let database: f64 = conn
-            .query_row("SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE FROM duckdb_memory()", [], |r| r.get(0))
-            .unwrap_or(0.0)
-            / (1024.0 * 1024.0);
+        let database: f64 =
+            conn.query_row("SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE FROM duckdb_memory()", [], |r| r.get(0)).unwrap_or(0.0)
+                / (1024.0 * 1024.0);
         worst = worst.max(rss_mb("VmRSS:") - database);
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -211,7 +210,9 @@ fn write_hostile_corpus(dir: &Path) -> Vec<PathBuf> {
     let sample = std::fs::read(root.join("sample/stock_data.xlsx")).expect("sample");
     let p = |name: &str| dir.join(name);
     let write = |name: &str, bytes: &[u8]| std::fs::write(p(name), bytes).expect("corpus file");
-    let sheet = |body: &str| format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>"#).into_bytes();
+    let sheet = |body: &str| {
+        format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>"#).into_bytes()
+    };
     write("empty.xlsx", b"");
     write("empty.csv", b"");
     write("truncated-half.xlsx", &sample[..sample.len() / 2]);
@@ -228,17 +229,30 @@ fn write_hostile_corpus(dir: &Path) -> Vec<PathBuf> {
     // The same lie in every spelling and place calamine accepts; the preflight
     // knows some of them, the capped child catches them all.
     let huge = "1000000000000000";
-    let sst_tag = |q: char| format!("<sst xmlns={q}http://schemas.openxmlformats.org/spreadsheetml/2006/main{q} count={q}{huge}{q} uniqueCount={q}{huge}{q}><si><t>a</t></si></sst>");
+    let sst_tag = |q: char| {
+        format!("<sst xmlns={q}http://schemas.openxmlformats.org/spreadsheetml/2006/main{q} count={q}{huge}{q} uniqueCount={q}{huge}{q}><si><t>a</t></si></sst>")
+    };
     let one_shared = sheet(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#);
     xlsx_with_sheet(&p("sst-single-quotes.xlsx"), one_shared.clone(), Some(format!("<?xml version='1.0'?>{}", sst_tag('\'')).into_bytes()));
     let comment = format!("<!--{}-->", "x".repeat(64 << 10));
-    xlsx_with_sheet(&p("sst-after-long-comment.xlsx"), one_shared.clone(), Some(format!("<?xml version=\"1.0\"?>{comment}{}", sst_tag('"')).into_bytes()));
+    xlsx_with_sheet(
+        &p("sst-after-long-comment.xlsx"),
+        one_shared.clone(),
+        Some(format!("<?xml version=\"1.0\"?>{comment}{}", sst_tag('"')).into_bytes()),
+    );
     xlsx_with_parts(&p("sst-backslash-path.xlsx"), one_shared.clone(), &[(r"xl\sharedStrings.xml", sst_tag('"').into_bytes())], "");
     let relocated = r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings/table.xml"/>"#;
-    xlsx_with_parts(&p("sst-relocated-by-relationships.xlsx"), one_shared.clone(), &[("xl/strings/table.xml", sst_tag('"').into_bytes())], relocated);
+    xlsx_with_parts(
+        &p("sst-relocated-by-relationships.xlsx"),
+        one_shared.clone(),
+        &[("xl/strings/table.xml", sst_tag('"').into_bytes())],
+        relocated,
+    );
     // Honestly declared, but ~900,000 distinct 300-character strings in a
     // ~14 MB file: calamine would hold them all (over 270 MB).
-    let mut many = String::from(r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="900000" uniqueCount="900000">"#);
+    let mut many = String::from(
+        r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="900000" uniqueCount="900000">"#,
+    );
     let filler = "x".repeat(284);
     for i in 0..900_000u64 {
         many.push_str(&format!("<si><t>{i:016x}{filler}</t></si>"));
@@ -247,20 +261,45 @@ fn write_hostile_corpus(dir: &Path) -> Vec<PathBuf> {
     xlsx_with_sheet(&p("sst-900k-distinct-strings.xlsx"), one_shared, Some(many.into_bytes()));
     xlsx_with_sheet(
         &p("cells-at-A1-and-XFD1048576.xlsx"),
-        sheet(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>product_id</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#),
+        sheet(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>product_id</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+        ),
         None,
     );
     xlsx_with_sheet(&p("deep-nesting.xlsx"), format!("{}{}", "<a>".repeat(200_000), "</a>".repeat(200_000)).into_bytes(), None);
     xlsx_with_sheet(&p("malformed-xml.xlsx"), b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\"".to_vec(), None);
     zip_file(&p("no-workbook-part.xlsx"), &[("hello.txt", b"not a workbook".to_vec())]);
-    let row_of = |cols: &str| format!(r#"<table:table-row><table:table-cell table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#);
-    let ods = |name: &str, rows: &str| {
-        let content = format!(r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Products">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#);
-        let manifest = r#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#;
-        zip_file(&p(name), &[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".to_vec()), ("content.xml", content.into_bytes()), ("META-INF/manifest.xml", manifest.as_bytes().to_vec())]);
+    let row_of = |cols: &str| {
+        format!(
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+        )
     };
-    ods("ods-96-million-cells.ods", &format!(r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#));
-    ods("ods-17-billion-cells.ods", &format!(r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#));
+    let ods = |name: &str, rows: &str| {
+        let content = format!(
+            r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Products">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let manifest = r#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#;
+        zip_file(
+            &p(name),
+            &[
+                ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".to_vec()),
+                ("content.xml", content.into_bytes()),
+                ("META-INF/manifest.xml", manifest.as_bytes().to_vec()),
+            ],
+        );
+    };
+    ods(
+        "ods-96-million-cells.ods",
+        &format!(
+            r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+        ),
+    );
+    ods(
+        "ods-17-billion-cells.ods",
+        &format!(
+            r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+        ),
+    );
     ods("ods-wide-row.ods", &row_of("16384"));
     std::fs::copy(root.join("core/tests/fixtures/far-cells.xls"), p("xls-cells-at-A1-and-IV65536.xls")).expect("fixture");
     std::fs::copy(root.join("core/tests/data/spreadsheet-edge-cases/pass_protected.xlsx"), p("password-protected.xlsx")).expect("fixture");
@@ -374,9 +413,9 @@ fn lake_lines(store: &Store, id: i64) -> Option<i64> {
 }
 
 fn crash_bench(dir: &Path, cycles: usize, lines: usize) {
-    let cli = std::env::var("COMPTOIR_CLI").map(PathBuf::from).unwrap_or_else(|_| {
-        std::env::current_exe().expect("exe").parent().and_then(Path::parent).expect("target dir").join("comptoir")
-    });
+    let cli = std::env::var("COMPTOIR_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| std::env::current_exe().expect("exe").parent().and_then(Path::parent).expect("target dir").join("comptoir"));
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).expect("work dir");
     let db = dir.join("crash.duckdb");
@@ -449,7 +488,8 @@ fn main() {
     }
     comptoir_core::read::sandbox::enable(std::env::current_exe().expect("the bench's own path"));
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let arg = |i: usize| args.get(i).map(PathBuf::from).unwrap_or_else(|| panic!("missing argument {i}; see the header of examples/bench.rs"));
+    let arg =
+        |i: usize| args.get(i).map(PathBuf::from).unwrap_or_else(|| panic!("missing argument {i}; see the header of examples/bench.rs"));
     let started = Instant::now();
     let (mode, rows) = match args.first().map(String::as_str) {
         Some("read") => ("read", read(&arg(1))),

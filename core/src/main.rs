@@ -225,7 +225,12 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                     let lines = &r.counts["lines"];
                     println!(
                         "#{:<4} {}  {}  lines new {} unchanged {}  rejected rows {}{}",
-                        r.import_id, r.imported_at, names.join(", "), lines["new"], lines["unchanged"], r.rejected,
+                        r.import_id,
+                        r.imported_at,
+                        names.join(", "),
+                        lines["new"],
+                        lines["unchanged"],
+                        r.rejected,
                         if r.undone { "  (undone)" } else { "" }
                     );
                 }
@@ -325,10 +330,17 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
     let print_columns = |cells: &[(u32, String)], fields: &dyn Fn(u32) -> Option<&'static str>| {
         for (col, text) in cells {
             let field = fields(*col).map(|f| format!("{f} ({})", mappings::field_label(f, Lang::En)));
-            println!("  {:<4} {:<28} → {}", comptoir_core::read::cells::column_letters(*col), clip(text, 28), field.as_deref().unwrap_or("(ignored)"));
+            println!(
+                "  {:<4} {:<28} → {}",
+                comptoir_core::read::cells::column_letters(*col),
+                clip(text, 28),
+                field.as_deref().unwrap_or("(ignored)")
+            );
         }
     };
-    let from_map = |map: Option<layout::HeaderMap>| move |col: u32| map.as_ref().and_then(|m| m.columns.iter().find(|(c, _)| *c == col).map(|(_, f)| *f));
+    let from_map = |map: Option<layout::HeaderMap>| {
+        move |col: u32| map.as_ref().and_then(|m| m.columns.iter().find(|(c, _)| *c == col).map(|(_, f)| *f))
+    };
     match action {
         MappingAction::Show { file, sheet, row } => {
             let header = mappings::read_header_row(&file, sheet.as_deref(), row, 20)?;
@@ -446,7 +458,9 @@ fn print_import(report: &ImportReport) {
     println!("{verdict}");
     println!("{:<10} {:>8} {:>8} {:>10} {:>9}", "", "new", "updated", "unchanged", "rejected");
     let c = &report.counts;
-    for (name, t) in [("products", &c.products), ("stock", &c.stock), ("clients", &c.clients), ("invoices", &c.invoices), ("lines", &c.lines)] {
+    for (name, t) in
+        [("products", &c.products), ("stock", &c.stock), ("clients", &c.clients), ("invoices", &c.invoices), ("lines", &c.lines)]
+    {
         println!("{name:<10} {:>8} {:>8} {:>10} {:>9}", t.new, t.updated, t.unchanged, t.rejected);
     }
     for (label, list, total) in [("Error", &report.errors, report.error_count), ("Warning", &report.warnings, report.warning_count)] {
@@ -480,7 +494,15 @@ fn print_report(r: &analytics::Report) {
     println!("\nTop products by {}", r.ranked_by);
     println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", "#", "product", "name", "qty", "revenue", "profit");
     for w in &r.winners {
-        println!("{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}", w.rank, printable(&w.product_id), clip(&w.name, 34), w.quantity, w.revenue, w.profit.as_deref().unwrap_or("unknown"));
+        println!(
+            "{:>4}  {:<10} {:<34} {:>8} {:>12} {:>12}",
+            w.rank,
+            printable(&w.product_id),
+            clip(&w.name, 34),
+            w.quantity,
+            w.revenue,
+            w.profit.as_deref().unwrap_or("unknown")
+        );
     }
     println!("\nLosers: {}", r.losers.len());
     for l in r.losers.iter().take(10) {
@@ -491,13 +513,22 @@ fn print_report(r: &analytics::Report) {
     for s in r.loss_risk.iter().take(10) {
         println!(
             "      {:<8} {:<30} {:>8} {:>11} {:>11}  {}",
-            printable(&s.stock_id), clip(&s.name, 30), s.quantity, s.value_at_risk.as_deref().unwrap_or("-"),
-            s.forecast_leftover_value.as_deref().unwrap_or("-"), printable(&s.reasons.join(", "))
+            printable(&s.stock_id),
+            clip(&s.name, 30),
+            s.quantity,
+            s.value_at_risk.as_deref().unwrap_or("-"),
+            s.forecast_leftover_value.as_deref().unwrap_or("-"),
+            printable(&s.reasons.join(", "))
         );
     }
     let tiers = |t: &str| r.clients.iter().filter(|c| c.tier == t).count();
     let promo = r.clients.iter().filter(|c| c.eligible_promo).count();
-    println!("\nClients: {} Gold, {} Silver, {} Standard; {promo} eligible for the promotion", tiers("Gold"), tiers("Silver"), tiers("Standard"));
+    println!(
+        "\nClients: {} Gold, {} Silver, {} Standard; {promo} eligible for the promotion",
+        tiers("Gold"),
+        tiers("Silver"),
+        tiers("Standard")
+    );
     for c in r.clients.iter().take(5) {
         println!("      {:<8} {:<30} {:>12}  {}", printable(&c.client_id), clip(&c.name, 30), c.lifetime_revenue, c.tier);
     }

@@ -74,7 +74,8 @@ fn runtime_dir(xdg: Option<std::ffi::OsString>) -> std::io::Result<PathBuf> {
 
 /// The socket of the store at `db` in `dir` (a short name: a Unix socket path must stay short).
 pub fn socket_path(dir: &Path, db: &Path) -> PathBuf {
-    let hash = db.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100_0000_01b3));
+    let hash =
+        db.as_os_str().as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100_0000_01b3));
     dir.join(format!("{hash:016x}.sock"))
 }
 

@@ -5,11 +5,11 @@
 //! the native dialogs or a drop, and are held by the service under a token.
 
 use comptoir_core::analytics::{parse_day, Day, Period};
+use comptoir_core::app::service::{AppInfo, Dashboard, Mappings, Preview, Role, Service, Setting};
 use comptoir_core::error::CoreError;
 use comptoir_core::import::history::ImportRecord;
 use comptoir_core::import::{ImportReport, Outcome, Progress};
 use comptoir_core::messages::{render, ui_lang, Text};
-use comptoir_core::app::service::{AppInfo, Dashboard, Mappings, Preview, Role, Service, Setting};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -441,7 +441,10 @@ pub fn run() {
             }
             // main.ts draws the first screen while its module runs, before the load ends.
             if log_startup && page.event() == tauri::webview::PageLoadEvent::Finished {
-                eprintln!("startup: first screen drawn (page loaded) {} ms after the process started", comptoir_core::app::service::process_age_ms());
+                eprintln!(
+                    "startup: first screen drawn (page loaded) {} ms after the process started",
+                    comptoir_core::app::service::process_age_ms()
+                );
             }
         })
         .on_window_event(|window, event| {

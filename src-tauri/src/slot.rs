@@ -4,8 +4,8 @@
 //! from its lake; it is never replaced silently.
 
 use crate::BridgeError;
-use comptoir_core::error::CoreError;
 use comptoir_core::app::service::Service;
+use comptoir_core::error::CoreError;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 

@@ -19,8 +19,7 @@ const REVENUE_LINE: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 /// Horizontal bars of the winners' profit, rank 1 at the top; their revenue
 /// when the profit is unknown (the winners are then ranked by revenue).
 pub fn winners_svg(winners: &[Winner], width: u32, height: u32) -> String {
-    let bars: Vec<(String, f64)> =
-        winners.iter().map(|w| (w.name.clone(), amount(w.profit.as_deref().unwrap_or(&w.revenue)))).collect();
+    let bars: Vec<(String, f64)> = winners.iter().map(|w| (w.name.clone(), amount(w.profit.as_deref().unwrap_or(&w.revenue)))).collect();
     bars_svg(&bars, BAR_FILL, width, height)
 }
 
@@ -66,11 +65,8 @@ pub fn tiers_svg(clients: &[ClientTier], lang: Lang, width: u32, height: u32) ->
 
 /// Revenue per category, largest first.
 pub fn categories_svg(categories: &[CategorySales], lang: Lang, width: u32, height: u32) -> String {
-    let bars: Vec<(String, f64)> = categories
-        .iter()
-        .take(12)
-        .map(|c| (c.category.clone().unwrap_or_else(|| lang.text("no_category")), amount(&c.revenue)))
-        .collect();
+    let bars: Vec<(String, f64)> =
+        categories.iter().take(12).map(|c| (c.category.clone().unwrap_or_else(|| lang.text("no_category")), amount(&c.revenue))).collect();
     bars_svg(&bars, CATEGORY_FILL, width, height)
 }
 
@@ -169,8 +165,7 @@ fn bars_svg(bars: &[(String, f64)], fill: RGBColor, width: u32, height: u32) -> 
                 .draw()?;
             chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
                 let slot = n - 1 - i;
-                let mut bar =
-                    Rectangle::new([(0.0, SegmentValue::Exact(slot)), (*v, SegmentValue::Exact(slot + 1))], fill.filled());
+                let mut bar = Rectangle::new([(0.0, SegmentValue::Exact(slot)), (*v, SegmentValue::Exact(slot + 1))], fill.filled());
                 bar.set_margin(4, 4, 0, 0);
                 bar
             }))?;
@@ -382,7 +377,9 @@ mod tests {
     #[test]
     fn a_saved_chart_is_captioned_as_the_dashboard_shows_it() {
         let store = crate::store::Store::open_in_memory().unwrap();
-        let report = crate::analytics::report(&store, Some(chrono::NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()), crate::analytics::Period::Month).unwrap();
+        let report =
+            crate::analytics::report(&store, Some(chrono::NaiveDate::from_ymd_opt(2026, 5, 31).unwrap()), crate::analytics::Period::Month)
+                .unwrap();
         assert_eq!(
             export_caption("revenue_profit", &report, "€", Lang::En),
             ("Revenue and profit by day".to_string(), "2 May 2026 – 31 May 2026 · in €".to_string())

@@ -3,8 +3,8 @@
 //! `= + - @` TAB or CR gets Excel's quote-prefix format, the text unchanged);
 //! amounts are written as numbers.
 
-use crate::analytics::{CategorySales, ClientTier, DayPoint, Kpis, Report};
 use crate::analytics::charts::Lang;
+use crate::analytics::{CategorySales, ClientTier, DayPoint, Kpis, Report};
 use crate::error::{CoreError, Result};
 use crate::import::errors_out::write_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -109,7 +109,11 @@ pub fn dashboard_xlsx(
         vec![text(l("Currency", "Devise")), text(currency)],
         vec![],
     ];
-    summary.push(vec![text(l("Indicator", "Indicateur")), text(l("This period", "Cette période")), text(l("Previous period", "Période précédente"))]);
+    summary.push(vec![
+        text(l("Indicator", "Indicateur")),
+        text(l("This period", "Cette période")),
+        text(l("Previous period", "Période précédente")),
+    ]);
     summary.extend(kpi_rows(lang, &report.kpis.current, &report.kpis.previous));
     write_table(book.add_worksheet().set_name(l("Summary", "Synthèse")).map_err(fail)?, &[l("Dashboard", "Tableau de bord")], &summary)
         .map_err(fail)?;
@@ -119,7 +123,14 @@ pub fn dashboard_xlsx(
         .iter()
         .map(|w| vec![Cell::Int(w.rank), text(&w.product_id), text(&w.name), amount(&w.quantity), amount(&w.revenue), maybe(&w.profit)])
         .collect();
-    let product_headers = [l("Rank", "Rang"), l("Product", "Produit"), l("Name", "Nom"), l("Quantity", "Quantité"), l("Revenue", "Chiffre d'affaires"), l("Profit", "Marge")];
+    let product_headers = [
+        l("Rank", "Rang"),
+        l("Product", "Produit"),
+        l("Name", "Nom"),
+        l("Quantity", "Quantité"),
+        l("Revenue", "Chiffre d'affaires"),
+        l("Profit", "Marge"),
+    ];
     write_table(book.add_worksheet().set_name(l("Winners", "Gagnants")).map_err(fail)?, &product_headers, &winners).map_err(fail)?;
 
     let losers: Vec<Vec<Cell>> = report

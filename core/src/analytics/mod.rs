@@ -5,12 +5,12 @@ pub mod charts;
 pub mod exports;
 
 use crate::error::{CoreError, Result};
-use rust_decimal::{Decimal, RoundingStrategy};
-use std::str::FromStr;
 use crate::store::Store;
 use chrono::{Datelike, Duration, NaiveDate};
 use duckdb::params;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
+use std::str::FromStr;
 
 /// The period a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -223,14 +223,11 @@ pub struct Report {
 /// Date of the latest invoice in the store, or today when there is none;
 /// a fixed date when the `as_of` setting holds one.
 pub fn default_as_of(store: &Store) -> Result<NaiveDate> {
-    let setting: Option<String> = store
-        .conn()
-        .query_row("SELECT value FROM settings_effective WHERE key = 'as_of'", [], |r| r.get(0))?;
+    let setting: Option<String> = store.conn().query_row("SELECT value FROM settings_effective WHERE key = 'as_of'", [], |r| r.get(0))?;
     if let Some(d) = setting.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()) {
         return Ok(d);
     }
-    let latest: Option<NaiveDate> =
-        store.conn().query_row("SELECT max(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?;
+    let latest: Option<NaiveDate> = store.conn().query_row("SELECT max(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?;
     Ok(latest.unwrap_or_else(|| chrono::Local::now().date_naive()))
 }
 
@@ -365,19 +362,23 @@ pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
          ORDER BY value_at_risk DESC NULLS LAST, stock_id",
     )?;
     let rows = stmt.query_map(params![as_of], |r| {
-        Ok((LossRisk {
-            stock_id: r.get(0)?,
-            product_id: r.get(1)?,
-            name: r.get(2)?,
-            reasons: split_list(&r.get::<_, String>(3)?),
-            quantity: trim_decimal(&r.get::<_, String>(4)?),
-            expiry_date: r.get(5)?,
-            last_movement: r.get(6)?,
-            days_left: r.get(7)?,
-            value_at_risk: r.get(8)?,
-            forecast_leftover: None,
-            forecast_leftover_value: None,
-        }, r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?))
+        Ok((
+            LossRisk {
+                stock_id: r.get(0)?,
+                product_id: r.get(1)?,
+                name: r.get(2)?,
+                reasons: split_list(&r.get::<_, String>(3)?),
+                quantity: trim_decimal(&r.get::<_, String>(4)?),
+                expiry_date: r.get(5)?,
+                last_movement: r.get(6)?,
+                days_left: r.get(7)?,
+                value_at_risk: r.get(8)?,
+                forecast_leftover: None,
+                forecast_leftover_value: None,
+            },
+            r.get::<_, Option<String>>(9)?,
+            r.get::<_, Option<String>>(10)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -417,16 +418,9 @@ pub fn client_tiers(store: &Store, as_of: NaiveDate) -> Result<Vec<ClientTier>> 
 }
 
 pub fn stock_ageing(store: &Store, as_of: NaiveDate) -> Result<Vec<AgeingBucket>> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT bucket, units::VARCHAR, money(value), batches FROM stock_ageing(?::DATE) ORDER BY ord")?;
+    let mut stmt = store.conn().prepare("SELECT bucket, units::VARCHAR, money(value), batches FROM stock_ageing(?::DATE) ORDER BY ord")?;
     let rows = stmt.query_map(params![as_of], |r| {
-        Ok(AgeingBucket {
-            bucket: r.get(0)?,
-            units: trim_decimal(&r.get::<_, String>(1)?),
-            value: r.get(2)?,
-            batches: r.get(3)?,
-        })
+        Ok(AgeingBucket { bucket: r.get(0)?, units: trim_decimal(&r.get::<_, String>(1)?), value: r.get(2)?, batches: r.get(3)? })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
@@ -485,9 +479,7 @@ pub struct DayPoint {
 
 /// Revenue and profit of every day of the window (`sql/sales_timeline.sql`).
 pub fn sales_timeline(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayPoint>> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT day, money(revenue), money(profit) FROM sales_timeline(?::DATE, ?::DATE)")?;
+    let mut stmt = store.conn().prepare("SELECT day, money(revenue), money(profit) FROM sales_timeline(?::DATE, ?::DATE)")?;
     let rows = stmt.query_map(params![from, to], |r| Ok(DayPoint { day: r.get(0)?, revenue: r.get(1)?, profit: r.get(2)? }))?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
@@ -508,12 +500,7 @@ pub fn category_sales(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<V
          FROM category_sales(?::DATE, ?::DATE)",
     )?;
     let rows = stmt.query_map(params![from, to], |r| {
-        Ok(CategorySales {
-            category: r.get(0)?,
-            revenue: r.get(1)?,
-            profit: r.get(2)?,
-            quantity: trim_decimal(&r.get::<_, String>(3)?),
-        })
+        Ok(CategorySales { category: r.get(0)?, revenue: r.get(1)?, profit: r.get(2)?, quantity: trim_decimal(&r.get::<_, String>(3)?) })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }

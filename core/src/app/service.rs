@@ -3,16 +3,16 @@
 //! here: the accountant imports; the administrator also reads the dashboard,
 //! exports it and changes thresholds.
 
-use crate::analytics::{self, CategorySales, DayPoint, Period, Report};
 use crate::analytics::charts::{self, Lang};
+use crate::analytics::{self, CategorySales, DayPoint, Period, Report};
+use crate::error::display_name;
 use crate::error::{CoreError, Result};
 use crate::import::history::{self, ImportRecord};
-use crate::import::{self, ImportOptions, ImportReport, Outcome, Phase, Progress};
 use crate::import::layout::Layout;
 use crate::import::mappings;
+use crate::import::{self, ImportOptions, ImportReport, Outcome, Phase, Progress};
 use crate::store::settings::PASSPHRASE_KEY;
 use crate::store::Store;
-use crate::error::display_name;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::NaiveDate;
@@ -364,10 +364,7 @@ impl Service {
     }
 
     fn pending_paths(&self, token: u64) -> Result<Vec<PathBuf>> {
-        Self::lock(&self.pending)
-            .get(&token)
-            .cloned()
-            .ok_or_else(|| CoreError::invalid("mapping_stale", []))
+        Self::lock(&self.pending).get(&token).cloned().ok_or_else(|| CoreError::invalid("mapping_stale", []))
     }
 
     fn preview_token(&self, token: u64) -> Result<Preview> {
@@ -386,7 +383,11 @@ impl Service {
                 let header = mappings::read_header_row(&path, None, None, MAPPING_SAMPLE_ROWS)?;
                 let guess = crate::import::suggest::suggest(&header.cells, &header.samples);
                 let aligned = |row: &[(u32, String)]| -> Vec<String> {
-                    header.cells.iter().map(|(col, _)| row.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default()).collect()
+                    header
+                        .cells
+                        .iter()
+                        .map(|(col, _)| row.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default())
+                        .collect()
                 };
                 let unrecognised = UnrecognisedSheet {
                     file,
@@ -975,8 +976,13 @@ mod tests {
         let sales = &u.layouts[0];
         assert!(sales.fields.iter().any(|x| x.name == "timestamp" && x.required && x.label == "Date (and time)"));
         let pick = |h: &str, f: &str| (h.to_string(), Some(f.to_string()));
-        let columns =
-            [pick("Doc", "invoice_id"), pick("Quand", "timestamp"), pick("Article", "product_id"), pick("Nb", "qty"), pick("Tarif", "unit_price")];
+        let columns = [
+            pick("Doc", "invoice_id"),
+            pick("Quand", "timestamp"),
+            pick("Article", "product_id"),
+            pick("Nb", "qty"),
+            pick("Tarif", "unit_price"),
+        ];
         let mapped = s.save_mapping(p.token, "sales", &columns).unwrap();
         let report = mapped.report.unwrap();
         assert_eq!((report.counts.invoices.new, report.counts.lines.new, report.counts.products.new, report.error_count), (1, 1, 1, 0));

@@ -158,8 +158,7 @@ mod tests {
         });
         let mut got = offered.into_inner().unwrap();
         got.sort();
-        let names: Vec<(String, u64)> =
-            got.iter().map(|(p, len)| (p.file_name().unwrap().to_string_lossy().into_owned(), *len)).collect();
+        let names: Vec<(String, u64)> = got.iter().map(|(p, len)| (p.file_name().unwrap().to_string_lossy().into_owned(), *len)).collect();
         assert_eq!(names, [("already.csv".to_string(), 8), ("slow.csv".to_string(), 63)]);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -2,10 +2,10 @@
 //! it was in its file, with its problems in a last column, so the accountant can
 //! fix the rows and import that workbook again.
 
-use crate::read::cells::CellValue;
 use crate::error::{CoreError, Result};
 use crate::import::staging::{split_params, Source};
 use crate::messages::{render, Lang};
+use crate::read::cells::CellValue;
 use crate::read::workbook::Workbook;
 use duckdb::Connection;
 use rust_xlsxwriter::{Format, Workbook as XlsxBook, Worksheet, XlsxError};
@@ -30,7 +30,13 @@ fn rejected_rows(conn: &Connection, lang: Lang) -> Result<HashMap<i32, BTreeMap<
          ORDER BY r.src, r.row_no, c.idx NULLS FIRST",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, i32>(0)?, r.get::<_, u32>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+        Ok((
+            r.get::<_, i32>(0)?,
+            r.get::<_, u32>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+        ))
     })?;
     let mut out: HashMap<i32, BTreeMap<u32, String>> = HashMap::new();
     for row in rows {
@@ -84,7 +90,8 @@ pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path, lang: Lan
         let mut sheet = Worksheet::new();
         let name = unique_sheet_name(&source.sheet, &mut used_names);
         sheet.set_name(&name).map_err(fail)?;
-        let last_col = source.header.columns.iter().map(|(c, _)| *c).chain(source.header.unknown.iter().map(|(c, _)| *c)).max().unwrap_or(0);
+        let last_col =
+            source.header.columns.iter().map(|(c, _)| *c).chain(source.header.unknown.iter().map(|(c, _)| *c)).max().unwrap_or(0);
         let problems_col = (last_col + 1) as u16;
         let mut book_in = Workbook::from_input(std::sync::Arc::clone(&source.input))?;
         let mut next = 1u32;

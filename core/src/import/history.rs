@@ -28,10 +28,9 @@ pub struct ImportFailure {
 /// Remembers an import that failed (nothing was written), with its problems.
 pub fn record_failure(store: &Store, file_name: &str, sha256: &str, message: &str, problems: &[crate::import::Problem]) -> Result<()> {
     let problems = serde_json::to_string(&problems.iter().take(100).collect::<Vec<_>>()).expect("problems serialise");
-    store.conn().execute(
-        "INSERT INTO import_failures VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
-        params![file_name, sha256, message, problems],
-    )?;
+    store
+        .conn()
+        .execute("INSERT INTO import_failures VALUES (now()::TIMESTAMP, ?, ?, ?, ?)", params![file_name, sha256, message, problems])?;
     Ok(())
 }
 
@@ -131,4 +130,3 @@ pub fn refused_before(store: &Store, sha256: &str) -> Result<bool> {
     let n: i64 = store.conn().query_row("SELECT count(*) FROM import_failures WHERE sha256 = ?", [sha256], |r| r.get(0))?;
     Ok(n > 0)
 }
-

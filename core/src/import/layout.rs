@@ -12,13 +12,8 @@ pub enum SheetKind {
 }
 
 impl SheetKind {
-    pub const ALL: [SheetKind; 5] = [
-        SheetKind::Products,
-        SheetKind::Stock,
-        SheetKind::Clients,
-        SheetKind::Invoices,
-        SheetKind::InvoiceLines,
-    ];
+    pub const ALL: [SheetKind; 5] =
+        [SheetKind::Products, SheetKind::Stock, SheetKind::Clients, SheetKind::Invoices, SheetKind::InvoiceLines];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -54,9 +49,7 @@ impl SheetKind {
     /// The kind a sheet's name says, if any.
     pub fn from_sheet_name(name: &str) -> Option<SheetKind> {
         let key = normalise(name);
-        SheetKind::ALL
-            .into_iter()
-            .find(|k| k.sheet_aliases().iter().any(|a| normalise(a) == key))
+        SheetKind::ALL.into_iter().find(|k| k.sheet_aliases().iter().any(|a| normalise(a) == key))
     }
 }
 
@@ -76,8 +69,7 @@ pub enum Layout {
 
 impl Layout {
     /// In the order offered: a till exports sales, so they come first.
-    pub const ALL: [Layout; 6] =
-        [Layout::Sales, Layout::Products, Layout::Stock, Layout::Clients, Layout::Invoices, Layout::InvoiceLines];
+    pub const ALL: [Layout; 6] = [Layout::Sales, Layout::Products, Layout::Stock, Layout::Clients, Layout::Invoices, Layout::InvoiceLines];
 
     /// The stable id the UI and the CLI use.
     pub fn id(self) -> &'static str {
@@ -186,11 +178,7 @@ const CLIENT_COLUMNS: &[ColumnSpec] = &[
 ];
 
 const INVOICE_COLUMNS: &[ColumnSpec] = &[
-    col(
-        "invoice_id",
-        &["invoice no", "invoiceno", "facture", "n° facture", "numéro de facture"],
-        true,
-    ),
+    col("invoice_id", &["invoice no", "invoiceno", "facture", "n° facture", "numéro de facture"], true),
     col("client_id", &["customer", "client", "code client", "customer id", "customerid"], false),
     col("timestamp", &["date", "invoice date", "invoicedate", "date facture"], true),
     col("total_amount", &["total", "montant"], false),
@@ -213,11 +201,7 @@ const LINE_COLUMNS: &[ColumnSpec] = &[
 
 /// Lower case, accents folded, spaces/underscores/dashes removed: `Prix d'achat` → `prixdachat`.
 pub fn normalise(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(fold_accent)
-        .filter(|c| c.is_alphanumeric() || *c == '°')
-        .collect()
+    s.chars().flat_map(char::to_lowercase).map(fold_accent).filter(|c| c.is_alphanumeric() || *c == '°').collect()
 }
 
 fn fold_accent(c: char) -> char {
@@ -238,10 +222,7 @@ pub fn match_column(kind: SheetKind, header: &str) -> Option<&'static str> {
     if key.is_empty() {
         return None;
     }
-    kind.columns()
-        .iter()
-        .find(|c| normalise(c.name) == key || c.aliases.iter().any(|a| normalise(a) == key))
-        .map(|c| c.name)
+    kind.columns().iter().find(|c| normalise(c.name) == key || c.aliases.iter().any(|a| normalise(a) == key)).map(|c| c.name)
 }
 
 /// A header row found in a sheet: where it is and which column holds what.
@@ -261,12 +242,7 @@ impl HeaderMap {
     }
 
     pub fn missing_required(&self) -> Vec<&'static str> {
-        self.kind
-            .columns()
-            .iter()
-            .filter(|c| c.required && self.index_of(c.name).is_none())
-            .map(|c| c.name)
-            .collect()
+        self.kind.columns().iter().filter(|c| c.required && self.index_of(c.name).is_none()).map(|c| c.name).collect()
     }
 }
 
@@ -313,12 +289,7 @@ mod tests {
 
     #[test]
     fn french_headers_in_any_order_with_unknown_columns() {
-        let h = header_for(
-            SheetKind::Products,
-            3,
-            &cells(&["Libellé", "Référence", "Prix d'achat", "PV", "Couleur"]),
-        )
-        .unwrap();
+        let h = header_for(SheetKind::Products, 3, &cells(&["Libellé", "Référence", "Prix d'achat", "PV", "Couleur"])).unwrap();
         assert_eq!(h.index_of("product_id"), Some(1));
         assert_eq!(h.index_of("name"), Some(0));
         assert_eq!(h.index_of("buy_price"), Some(2));

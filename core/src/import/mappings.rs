@@ -6,8 +6,8 @@
 use crate::error::{CoreError, Result};
 use crate::import::layout::{self, HeaderMap, Layout, SheetKind};
 use crate::messages::{self, Lang};
-use crate::store::Store;
 use crate::read::workbook::Workbook;
+use crate::store::Store;
 use duckdb::params;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -26,23 +26,15 @@ pub struct SavedMapping {
 /// The header row's signature: its non-empty headers, normalised (case, accents
 /// and spaces ignored), in column order.
 pub fn signature(cells: &[(u32, String)]) -> String {
-    cells
-        .iter()
-        .map(|(_, t)| layout::normalise(t))
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join("|")
+    cells.iter().map(|(_, t)| layout::normalise(t)).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("|")
 }
 
 impl SavedMapping {
     /// Reads a header row with this mapping. Ignored columns are not warned about.
     pub fn header_map(&self, row: u32, cells: &[(u32, String)]) -> HeaderMap {
-        let by_header: HashMap<String, Option<&'static str>> =
-            self.columns.iter().map(|(h, f)| (layout::normalise(h), *f)).collect();
-        let columns = cells
-            .iter()
-            .filter_map(|(col, text)| by_header.get(&layout::normalise(text)).copied().flatten().map(|f| (*col, f)))
-            .collect();
+        let by_header: HashMap<String, Option<&'static str>> = self.columns.iter().map(|(h, f)| (layout::normalise(h), *f)).collect();
+        let columns =
+            cells.iter().filter_map(|(col, text)| by_header.get(&layout::normalise(text)).copied().flatten().map(|f| (*col, f))).collect();
         HeaderMap { kind: self.kind, row, columns, unknown: Vec::new() }
     }
 }
@@ -60,9 +52,11 @@ pub fn layout_label(layout: Layout, lang: Lang) -> String {
 /// The one field of `layout` a user's word names: its id or its label in either language.
 fn field_named(layout: Layout, name: &str) -> Option<&'static str> {
     let key = layout::normalise(name);
-    layout.fields().into_iter().map(|(f, _)| f).find(|f| {
-        layout::normalise(f) == key || [Lang::En, Lang::Fr].into_iter().any(|l| layout::normalise(&field_label(f, l)) == key)
-    })
+    layout
+        .fields()
+        .into_iter()
+        .map(|(f, _)| f)
+        .find(|f| layout::normalise(f) == key || [Lang::En, Lang::Fr].into_iter().any(|l| layout::normalise(&field_label(f, l)) == key))
 }
 
 /// Checks the user's reading of the header row `cells` as `layout`. `chosen`
@@ -94,9 +88,7 @@ pub fn check(layout: Layout, cells: &[(u32, String)], chosen: &[(String, String)
             })?),
         };
     }
-    let holders = |name: &str| -> Vec<&str> {
-        columns.iter().filter(|(_, f)| *f == Some(name)).map(|(h, _)| h.as_str()).collect()
-    };
+    let holders = |name: &str| -> Vec<&str> { columns.iter().filter(|(_, f)| *f == Some(name)).map(|(h, _)| h.as_str()).collect() };
     for field in &offered {
         if let [first, second, ..] = holders(field)[..] {
             return Err(CoreError::invalid("mapping_twice", [first.to_string(), second.to_string(), field_label(field, lang)]));
@@ -129,7 +121,8 @@ pub fn list(store: &Store) -> Result<Vec<(SavedMapping, String)>> {
     let mut stmt = store
         .conn()
         .prepare("SELECT signature, sheet_kind, columns, strftime(saved_at, '%Y-%m-%d %H:%M') FROM column_mappings ORDER BY saved_at")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (signature, stored_layout, columns, saved_at) = row?;
@@ -171,9 +164,11 @@ pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>, sampl
     let mut book = Workbook::open(path)?;
     let names = book.sheet_names();
     let sheet = match sheet {
-        Some(s) => names.iter().find(|n| layout::normalise(n) == layout::normalise(s)).cloned().ok_or_else(|| {
-            CoreError::Usage(format!("There is no sheet \u{201c}{s}\u{201d}; the sheets are {}.", names.join(", ")))
-        })?,
+        Some(s) => names
+            .iter()
+            .find(|n| layout::normalise(n) == layout::normalise(s))
+            .cloned()
+            .ok_or_else(|| CoreError::Usage(format!("There is no sheet \u{201c}{s}\u{201d}; the sheets are {}.", names.join(", "))))?,
         None => names.first().cloned().ok_or_else(|| CoreError::Usage("The file has no sheet.".into()))?,
     };
     let wanted = row.map(|r| r.saturating_sub(1));
@@ -194,8 +189,7 @@ pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>, sampl
         Ok(())
     })
     .or_else(|e| if matches!(e, CoreError::Stopped) { Ok(()) } else { Err(e) })?;
-    let (index, cells) =
-        found.ok_or_else(|| CoreError::Usage(format!("Sheet {sheet} has no header row there (it is empty).")))?;
+    let (index, cells) = found.ok_or_else(|| CoreError::Usage(format!("Sheet {sheet} has no header row there (it is empty).")))?;
     Ok(HeaderRow { sheet, index, cells, samples: rows })
 }
 
@@ -251,7 +245,10 @@ mod tests {
         let pair = |h: &str, f: &str| (h.to_string(), f.to_string());
         let err = |chosen: &[(String, String)]| save(&store, Layout::InvoiceLines, &header, chosen, Lang::En).unwrap_err();
         let missing = err(&[pair("Doc", "invoice_id"), pair("Article", "product_id")]);
-        assert_eq!(missing.to_string(), "Invoice lines (of invoices already imported) needs a column for Quantity sold: choose which column holds it.");
+        assert_eq!(
+            missing.to_string(),
+            "Invoice lines (of invoices already imported) needs a column for Quantity sold: choose which column holds it."
+        );
         let in_french = save(&store, Layout::InvoiceLines, &header, &[pair("Doc", "invoice_id")], Lang::Fr).unwrap_err();
         assert_eq!(
             in_french.render(Lang::Fr),

@@ -14,18 +14,18 @@ mod staging;
 use staging::{join_params, split_params, Source};
 pub mod suggest;
 
-use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::error::{CoreError, Result};
-use crate::read::input::InputFile;
-use layout::{HeaderMap, SheetKind};
 use crate::import::mappings::SavedMapping;
-use crate::store::Store;
-use crate::read::cells::Row;
-use crate::read::workbook::Workbook;
 use crate::import::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
-use duckdb::params;
-use rust_decimal::Decimal;
 use crate::messages::{Lang, Text};
+use crate::read::cells::Row;
+use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
+use crate::read::input::InputFile;
+use crate::read::workbook::Workbook;
+use crate::store::Store;
+use duckdb::params;
+use layout::{HeaderMap, SheetKind};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -96,7 +96,6 @@ pub struct Problem {
     pub params: Vec<String>,
 }
 
-
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -153,7 +152,6 @@ pub struct MappingUse {
     pub kind: SheetKind,
 }
 
-
 struct Importer<'a> {
     store: &'a Store,
     /// Column mappings the user confirmed, by header signature.
@@ -185,12 +183,7 @@ impl Estimate {
 }
 
 /// Imports `paths` as one import (SPEC §3); each file is opened once.
-pub fn import_files(
-    store: &Store,
-    paths: &[PathBuf],
-    options: &ImportOptions,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<ImportReport> {
+pub fn import_files(store: &Store, paths: &[PathBuf], options: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
     let inputs = paths.iter().map(|p| InputFile::open(p)).collect::<Result<Vec<_>>>()?;
     import_inputs(store, &inputs, options, progress)
 }
@@ -276,11 +269,8 @@ impl Importer<'_> {
             let src = self.sources.len() as i32;
             let outcome = self.stage_sheet_pass(book, file, sheet, src, &orders)?;
             let Some((header, evidence)) = outcome else { return Ok(false) };
-            let month_first: Vec<&'static str> = evidence
-                .iter()
-                .filter(|(_, e)| e.month_first > 0 && e.day_first == 0)
-                .map(|(c, _)| *c)
-                .collect();
+            let month_first: Vec<&'static str> =
+                evidence.iter().filter(|(_, e)| e.month_first > 0 && e.day_first == 0).map(|(c, _)| *c).collect();
             if attempt == 0 && !month_first.is_empty() {
                 self.unstage(src)?;
                 for c in month_first {
@@ -299,17 +289,16 @@ impl Importer<'_> {
                 let warning = Text::new("unknown_column", [text.clone(), cells::column_letters(*col)]);
                 self.add_problem(src, header.row, text, text, &warning, "warning")?;
             }
-            let carries_lines = header.kind == SheetKind::Invoices
-                && header.index_of("product_id").is_some()
-                && header.index_of("qty").is_some();
+            let carries_lines =
+                header.kind == SheetKind::Invoices && header.index_of("product_id").is_some() && header.index_of("qty").is_some();
             let conn = self.store.conn();
-            conn.execute("INSERT INTO stg_sources (src, file, sheet, carries_lines) VALUES (?, ?, ?, ?)", params![src, file, sheet, carries_lines])?;
+            conn.execute(
+                "INSERT INTO stg_sources (src, file, sheet, carries_lines) VALUES (?, ?, ?, ?)",
+                params![src, file, sheet, carries_lines],
+            )?;
             let named = header.columns.iter().map(|(c, n)| (*c, n.to_string()));
             for (col, name) in named.chain(header.unknown.iter().cloned()) {
-                conn.execute(
-                    "INSERT INTO stg_columns VALUES (?, ?, ?, ?)",
-                    params![src, name, cells::column_letters(col), col],
-                )?;
+                conn.execute("INSERT INTO stg_columns VALUES (?, ?, ?, ?)", params![src, name, cells::column_letters(col), col])?;
             }
             self.sources.push(Source { input: Arc::clone(book.input()), sheet: sheet.to_string(), header });
             return Ok(true);
@@ -520,8 +509,7 @@ impl Importer<'_> {
             return Ok(report);
         }
         self.report(Phase::Writing, "");
-        let import_id: i64 =
-            conn.query_row("SELECT coalesce(max(import_id), 0) + 1 FROM imports", [], |r| r.get(0))?;
+        let import_id: i64 = conn.query_row("SELECT coalesce(max(import_id), 0) + 1 FROM imports", [], |r| r.get(0))?;
         let files_json = serde_json::to_string(files).expect("file list serialises");
         let counts_json = serde_json::to_string(&report.counts).expect("counts serialise");
         crate::store::in_transaction(conn, |conn| {
@@ -531,7 +519,15 @@ impl Importer<'_> {
             conn.execute(
                 "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)
                  VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-                params![import_id, files_json, report.files.join(", "), counts_json, error_count as i64, warning_count as i64, rejected as i64],
+                params![
+                    import_id,
+                    files_json,
+                    report.files.join(", "),
+                    counts_json,
+                    error_count as i64,
+                    warning_count as i64,
+                    rejected as i64
+                ],
             )?;
             Ok(())
         })?;
@@ -575,8 +571,7 @@ impl Importer<'_> {
 
     fn read_problems(&self, severity: &str) -> Result<(Vec<Problem>, u64)> {
         let conn = self.store.conn();
-        let total: i64 =
-            conn.query_row("SELECT count(*) FROM stg_problems WHERE severity = ?", params![severity], |r| r.get(0))?;
+        let total: i64 = conn.query_row("SELECT count(*) FROM stg_problems WHERE severity = ?", params![severity], |r| r.get(0))?;
         let mut stmt = conn.prepare(
             "SELECT o.file, o.sheet, coalesce(c.letter, 'A') || (p.row_no + 1), p.col, p.val, p.message,
                     p.code, coalesce(p.params, '')
@@ -655,8 +650,7 @@ fn is_flat_export(source: &Source, extension: &str) -> bool {
         && source.header.index_of("product_id").is_some()
         && source.header.index_of("qty").is_some();
     carries_lines
-        && (crate::read::workbook::DELIMITED.contains(&extension)
-            || SheetKind::from_sheet_name(&source.sheet) != Some(SheetKind::Invoices))
+        && (crate::read::workbook::DELIMITED.contains(&extension) || SheetKind::from_sheet_name(&source.sheet) != Some(SheetKind::Invoices))
 }
 
 fn is_required(kind: SheetKind, column: &str) -> bool {

@@ -7,8 +7,7 @@ use crate::import::layout::{HeaderMap, SheetKind};
 use crate::read::input::InputFile;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, StringBuilder,
-    TimestampMicrosecondBuilder, UInt64Builder,
+    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, StringBuilder, TimestampMicrosecondBuilder, UInt64Builder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
@@ -42,7 +41,9 @@ pub(crate) enum FieldType {
     Id,
     Text,
     /// DECIMAL(18, scale) in the staging table.
-    Decimal { scale: i8 },
+    Decimal {
+        scale: i8,
+    },
     /// A margin rate, DECIMAL(9, 4).
     Rate,
     Date,
@@ -113,13 +114,9 @@ pub(crate) fn staged_fields(kind: SheetKind) -> &'static [(&'static str, FieldTy
             ("description", Text),
             ("line_digest", LineDigest),
         ],
-        SheetKind::InvoiceLines => &[
-            ("invoice_id", Id),
-            ("product_id", Id),
-            ("qty", QUANTITY),
-            ("unit_price", PRICE),
-            ("line_digest", LineDigest),
-        ],
+        SheetKind::InvoiceLines => {
+            &[("invoice_id", Id), ("product_id", Id), ("qty", QUANTITY), ("unit_price", PRICE), ("line_digest", LineDigest)]
+        }
     }
 }
 
@@ -166,10 +163,9 @@ impl StageBuffer {
         let columns = fields
             .iter()
             .map(|(_, ty)| match ty.arrow_type() {
-                DataType::Decimal128(p, s) => Column::Dec(
-                    Decimal128Builder::new().with_precision_and_scale(p, s).expect("valid decimal type"),
-                    s as u32,
-                ),
+                DataType::Decimal128(p, s) => {
+                    Column::Dec(Decimal128Builder::new().with_precision_and_scale(p, s).expect("valid decimal type"), s as u32)
+                }
                 DataType::Date32 => Column::Date(Date32Builder::new()),
                 DataType::Timestamp(..) => Column::Ts(TimestampMicrosecondBuilder::new()),
                 DataType::UInt64 => Column::Digest(UInt64Builder::new()),
@@ -212,8 +208,7 @@ impl StageBuffer {
         if self.rows == 0 {
             return Ok(());
         }
-        let mut arrays: Vec<ArrayRef> =
-            vec![Arc::new(self.src.finish()), Arc::new(self.row_no.finish()), Arc::new(self.ok.finish())];
+        let mut arrays: Vec<ArrayRef> = vec![Arc::new(self.src.finish()), Arc::new(self.row_no.finish()), Arc::new(self.ok.finish())];
         for column in &mut self.columns {
             arrays.push(match column {
                 Column::Str(b) => Arc::new(b.finish()),

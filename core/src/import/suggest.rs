@@ -46,7 +46,9 @@ fn expects(field: &str) -> &'static [Values] {
 /// ones must be the whole header; longer ones may be part of it (`N° pièce`).
 fn hints(field: &str) -> &'static [&'static str] {
     match field {
-        "invoice_id" => &["piece", "facture", "invoice", "ticket", "doc", "document", "bon", "receipt", "transaction", "numero", "num", "n°", "no"],
+        "invoice_id" => {
+            &["piece", "facture", "invoice", "ticket", "doc", "document", "bon", "receipt", "transaction", "numero", "num", "n°", "no"]
+        }
         "timestamp" => &["date", "quand", "jour", "heure", "datetime", "time", "when", "day"],
         "client_id" => &["client", "customer", "acheteur", "compte", "account"],
         "product_id" => &["article", "produit", "product", "sku", "code", "ref", "item", "ean", "stockcode", "codebarre", "barcode"],
@@ -98,11 +100,7 @@ pub fn suggest(cells: &[(u32, String)], samples: &[Vec<(u32, String)>]) -> Sugge
             let columns = assign(layout, cells, &profiles);
             let required = layout.fields().iter().filter(|(f, req)| *req && columns.contains(&Some(*f))).count();
             let complete = required == layout.fields().iter().filter(|(_, req)| *req).count();
-            let score: u32 = columns
-                .iter()
-                .zip(cells)
-                .filter_map(|(f, (_, h))| f.map(|f| 1 + header_score(layout, f, h)))
-                .sum();
+            let score: u32 = columns.iter().zip(cells).filter_map(|(f, (_, h))| f.map(|f| 1 + header_score(layout, f, h))).sum();
             (complete, score, Suggestion { layout, columns })
         })
         // On a tie, the earlier layout of `Layout::ALL` (sales first) wins.
@@ -222,7 +220,8 @@ mod tests {
     #[test]
     fn a_french_till_export_is_a_sales_export() {
         let header = row(&["Pièce", "Date", "Client", "Article", "Qté", "PU"]);
-        let samples = [row(&["T-1001", "14/02/2026 10:02", "C17", "A-88", "2", "1,50"]), row(&["T-1002", "14/02/2026 10:05", "", "A-12", "1", "12"])];
+        let samples =
+            [row(&["T-1001", "14/02/2026 10:02", "C17", "A-88", "2", "1,50"]), row(&["T-1002", "14/02/2026 10:05", "", "A-12", "1", "12"])];
         let s = suggest(&header, &samples);
         assert_eq!(s.layout, Layout::Sales);
         assert_eq!(
@@ -235,7 +234,8 @@ mod tests {
     fn values_name_the_columns_headers_do_not() {
         // "Le", "N" and "Valeur" name nothing; their dates, counts and amounts do.
         let header = row(&["Doc", "Le", "Article", "N", "Valeur", "Remarque"]);
-        let samples = [row(&["A1", "2026-02-14 10:00", "X1", "2", "1.50", "cadeau"]), row(&["A2", "2026-02-14 11:00", "X2", "3", "2.25", ""])];
+        let samples =
+            [row(&["A1", "2026-02-14 10:00", "X1", "2", "1.50", "cadeau"]), row(&["A2", "2026-02-14 11:00", "X2", "3", "2.25", ""])];
         let s = suggest(&header, &samples);
         assert_eq!(s.layout, Layout::Sales);
         assert_eq!(s.columns, [Some("invoice_id"), Some("timestamp"), Some("product_id"), Some("qty"), Some("unit_price"), None]);

@@ -90,9 +90,7 @@ fn strip_point_zero(t: &str) -> &str {
 /// which saves a copy per text cell. None when `to_id`/`to_text` must decide.
 pub fn take_clean_text(v: &mut CellValue, is_id: bool) -> Option<String> {
     match v {
-        CellValue::Text(s)
-            if !s.is_empty() && s.trim().len() == s.len() && (!is_id || strip_point_zero(s).len() == s.len()) =>
-        {
+        CellValue::Text(s) if !s.is_empty() && s.trim().len() == s.len() && (!is_id || strip_point_zero(s).len() == s.len()) => {
             Some(std::mem::take(s))
         }
         _ => None,
@@ -131,9 +129,7 @@ pub fn to_decimal(v: &CellValue) -> Result<Option<Decimal>, ConvError> {
             if s.trim().is_empty() {
                 return Ok(None);
             }
-            parse_decimal_text(s)
-                .map(Some)
-                .ok_or_else(|| Text::new("not_a_number", [s.trim().to_string()]))
+            parse_decimal_text(s).map(Some).ok_or_else(|| Text::new("not_a_number", [s.trim().to_string()]))
         }
         CellValue::Bool(_) => Err(Text::new("bool_not_number", [])),
         CellValue::DateTime(_) => Err(Text::new("date_not_number", [])),
@@ -163,11 +159,7 @@ fn short_decimal(f: f64) -> Option<Decimal> {
 /// Parses numbers as accountants type them: `12.5`, `12,5`, `1 234,50`,
 /// `1,234.50`, `€ 12,50`, `12.50 €`, `-3`, `(3.00)`, `15%` (= 0.15).
 pub fn parse_decimal_text(raw: &str) -> Option<Decimal> {
-    let mut s: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '€' | '$' | '£' | '\u{a0}' | '\u{202f}' | ' ' | '\''))
-        .collect();
+    let mut s: String = raw.trim().chars().filter(|c| !matches!(c, '€' | '$' | '£' | '\u{a0}' | '\u{202f}' | ' ' | '\'')).collect();
     for code in ["EUR", "USD", "GBP"] {
         if let Some(rest) = s.strip_prefix(code).or_else(|| s.strip_suffix(code)) {
             s = rest.to_string();
@@ -293,17 +285,13 @@ pub fn to_datetime(v: &CellValue, order: DayOrder) -> Result<Option<NaiveDateTim
                 CellValue::Int(i) => *i as f64,
                 _ => unreachable!("matched above"),
             };
-            excel_serial_to_datetime(serial)
-                .map(Some)
-                .ok_or_else(|| Text::new("serial_not_a_date", [serial.to_string()]))
+            excel_serial_to_datetime(serial).map(Some).ok_or_else(|| Text::new("serial_not_a_date", [serial.to_string()]))
         }
         CellValue::Text(s) => {
             if s.trim().is_empty() {
                 return Ok(None);
             }
-            parse_date_text(s, order)
-                .map(Some)
-                .ok_or_else(|| Text::new("not_a_date", [s.trim().to_string()]))
+            parse_date_text(s, order).map(Some).ok_or_else(|| Text::new("not_a_date", [s.trim().to_string()]))
         }
         CellValue::Bool(_) => Err(Text::new("bool_not_date", [])),
         CellValue::Error(e) => Err(Text::new("cell_error", [e.clone()])),

@@ -4,8 +4,8 @@
 //! refused here from the ZIP directory and the first bytes of that part.
 
 use crate::error::CoreError;
-use crate::read::input::InputFile;
 use crate::messages::Text;
+use crate::read::input::InputFile;
 use std::io::{BufReader, Read};
 use std::sync::Arc;
 
@@ -21,8 +21,7 @@ const MIN_BYTES_PER_SHARED_STRING: u64 = 12;
 
 pub fn check_zip(input: &Arc<InputFile>) -> Result<(), CoreError> {
     let refuse = |reason: Text| CoreError::unreadable(input.name(), reason);
-    let mut zip = zip::ZipArchive::new(BufReader::new(input.reader()))
-        .map_err(|e| refuse(Text::new("zip_damaged", [e.to_string()])))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(input.reader())).map_err(|e| refuse(Text::new("zip_damaged", [e.to_string()])))?;
     if zip.len() > MAX_ENTRIES {
         return Err(refuse(Text::new("zip_too_many_parts", [zip.len().to_string()])));
     }

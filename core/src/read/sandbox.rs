@@ -13,11 +13,11 @@
 //! the isolation costs no time. Executables that embed the core call
 //! [`serve_if_child`] first thing in `main`, then [`enable`].
 
-use crate::read::cells::CellValue;
 use crate::error::CoreError;
-use crate::read::input::InputFile;
 use crate::messages::Text;
+use crate::read::cells::CellValue;
 use crate::read::cells::Row;
+use crate::read::input::InputFile;
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -182,7 +182,9 @@ pub(crate) fn for_each_row(
         });
         let handled = rx.iter().flatten().try_for_each(&mut *on_row);
         drop(rx); // a decoder still sending gets an error, and the child is stopped
-        let read = decoding.join().unwrap_or_else(|_| Err(CoreError::unreadable(input.name(), Text::new("reader_lost", ["the decoder failed".into()]))));
+        let read = decoding
+            .join()
+            .unwrap_or_else(|_| Err(CoreError::unreadable(input.name(), Text::new("reader_lost", ["the decoder failed".into()]))));
         handled?;
         read
     })

@@ -72,13 +72,10 @@ pub(crate) fn stream_sheet(
     // xlsx and xlsb have cell readers of different types with the same shape.
     macro_rules! stream_cells {
         ($book:expr) => {{
-            let mut reader = $book
-                .worksheet_cells_reader(sheet)
-                .map_err(|e| fail(Text::new("sheet_unreadable", [sheet.to_string(), e.to_string()])))?;
+            let mut reader =
+                $book.worksheet_cells_reader(sheet).map_err(|e| fail(Text::new("sheet_unreadable", [sheet.to_string(), e.to_string()])))?;
             let mut grouper = RowGrouper::default();
-            while let Some(cell) =
-                reader.next_cell().map_err(|e| fail(Text::new("sheet_damaged", [sheet.to_string(), e.to_string()])))?
-            {
+            while let Some(cell) = reader.next_cell().map_err(|e| fail(Text::new("sheet_damaged", [sheet.to_string(), e.to_string()])))? {
                 let (r, c) = cell.get_position();
                 grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
             }
@@ -104,12 +101,8 @@ fn read_range(
         .map_err(|e| fail(Text::new("sheet_unreadable", [sheet.to_string(), describe_calamine_error(&e).to_string()])))?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (i, row) in range.rows().enumerate() {
-        let cells: Vec<(u32, CellValue)> = row
-            .iter()
-            .enumerate()
-            .map(|(j, d)| (c0 + j as u32, from_data(d)))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
+        let cells: Vec<(u32, CellValue)> =
+            row.iter().enumerate().map(|(j, d)| (c0 + j as u32, from_data(d))).filter(|(_, v)| !v.is_empty()).collect();
         if !cells.is_empty() {
             on_row(Row { index: r0 + i as u32, cells })?;
         }
@@ -124,13 +117,7 @@ struct RowGrouper {
 }
 
 impl RowGrouper {
-    fn push(
-        &mut self,
-        r: u32,
-        c: u32,
-        v: CellValue,
-        on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
-    ) -> Result<(), CoreError> {
+    fn push(&mut self, r: u32, c: u32, v: CellValue, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
         if v.is_empty() {
             return Ok(());
         }

@@ -20,7 +20,6 @@ pub struct Workbook {
     input: Arc<InputFile>,
 }
 
-
 enum Source {
     /// Parsed by a child process under limits (see `sandbox`): every
     /// spreadsheet, whenever the executable serves as that child.
@@ -36,7 +35,6 @@ enum Source {
 pub const DELIMITED: &[&str] = &["csv", "tsv", "txt"];
 /// The longest line accepted in a delimited file; longer means it is not a table.
 const MAX_CSV_RECORD_BYTES: usize = 1 << 20;
-
 
 impl Workbook {
     /// Opens `path` once (see [`InputFile::open`]) and reads what it holds.
@@ -136,11 +134,7 @@ impl Workbook {
 
     /// Calls `on_row` for each non-blank row of `sheet`, in order. A
     /// spreadsheet is parsed by a child on another core while `on_row` runs.
-    pub fn for_each_row(
-        &mut self,
-        sheet: &str,
-        on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
-    ) -> Result<(), CoreError> {
+    pub fn for_each_row(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
         match &mut self.source {
             Source::Delimited { delimiter, encoding } => read_delimited(&self.input, *delimiter, *encoding, on_row),
             Source::Child { exe, .. } => crate::read::sandbox::for_each_row(exe, &self.input, sheet, on_row),
@@ -160,11 +154,7 @@ impl Workbook {
     /// parsed on a second thread while `on_row` runs on this one, so reading
     /// and handling rows overlap (a child already reads on its own core).
     /// `on_row` may return [`CoreError::Stopped`] to end early.
-    pub fn for_each_row_pipelined(
-        &mut self,
-        sheet: &str,
-        on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
-    ) -> Result<(), CoreError> {
+    pub fn for_each_row_pipelined(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
         if matches!(self.source, Source::Child { .. }) {
             return self.for_each_row(sheet, on_row);
         }
@@ -209,11 +199,11 @@ fn read_delimited(
         .encoding(Some(encoding))
         .bom_override(true)
         .build(BufReader::with_capacity(1 << 16, file));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(LineLimit { inner: decoded, since_newline: 0, newlines: 0 });
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(LineLimit {
+        inner: decoded,
+        since_newline: 0,
+        newlines: 0,
+    });
     let mut record = csv::ByteRecord::new();
     let mut index = 0u32;
     loop {
@@ -312,7 +302,6 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
         })
         .count()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -145,7 +145,10 @@ pub enum LakeFound {
     /// store is in the folder).
     Own(PathBuf),
     /// The lake beside it records another store's file name.
-    Foreign { lake: PathBuf, store: String },
+    Foreign {
+        lake: PathBuf,
+        store: String,
+    },
     Missing,
 }
 
@@ -251,9 +254,7 @@ pub fn write_pending(store: &Store) -> Result<usize> {
             path
         }
     };
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT import_id FROM imports WHERE NOT lake_written AND undone_at IS NULL ORDER BY import_id")?;
+    let mut stmt = store.conn().prepare("SELECT import_id FROM imports WHERE NOT lake_written AND undone_at IS NULL ORDER BY import_id")?;
     let pending: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<duckdb::Result<_>>()?;
     for id in &pending {
         write_batch(store, &lake, *id)?;
@@ -289,10 +290,7 @@ pub fn export(store: &Store, dir: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(&curated);
     std::fs::create_dir_all(&curated).map_err(|e| io_error(&curated, e))?;
     let copy = |select: &str, target: &Path, extra: &str| -> Result<()> {
-        store.conn().execute_batch(&format!(
-            "COPY ({select}) TO '{}' (FORMAT parquet, COMPRESSION zstd{extra})",
-            sql_path(target)
-        ))?;
+        store.conn().execute_batch(&format!("COPY ({select}) TO '{}' (FORMAT parquet, COMPRESSION zstd{extra})", sql_path(target)))?;
         Ok(())
     };
     for table in ["products", "stock", "clients", "invoices"] {
@@ -372,10 +370,7 @@ pub fn recover(db: &Path) -> Result<Recovered> {
 /// Builds a new store at `db` from the lake in `dir` alone.
 pub fn restore(dir: &Path, db: &Path) -> Result<Store> {
     if db.exists() {
-        return Err(CoreError::Usage(format!(
-            "{} already exists; restore into a new file so that nothing is overwritten.",
-            db.display()
-        )));
+        return Err(CoreError::Usage(format!("{} already exists; restore into a new file so that nothing is overwritten.", db.display())));
     }
     let raw = dir.join("raw").join("imports");
     if !raw.is_dir() {
@@ -486,7 +481,8 @@ mod tests {
         let d = dir("export");
         let store = Store::open(&d.0.join("shop.duckdb")).unwrap();
         write_pending(&store).unwrap();
-        crate::store::settings::put(&store, crate::store::settings::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")).unwrap();
+        crate::store::settings::put(&store, crate::store::settings::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"))
+            .unwrap();
         crate::store::settings::set(&store, "currency", "CHF").unwrap();
         import_csv(&store, &d.0, "invoice_id,timestamp,product_id,qty,unit_price\nF1,2026-05-31,T1,2,3.50\n");
         let out = d.0.join("export");

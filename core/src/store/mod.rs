@@ -70,10 +70,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         owner_only_files();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| CoreError::StoreOpen {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::StoreOpen { path: path.display().to_string(), reason: e.to_string() })?;
         }
         let conn = Connection::open(path).map_err(|e| open_error(path, &e.to_string()))?;
         for file in [path.to_path_buf(), PathBuf::from(format!("{}.wal", path.display())), lake_beside(path)] {
@@ -93,8 +90,7 @@ impl Store {
 
     fn init(conn: Connection, path: PathBuf) -> Result<Store> {
         conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")?;
-        let current: i64 =
-            conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
+        let current: i64 = conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let version = i as i64 + 1;
             in_transaction(&conn, |conn| {
@@ -134,11 +130,7 @@ impl Store {
     }
 
     pub fn has_data(&self) -> Result<bool> {
-        let n: i64 = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM invoices)",
-            [],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self.conn.query_row("SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM invoices)", [], |r| r.get(0))?;
         Ok(n > 0)
     }
 }

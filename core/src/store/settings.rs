@@ -18,11 +18,7 @@ pub fn list(store: &Store) -> Result<Vec<(String, String)>> {
 }
 
 pub fn get(store: &Store, key: &str) -> Result<String> {
-    list(store)?
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-        .ok_or_else(|| unknown(store, key))
+    list(store)?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v).ok_or_else(|| unknown(store, key))
 }
 
 fn unknown(store: &Store, key: &str) -> CoreError {
@@ -98,7 +94,11 @@ fn number_typed(text: &str) -> Option<Decimal> {
             // "20,000" groups thousands; "0,15" and "12,5" are decimals.
             let (int, frac) = text.split_once(',')?;
             let digits = int.trim_start_matches(['+', '-']);
-            if frac.len() == 3 && !digits.is_empty() && digits != "0" { format!("{int}{frac}") } else { format!("{int}.{frac}") }
+            if frac.len() == 3 && !digits.is_empty() && digits != "0" {
+                format!("{int}{frac}")
+            } else {
+                format!("{int}.{frac}")
+            }
         }
         _ => {
             // Both: the last one is the decimal mark.
@@ -198,7 +198,16 @@ mod tests {
         ] {
             assert_eq!(ok("gold_min", typed), stored, "{typed}");
         }
-        for (typed, stored) in [("0,15", "0.15"), ("0.15", "0.15"), ("15 %", "0.15"), ("15%", "0.15"), ("12,5 %", "0.125"), ("15", "0.15"), ("-5 %", "-0.05"), ("0", "0")] {
+        for (typed, stored) in [
+            ("0,15", "0.15"),
+            ("0.15", "0.15"),
+            ("15 %", "0.15"),
+            ("15%", "0.15"),
+            ("12,5 %", "0.125"),
+            ("15", "0.15"),
+            ("-5 %", "-0.05"),
+            ("0", "0"),
+        ] {
             assert_eq!(ok("min_margin", typed), stored, "{typed}");
         }
         for (typed, stored) in [("7", "7"), (" 30 ", "30"), ("14 jours", "14"), ("10 days", "10")] {

@@ -5,13 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn comptoir(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("COMPTOIR_DB")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_comptoir")).arg("--db").arg(db).args(args).env_remove("COMPTOIR_DB").output().unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -119,7 +113,21 @@ fn report_json_has_every_field_of_the_spec() {
     has(&j["kpis"]["previous"], &kpi_fields);
     assert_eq!(keys(&j["winners"][0]), ["name", "product_id", "profit", "quantity", "rank", "revenue"]);
     let risk = &j["loss_risk"][0];
-    has(risk, &["stock_id", "product_id", "name", "reasons", "quantity", "expiry_date", "last_movement", "value_at_risk", "forecast_leftover", "forecast_leftover_value"]);
+    has(
+        risk,
+        &[
+            "stock_id",
+            "product_id",
+            "name",
+            "reasons",
+            "quantity",
+            "expiry_date",
+            "last_movement",
+            "value_at_risk",
+            "forecast_leftover",
+            "forecast_leftover_value",
+        ],
+    );
     assert!(risk["reasons"].is_array());
     assert_eq!(keys(&j["clients"][0]), ["client_id", "eligible_promo", "lifetime_revenue", "name", "tier", "to_next_tier"]);
     // Money: strings with two decimals; clients sorted by lifetime revenue.
@@ -130,7 +138,15 @@ fn report_json_has_every_field_of_the_spec() {
     money(&j["kpis"]["current"]["revenue"]);
     money(&j["kpis"]["current"]["stock_value"]);
     money(&risk["value_at_risk"]);
-    let lifetimes: Vec<f64> = j["clients"].as_array().unwrap().iter().map(|c| { money(&c["lifetime_revenue"]); c["lifetime_revenue"].as_str().unwrap().parse().unwrap() }).collect();
+    let lifetimes: Vec<f64> = j["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            money(&c["lifetime_revenue"]);
+            c["lifetime_revenue"].as_str().unwrap().parse().unwrap()
+        })
+        .collect();
     assert!(lifetimes.windows(2).all(|w| w[0] >= w[1]));
     assert_eq!(lifetimes.len(), 250);
 
@@ -171,7 +187,8 @@ fn a_confirmed_column_mapping_is_remembered_for_the_same_header() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no sheet looks like"), "{}", stderr(&out));
 
-    let maps = ["Pièce=invoice_id", "Quand=timestamp", "Article=product_id", "Nb=qty", "Tarif=unit_price", "Client=client_id", "Remarque=-"];
+    let maps =
+        ["Pièce=invoice_id", "Quand=timestamp", "Article=product_id", "Nb=qty", "Tarif=unit_price", "Client=client_id", "Remarque=-"];
     let mut args = vec!["mapping", "save", first.to_str().unwrap(), "--kind", "invoices"];
     for m in &maps {
         args.extend(["--map", m]);
@@ -209,11 +226,7 @@ fn a_confirmed_column_mapping_is_remembered_for_the_same_header() {
     let out = comptoir(&db, &["mapping", "save", first.to_str().unwrap(), "--kind", "sales", "--map", "Nb=qty"]);
     assert_eq!(out.status.code(), Some(2));
     assert_one_sentence(&out);
-    assert!(
-        stderr(&out).contains("Sales export (one row per item sold) needs a column for Invoice number"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("Sales export (one row per item sold) needs a column for Invoice number"), "{}", stderr(&out));
 }
 
 fn report_all(db: &std::path::Path) -> serde_json::Value {
@@ -248,7 +261,8 @@ fn the_lake_rebuilds_the_store_and_forgets_undone_imports() {
     let out = comptoir(&db, &["export-lake", exported.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let sales = exported.join("curated").join("sales");
-    let months: Vec<String> = std::fs::read_dir(sales.join("year=2026")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let months: Vec<String> =
+        std::fs::read_dir(sales.join("year=2026")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(months.contains(&"month=5".to_string()), "{months:?}");
 
     let original = report_all(&db);
@@ -379,7 +393,11 @@ fn two_stores_in_one_folder_keep_their_own_lakes_and_never_recover_from_the_othe
     let out = comptoir(&a, &["recover"]);
     assert_eq!(out.status.code(), Some(2));
     assert_one_sentence(&out);
-    assert!(stderr(&out).contains("a.lake is the lake of another store (b.duckdb), not of a.duckdb; nothing was changed."), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a.lake is the lake of another store (b.duckdb), not of a.duckdb; nothing was changed."),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&a).unwrap(), bytes, "a refused recovery changes nothing");
 
     // restore refuses to put a new store beside a lake that is not the one restored.
@@ -511,7 +529,10 @@ fn the_watch_folder_imports_each_new_file_once_and_remembers_failures() {
     {
         let zip = std::fs::File::open(dataset("online-retail").join("by-day.zip")).unwrap();
         let mut archive = zip::ZipArchive::new(zip).unwrap();
-        let name = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().unwrap().to_string()).find(|n| n.ends_with("2010-12-01.csv")).unwrap();
+        let name = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+            .find(|n| n.ends_with("2010-12-01.csv"))
+            .unwrap();
         std::io::copy(&mut archive.by_name(&name).unwrap(), &mut std::fs::File::create(&day).unwrap()).unwrap();
     }
     // Saved the way editors do: written aside, then renamed into the folder.

@@ -214,7 +214,7 @@ fn kpis_of_the_window_and_the_previous_one() {
     assert_eq!(c.invoices, 4);
     assert_eq!(c.average_basket.as_deref(), Some("14.25")); // 57 / 4
     assert_eq!(c.units_sold, "18"); // 5+2+2+1+1+4+2+1
-    // Σ qty × buy of rows in stock: 10+5+16+10+5+9+1+2
+                                    // Σ qty × buy of rows in stock: 10+5+16+10+5+9+1+2
     assert_eq!(c.stock_value, "58.00");
     // S3 16 + S1 10 + S7 9 + S5 5 + S9 2 + S8 1
     assert_eq!(c.value_at_risk, "43.00");
@@ -236,14 +236,7 @@ fn losers_by_margin_and_by_negative_profit() {
     let losers = analytics::report(&store, None, Period::Month).unwrap().losers;
     let got: Vec<(&str, Vec<&str>, Option<&str>, &str)> = losers
         .iter()
-        .map(|l| {
-            (
-                l.product_id.as_str(),
-                l.reasons.iter().map(String::as_str).collect(),
-                l.margin_rate.as_deref(),
-                l.profit.as_str(),
-            )
-        })
+        .map(|l| (l.product_id.as_str(), l.reasons.iter().map(String::as_str).collect(), l.margin_rate.as_deref(), l.profit.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -432,7 +425,8 @@ fn custom_windows_are_clipped_to_as_of_and_so_is_the_previous_period() {
     let r = analytics::report(&store, None, Period::parse("2026-03-01..2026-03-15").unwrap()).unwrap();
     assert_eq!(r.kpis.current.value_at_risk, "43.00");
     assert_eq!(r.kpis.previous.value_at_risk, "43.00");
-    let listed: rust_decimal::Decimal = r.loss_risk.iter().map(|x| x.value_at_risk.as_deref().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    let listed: rust_decimal::Decimal =
+        r.loss_risk.iter().map(|x| x.value_at_risk.as_deref().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
     assert_eq!(listed.to_string(), "43.00");
     // A window that starts after as_of has nothing left once clipped.
     assert!(analytics::report(&store, None, Period::parse("2026-04-01..2026-04-30").unwrap()).is_err());
@@ -475,7 +469,12 @@ fn fefo_forecast_when_a_batch_sells_out_before_it_expires() {
     let got: Vec<(&str, Vec<&str>, Option<&str>, Option<&str>)> = risk
         .iter()
         .map(|r| {
-            (r.stock_id.as_str(), r.reasons.iter().map(String::as_str).collect(), r.forecast_leftover.as_deref(), r.forecast_leftover_value.as_deref())
+            (
+                r.stock_id.as_str(),
+                r.reasons.iter().map(String::as_str).collect(),
+                r.forecast_leftover.as_deref(),
+                r.forecast_leftover_value.as_deref(),
+            )
         })
         .collect();
     assert_eq!(
@@ -550,10 +549,8 @@ fn category_sales_group_costed_and_uncosted_products() {
         ],
     );
     let got = analytics::category_sales(&store, d("2026-05-01"), d("2026-05-31")).unwrap();
-    let got: Vec<(Option<&str>, &str, Option<&str>, &str)> = got
-        .iter()
-        .map(|c| (c.category.as_deref(), c.revenue.as_str(), c.profit.as_deref(), c.quantity.as_str()))
-        .collect();
+    let got: Vec<(Option<&str>, &str, Option<&str>, &str)> =
+        got.iter().map(|c| (c.category.as_deref(), c.revenue.as_str(), c.profit.as_deref(), c.quantity.as_str())).collect();
     assert_eq!(
         got,
         [
@@ -702,10 +699,7 @@ fn rule_4_losers_need_both_prices_for_a_margin_rate() {
         .iter()
         .map(|l| (l.product_id.as_str(), l.reasons.iter().map(String::as_str).collect(), l.margin_rate.as_deref(), l.profit.as_str()))
         .collect();
-    assert_eq!(
-        got,
-        [("L2", vec!["negative_profit"], None, "-0.50"), ("L3", vec!["margin_below_threshold"], None, "0.00")]
-    );
+    assert_eq!(got, [("L2", vec!["negative_profit"], None, "-0.50"), ("L3", vec!["margin_below_threshold"], None, "0.00")]);
 }
 
 /// Rule 7 (SPEC §4, winners): when no line of the window has a cost, the top

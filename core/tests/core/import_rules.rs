@@ -91,7 +91,10 @@ fn same_invoice_with_other_content_is_an_error_naming_the_earlier_import() {
     let r = run(&store, &[inv, dir.join("lines.csv")], ImportOptions::default());
     assert_eq!(r.outcome, Outcome::Rejected);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
-    assert_eq!(r.errors[0].message, "invoice F1 is already in the store with different content (import #1, products.csv, invoices.csv, lines.csv)");
+    assert_eq!(
+        r.errors[0].message,
+        "invoice F1 is already in the store with different content (import #1, products.csv, invoices.csv, lines.csv)"
+    );
     assert_eq!(r.errors[0].cell, "A2");
     // F2 is unchanged; F1 is rejected with its line.
     assert_eq!((r.counts.invoices.unchanged, r.counts.invoices.rejected), (1, 1));
@@ -102,7 +105,8 @@ fn same_invoice_with_other_content_is_an_error_naming_the_earlier_import() {
 fn skip_invalid_sets_rows_aside_with_their_invoice_and_writes_the_errors_workbook() {
     let dir = TempDir::new("skip");
     let store = Store::open_in_memory().unwrap();
-    let invoices = write(&dir, "invoices.csv", "invoice_id,client_id,timestamp,total_amount\nF1,,2026-05-30 10:00,9.80\nF2,,31/02/2026,=1+1\n");
+    let invoices =
+        write(&dir, "invoices.csv", "invoice_id,client_id,timestamp,total_amount\nF1,,2026-05-30 10:00,9.80\nF2,,31/02/2026,=1+1\n");
     let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty,unit_price\nF1,T1,2,4.90\nF2,C1,1,\nF2,T1,1,4.90\n");
     let files = [write(&dir, "products.csv", PRODUCTS), invoices, lines];
     let out = dir.join("problems.xlsx");

@@ -48,10 +48,7 @@ fn regenerating_the_sample_gives_the_same_cells() {
     let committed = sheets(&sample_path());
     let fresh = sheets(&out);
     assert_eq!(committed.len(), 5);
-    assert_eq!(
-        committed.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
-        ["Products", "Stock", "Clients", "Invoices", "InvoiceLines"]
-    );
+    assert_eq!(committed.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["Products", "Stock", "Clients", "Invoices", "InvoiceLines"]);
     assert_eq!(committed, fresh, "sample/stock_data.xlsx is not what `comptoir generate` writes");
 }
 

@@ -84,10 +84,7 @@ fn a_symbolic_link_is_not_followed() {
     let dir = TempDir::new("symlink");
     let link = dir.join("stock.xlsx");
     std::os::unix::fs::symlink(sample_path(), &link).unwrap();
-    assert_eq!(
-        refusal(&link),
-        "stock.xlsx cannot be imported: it is a shortcut (symbolic link); import the file it points to instead."
-    );
+    assert_eq!(refusal(&link), "stock.xlsx cannot be imported: it is a shortcut (symbolic link); import the file it points to instead.");
 }
 
 #[test]
@@ -139,7 +136,11 @@ fn a_typo_in_a_normalised_workbook_is_an_error_at_its_cell_never_a_phantom_produ
     // T1 exists; "T11" is a typo; the client C9 is known nowhere.
     normalised_workbook(
         &path,
-        &[["F1", "", "2026-05-30 10:00", "T1", "2"], ["F2", "", "2026-05-30 11:00", "T11", "1"], ["F3", "C9", "2026-05-30 12:00", "T1", "1"]],
+        &[
+            ["F1", "", "2026-05-30 10:00", "T1", "2"],
+            ["F2", "", "2026-05-30 11:00", "T11", "1"],
+            ["F3", "C9", "2026-05-30 12:00", "T1", "1"],
+        ],
     );
     let store = Store::open_in_memory().unwrap();
     let r = run(&store, &[path], ImportOptions::default());
@@ -217,14 +218,10 @@ fn the_errors_workbook_round_trips_keeps_values_and_sets_aside_invoices_with_the
 
     // --errors-out onto one of the files being imported is refused before anything happens.
     use_sandbox();
-    let err = import_files(
-        &store,
-        &[invoices.clone()],
-        &ImportOptions { errors_out: Some(invoices.clone()), ..Default::default() },
-        &mut |_| {},
-    )
-    .unwrap_err()
-    .to_string();
+    let err =
+        import_files(&store, &[invoices.clone()], &ImportOptions { errors_out: Some(invoices.clone()), ..Default::default() }, &mut |_| {})
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("cannot be written over invoices.csv"), "{err}");
     assert!(std::fs::read_to_string(&invoices).unwrap().starts_with("invoice_id"), "the input is intact");
 }
@@ -239,9 +236,18 @@ fn odd_sheet_names_never_abort_the_errors_workbook() {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
     let options = zip::write::SimpleFileOptions::default();
     let parts = [
-        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-        ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="History" sheetId="1" r:id="rId1"/><sheet name="'Produits'" sheetId="2" r:id="rId2"/></sheets></workbook>"#),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>"#),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="History" sheetId="1" r:id="rId1"/><sheet name="'Produits'" sheetId="2" r:id="rId2"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>"#,
+        ),
         ("xl/worksheets/sheet1.xml", sheet),
         ("xl/worksheets/sheet2.xml", sheet),
     ];
@@ -265,7 +271,8 @@ fn a_saved_mapping_never_overrides_a_recognised_header_and_the_report_names_the_
     let recognised = dir.join("produits.csv");
     std::fs::write(&recognised, "product_id,name,buy_price\nT1,Thé,2.50\n").unwrap();
     // A mapping saved for the very same header, reading it otherwise.
-    let header: Vec<(u32, String)> = ["product_id", "name", "buy_price"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
+    let header: Vec<(u32, String)> =
+        ["product_id", "name", "buy_price"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
     let chosen = [("product_id".to_string(), "client_id".to_string()), ("buy_price".to_string(), "-".to_string())];
     comptoir_core::import::mappings::save(&store, comptoir_core::import::layout::Layout::Clients, &header, &chosen, Lang::En).unwrap();
     let r = run(&store, &[recognised], ImportOptions::default());
@@ -274,12 +281,14 @@ fn a_saved_mapping_never_overrides_a_recognised_header_and_the_report_names_the_
 
     let till = dir.join("caisse.csv");
     std::fs::write(&till, "Pièce;Quand;Article;Nb;Tarif\nV1;30/05/2026;T1;2;4,90\n").unwrap();
-    let till_header: Vec<(u32, String)> = ["Pièce", "Quand", "Article", "Nb", "Tarif"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
+    let till_header: Vec<(u32, String)> =
+        ["Pièce", "Quand", "Article", "Nb", "Tarif"].iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect();
     let till_signature = comptoir_core::import::mappings::signature(&till_header);
-    let chosen: Vec<(String, String)> = [("Pièce", "invoice_id"), ("Quand", "timestamp"), ("Article", "product_id"), ("Nb", "qty"), ("Tarif", "unit_price")]
-        .iter()
-        .map(|(h, f)| (h.to_string(), f.to_string()))
-        .collect();
+    let chosen: Vec<(String, String)> =
+        [("Pièce", "invoice_id"), ("Quand", "timestamp"), ("Article", "product_id"), ("Nb", "qty"), ("Tarif", "unit_price")]
+            .iter()
+            .map(|(h, f)| (h.to_string(), f.to_string()))
+            .collect();
     comptoir_core::import::mappings::save(&store, comptoir_core::import::layout::Layout::Sales, &till_header, &chosen, Lang::En).unwrap();
     let r = run(&store, &[till], ImportOptions::default());
     assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
