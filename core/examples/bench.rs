@@ -290,15 +290,11 @@ fn write_hostile_corpus(dir: &Path) -> Vec<PathBuf> {
     };
     ods(
         "ods-96-million-cells.ods",
-        &format!(
-            r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
-        ),
+        r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
     );
     ods(
         "ods-17-billion-cells.ods",
-        &format!(
-            r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
-        ),
+        r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
     );
     ods("ods-wide-row.ods", &row_of("16384"));
     std::fs::copy(root.join("core/tests/fixtures/far-cells.xls"), p("xls-cells-at-A1-and-IV65536.xls")).expect("fixture");
@@ -344,6 +340,8 @@ fn hostile_bench(dir: &Path) {
     for (i, file) in files.iter().enumerate() {
         let db = dir.join(format!("store-{i}.duckdb"));
         let started = Instant::now();
+        // Waited for below with wait4, which also gives its peak memory.
+        #[allow(clippy::zombie_processes)]
         let mut child = std::process::Command::new(&cli)
             .arg("--db")
             .arg(&db)

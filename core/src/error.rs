@@ -11,14 +11,14 @@ pub enum CoreError {
     Unreadable { file: String, reason: Text },
 
     /// No sheet of the file was recognised: the user can map its columns.
-    #[error("{}", render("no_known_sheet", &[file.clone()], Lang::En))]
+    #[error("{}", render("no_known_sheet", std::slice::from_ref(file), Lang::En))]
     NoKnownSheet { file: String },
 
     /// The current role may not do this (a sentence of `messages`).
     #[error("{0}")]
     Forbidden(Text),
 
-    #[error("{}", render("not_found", &[path.clone()], Lang::En))]
+    #[error("{}", render("not_found", std::slice::from_ref(path), Lang::En))]
     NotFound { path: String },
 
     #[error("{}", render("store_open", &[path.clone(), reason.clone()], Lang::En))]
@@ -29,7 +29,7 @@ pub enum CoreError {
     #[error("{}", damaged(path, reason, lake.as_deref(), Lang::En))]
     StoreDamaged { path: String, reason: String, lake: Option<String> },
 
-    #[error("{}", render("store_error", &[.0.clone()], Lang::En))]
+    #[error("{}", render("store_error", std::slice::from_ref(.0), Lang::En))]
     Store(String),
 
     #[error("{0}")]
@@ -80,12 +80,12 @@ impl CoreError {
     pub fn render(&self, lang: Lang) -> String {
         match self {
             CoreError::Unreadable { file, reason } => render("unreadable", &[file.clone(), reason.render(lang)], lang),
-            CoreError::NoKnownSheet { file } => render("no_known_sheet", &[file.clone()], lang),
-            CoreError::NotFound { path } => render("not_found", &[path.clone()], lang),
+            CoreError::NoKnownSheet { file } => render("no_known_sheet", std::slice::from_ref(file), lang),
+            CoreError::NotFound { path } => render("not_found", std::slice::from_ref(path), lang),
             CoreError::Invalid(text) | CoreError::Forbidden(text) => text.render(lang),
             CoreError::StoreOpen { path, reason } => render("store_open", &[path.clone(), reason.clone()], lang),
             CoreError::StoreDamaged { path, reason, lake } => damaged(path, reason, lake.as_deref(), lang),
-            CoreError::Store(reason) => render("store_error", &[reason.clone()], lang),
+            CoreError::Store(reason) => render("store_error", std::slice::from_ref(reason), lang),
             CoreError::Write { path, reason } => render("write_failed", &[path.clone(), reason.clone()], lang),
             CoreError::Setting { key, code, value } => crate::store::settings::refusal(key, code, value, lang),
             other => other.to_string(),

@@ -327,7 +327,7 @@ fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> CoreError + '_ {
 /// Writes the workbook with `lines` invoice lines to `out`.
 pub fn generate(lines: usize, out: &Path) -> Result<()> {
     let err = xlsx_err(out);
-    let mut rng = Rng(0xC0FFEE_2026);
+    let mut rng = Rng(0x00C0_FFEE_2026);
     let end = end_date();
     let products = products(&mut rng);
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
@@ -402,10 +402,10 @@ pub fn generate(lines: usize, out: &Path) -> Result<()> {
             format!("{} {}", FIRST_NAMES[(i * 7 + i / 25) % FIRST_NAMES.len()], LAST_NAMES[(i * 11 + i / 9) % LAST_NAMES.len()])
         };
         let opening = match i % 25 {
-            0 => rng.range(19_500_00, 26_000_00),
-            1 | 2 => rng.range(9_700_00, 10_400_00),
-            3..=5 => rng.range(4_800_00, 5_400_00),
-            _ => rng.range(0, 3_000_00),
+            0 => rng.range(1_950_000, 2_600_000),
+            1 | 2 => rng.range(970_000, 1_040_000),
+            3..=5 => rng.range(480_000, 540_000),
+            _ => rng.range(0, 300_000),
         };
         sheet.write_string(r, 0, format!("C{:04}", i + 1)).map_err(&err)?;
         sheet.write_string(r, 1, &name).map_err(&err)?;

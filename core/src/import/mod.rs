@@ -416,7 +416,7 @@ impl Importer<'_> {
             }
             buffer.push(appender, src, row.index, ok, values)?;
             *rows_read += 1;
-            if *rows_read % PROGRESS_EVERY == 0 {
+            if (*rows_read).is_multiple_of(PROGRESS_EVERY) {
                 let total_estimate = estimate.total(*rows_read);
                 progress(Progress { phase: Phase::Reading, file: file.to_string(), rows: *rows_read, total_estimate });
             }

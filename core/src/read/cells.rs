@@ -420,7 +420,7 @@ mod tests {
                 assert_eq!(Some(d), printed, "{f}");
                 checked += 1;
             } else {
-                assert!(printed.map_or(true, |p| p.scale() > 6 || p.abs() >= Decimal::from(1u64 << 53)), "{f}");
+                assert!(printed.is_none_or(|p| p.scale() > 6 || p.abs() >= Decimal::from(1u64 << 53)), "{f}");
             }
         }
         // Cases 0 and 1 (prices and amounts as typed) always take the fast path.

@@ -136,7 +136,7 @@ impl Workbook {
     /// spreadsheet is parsed by a child on another core while `on_row` runs.
     pub fn for_each_row(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
         match &mut self.source {
-            Source::Delimited { delimiter, encoding } => read_delimited(&self.input, *delimiter, *encoding, on_row),
+            Source::Delimited { delimiter, encoding } => read_delimited(&self.input, *delimiter, encoding, on_row),
             Source::Child { exe, .. } => crate::read::sandbox::for_each_row(exe, &self.input, sheet, on_row),
             Source::InProcess(book) => stream_sheet(book, sheet, on_row).map_err(|e| match e {
                 CoreError::Unreadable { reason, .. } => CoreError::unreadable(self.input.name(), reason),

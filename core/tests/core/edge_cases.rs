@@ -82,7 +82,7 @@ fn text(v: &CellValue) -> &str {
 }
 
 /// (row, column) → value, for the cells of a sheet.
-fn cell<'a>(rows: &'a [Row], row: u32, col: u32) -> &'a CellValue {
+fn cell(rows: &[Row], row: u32, col: u32) -> &CellValue {
     rows.iter().find(|r| r.index == row).map(|r| r.get(col)).unwrap_or(&CellValue::Empty)
 }
 

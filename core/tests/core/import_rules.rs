@@ -140,7 +140,7 @@ fn reimport_is_unchanged_and_undo_restores_the_previous_version() {
     let dir = TempDir::new("undo");
     let store = Store::open_in_memory().unwrap();
     let v1 = write(&dir, "products.csv", PRODUCTS);
-    assert_eq!(run(&store, &[v1.clone()], ImportOptions::default()).outcome, Outcome::Imported);
+    assert_eq!(run(&store, std::slice::from_ref(&v1), ImportOptions::default()).outcome, Outcome::Imported);
     let again = run(&store, &[v1], ImportOptions::default());
     assert_eq!(again.outcome, Outcome::NothingToChange);
     assert_eq!(again.counts.products.unchanged, 2);

@@ -219,7 +219,7 @@ fn the_errors_workbook_round_trips_keeps_values_and_sets_aside_invoices_with_the
     // --errors-out onto one of the files being imported is refused before anything happens.
     use_sandbox();
     let err =
-        import_files(&store, &[invoices.clone()], &ImportOptions { errors_out: Some(invoices.clone()), ..Default::default() }, &mut |_| {})
+        import_files(&store, std::slice::from_ref(&invoices), &ImportOptions { errors_out: Some(invoices.clone()), ..Default::default() }, &mut |_| {})
             .unwrap_err()
             .to_string();
     assert!(err.contains("cannot be written over invoices.csv"), "{err}");
