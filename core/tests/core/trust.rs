@@ -218,10 +218,14 @@ fn the_errors_workbook_round_trips_keeps_values_and_sets_aside_invoices_with_the
 
     // --errors-out onto one of the files being imported is refused before anything happens.
     use_sandbox();
-    let err =
-        import_files(&store, std::slice::from_ref(&invoices), &ImportOptions { errors_out: Some(invoices.clone()), ..Default::default() }, &mut |_| {})
-            .unwrap_err()
-            .to_string();
+    let err = import_files(
+        &store,
+        std::slice::from_ref(&invoices),
+        &ImportOptions { errors_out: Some(invoices.clone()), ..Default::default() },
+        &mut |_| {},
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("cannot be written over invoices.csv"), "{err}");
     assert!(std::fs::read_to_string(&invoices).unwrap().starts_with("invoice_id"), "the input is intact");
 }
