@@ -42,7 +42,7 @@ pub enum CoreError {
 
     /// A setting refused: `code` of `messages`, naming the setting by the
     /// label the settings screen shows, in the user's language.
-    #[error("{}", crate::store::settings::refusal(key, code, value, Lang::En))]
+    #[error("{}", crate::messages::setting_refusal(key, code, value, Lang::En))]
     Setting { key: String, code: &'static str, value: String },
 
     #[error("{}", render("write_failed", &[path.clone(), reason.clone()], Lang::En))]
@@ -87,7 +87,7 @@ impl CoreError {
             CoreError::StoreDamaged { path, reason, lake } => damaged(path, reason, lake.as_deref(), lang),
             CoreError::Store(reason) => render("store_error", std::slice::from_ref(reason), lang),
             CoreError::Write { path, reason } => render("write_failed", &[path.clone(), reason.clone()], lang),
-            CoreError::Setting { key, code, value } => crate::store::settings::refusal(key, code, value, lang),
+            CoreError::Setting { key, code, value } => crate::messages::setting_refusal(key, code, value, lang),
             other => other.to_string(),
         }
     }

@@ -478,6 +478,19 @@ pub fn label(key: &str, lang: Lang) -> String {
     }
 }
 
+/// The sentence of a refused setting, naming it by the label the settings screen shows.
+pub fn setting_refusal(key: &str, code: &str, value: &str, lang: Lang) -> String {
+    let name = match template(&format!("setting_label_{key}")) {
+        Some(t) => match lang {
+            Lang::En => t.en,
+            Lang::Fr => t.fr,
+        }
+        .to_string(),
+        None => key.to_string(),
+    };
+    render(code, &[name, value.to_string()], lang)
+}
+
 pub fn template(code: &str) -> Option<&'static Template> {
     CATALOG.iter().find(|t| t.code == code)
 }

@@ -26,7 +26,13 @@ pub struct ImportFailure {
 }
 
 /// Remembers an import that failed (nothing was written), with its problems.
-pub fn record_failure(store: &Store, file_name: &str, sha256: &str, message: &str, problems: &[crate::import::Problem]) -> Result<()> {
+pub fn record_failure(
+    store: &Store,
+    file_name: &str,
+    sha256: &str,
+    message: &str,
+    problems: &[crate::import::staging::Problem],
+) -> Result<()> {
     let problems = serde_json::to_string(&problems.iter().take(100).collect::<Vec<_>>()).expect("problems serialise");
     store
         .conn()

@@ -11,6 +11,7 @@ pub mod history;
 pub mod layout;
 pub mod mappings;
 mod staging;
+pub use staging::Problem;
 use staging::{join_params, split_params, Source};
 pub mod suggest;
 
@@ -26,7 +27,7 @@ use crate::store::Store;
 use duckdb::params;
 use layout::{HeaderMap, SheetKind};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,21 +80,6 @@ pub struct TableCounts {
     pub clients: Counts,
     pub invoices: Counts,
     pub lines: Counts,
-}
-
-/// One problem, located to the cell (SPEC §3). `message` is the English
-/// sentence; screens and workbooks render `code` with `params` in the user's
-/// language (`messages`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub sheet: String,
-    pub cell: String,
-    pub column: String,
-    pub value: String,
-    pub message: String,
-    pub code: String,
-    pub params: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -258,6 +258,21 @@ fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
 }
 
+/// One problem, located to the cell (SPEC §3). `message` is the English
+/// sentence; screens and workbooks render `code` with `params` in the user's
+/// language (`messages`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+    pub code: String,
+    pub params: Vec<String>,
+}
+
 /// Where staged rows came from: one entry per (file, sheet).
 pub(crate) struct Source {
     pub input: Arc<InputFile>,

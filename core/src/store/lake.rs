@@ -304,7 +304,7 @@ pub fn export(store: &Store, dir: &Path) -> Result<()> {
         ", PARTITION_BY (year, month)",
     )?;
     // Never the administrator's passphrase hash (an export travels), nor the identity.
-    copy_settings(store, &dir.join("settings.parquet"), &[crate::store::settings::PASSPHRASE_KEY, crate::store::STORE_ID_KEY])
+    copy_settings(store, &dir.join("settings.parquet"), &[crate::store::PASSPHRASE_KEY, crate::store::STORE_ID_KEY])
 }
 
 /// What [`recover`] did.
@@ -481,8 +481,7 @@ mod tests {
         let d = dir("export");
         let store = Store::open(&d.0.join("shop.duckdb")).unwrap();
         write_pending(&store).unwrap();
-        crate::store::settings::put(&store, crate::store::settings::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"))
-            .unwrap();
+        crate::store::settings::put(&store, crate::store::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")).unwrap();
         crate::store::settings::set(&store, "currency", "CHF").unwrap();
         import_csv(&store, &d.0, "invoice_id,timestamp,product_id,qty,unit_price\nF1,2026-05-31,T1,2,3.50\n");
         let out = d.0.join("export");

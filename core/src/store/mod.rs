@@ -34,6 +34,8 @@ pub const VIEWS: &[(&str, &str)] = &[
 
 /// The settings key of the store's identity (never listed, never copied to a lake's settings).
 pub const STORE_ID_KEY: &str = "store_id";
+/// The administrator's passphrase (an argon2 hash), never listed nor exported.
+pub const PASSPHRASE_KEY: &str = "admin_passphrase";
 
 /// From now on this process creates files and folders for their owner only
 /// (0600 / 0700). Everything Comptoir writes is the shop's own data.

@@ -3,13 +3,9 @@
 //! Defaults live in `sql/settings.sql`; the `settings` table holds overrides.
 
 use crate::error::{CoreError, Result};
-use crate::messages::{render, template, Lang};
 use crate::store::Store;
 use duckdb::params;
 use rust_decimal::Decimal;
-
-/// The administrator's passphrase (an argon2 hash), never listed nor copied to the lake.
-pub const PASSPHRASE_KEY: &str = "admin_passphrase";
 
 pub fn list(store: &Store) -> Result<Vec<(String, String)>> {
     let mut stmt = store.conn().prepare("SELECT key, value FROM settings_effective ORDER BY key")?;
@@ -112,19 +108,6 @@ fn number_typed(text: &str) -> Option<Decimal> {
     Decimal::from_str_exact(&plain).ok()
 }
 
-/// The sentence of a refused setting, naming it by the label the settings screen shows.
-pub fn refusal(key: &str, code: &str, value: &str, lang: Lang) -> String {
-    let name = match template(&format!("setting_label_{key}")) {
-        Some(t) => match lang {
-            Lang::En => t.en,
-            Lang::Fr => t.fr,
-        }
-        .to_string(),
-        None => key.to_string(),
-    };
-    render(code, &[name, value.to_string()], lang)
-}
-
 /// Replaces (or with None removes) one stored setting in one transaction,
 /// then copies the settings to the lake beside the store.
 pub(crate) fn put(store: &Store, key: &str, value: Option<&str>) -> Result<()> {
@@ -145,6 +128,7 @@ pub(crate) fn put(store: &Store, key: &str, value: Option<&str>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::{template, Lang};
 
     #[test]
     fn settings_have_defaults_and_validated_overrides() {
