@@ -3,7 +3,9 @@
 //!
 //!   bench read FILE          calamine's streaming reader over every sheet (the baseline)
 //!   bench import FILE DB     Comptoir's import of FILE into a fresh store DB
-//!   bench synth DB LINES     fill DB with LINES generated invoice lines (SQL, fast)
+//!   bench synth DB LINES [DAYS [PRODUCTS]]
+//!                            fill DB with LINES generated invoice lines over DAYS days
+//!                            (182) and PRODUCTS products (150), in SQL (fast)
 //!   bench refresh DB [N]     all analytics views, N times; median and max
 //!   bench hostile DIR        writes the hostile corpus (≥ 30 files) into DIR and imports
 //!                            each with the CLI: a sentence within 5 s, peak < 256 MB
@@ -71,24 +73,28 @@ fn read(file: &Path) -> u64 {
     cells
 }
 
-fn synth(db: &Path, lines: u64) {
+fn synth(db: &Path, lines: u64, days: u64, products: u64) {
     let store = Store::open(db).expect("store opens");
-    // 150 products, 10 categories, 250 clients, ~3.5 lines an invoice over 182 days.
+    // `products` products in 10 categories, a client for every 40 products (250 at
+    // least), ~3.5 lines an invoice over `days` days up to 2026-05-31.
+    let clients = (products / 40).max(250);
+    let batches = (products * 8 / 3).max(400);
+    let minutes = days * 24 * 60;
     let sql = format!(
         "BEGIN;
          INSERT INTO products SELECT 'P' || i, 'Product ' || i, 'Cat ' || (i % 10),
                 (1 + i % 9)::DECIMAL(18,4), (2 + i % 9 + (i % 5) * 0.5)::DECIMAL(18,4), NULL, false, 0
-         FROM range(150) t(i);
-         INSERT INTO clients SELECT 'C' || i, 'Client ' || i, (i * 37 % 25000)::DECIMAL(18,2), 0 FROM range(250) t(i);
-         INSERT INTO stock SELECT 'S' || i, 'P' || (i % 150), (i % 50)::DECIMAL(18,3), 'L' || i,
+         FROM range({products}) t(i);
+         INSERT INTO clients SELECT 'C' || i, 'Client ' || i, (i * 37 % 25000)::DECIMAL(18,2), 0 FROM range({clients}) t(i);
+         INSERT INTO stock SELECT 'S' || i, 'P' || (i % {products}), (i % 50)::DECIMAL(18,3), 'L' || i,
                 DATE '2026-05-31' + (i % 60 - 10)::INTEGER, DATE '2026-05-31' - (i % 90)::INTEGER, 0
-         FROM range(400) t(i);
-         INSERT INTO invoices SELECT 'F' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'C' || (i % 250) END,
-                TIMESTAMP '2025-12-01 08:00' + to_minutes((i * 182 * 24 * 60 // ({lines} // 3.5))::BIGINT),
+         FROM range({batches}) t(i);
+         INSERT INTO invoices SELECT 'F' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'C' || (i % {clients}) END,
+                TIMESTAMP '2026-05-31 20:00' - INTERVAL ({minutes} MINUTE) + to_minutes((i * {minutes} // ({lines} // 3.5))::BIGINT),
                 NULL, md5(i::VARCHAR), 0
          FROM range(({lines} / 3.5)::BIGINT + 1) t(i);
-         INSERT INTO invoice_lines SELECT 'F' || (i * 2 // 7), (i % 4)::INTEGER, 'P' || (i * 7919 % 150),
-                (1 + i % 4)::DECIMAL(18,3), (2 + (i * 7919 % 150) % 9 + ((i * 7919 % 150) % 5) * 0.5)::DECIMAL(18,4), 0
+         INSERT INTO invoice_lines SELECT 'F' || (i * 2 // 7), (i % 4)::INTEGER, 'P' || (i * 7919 % {products}),
+                (1 + i % 4)::DECIMAL(18,3), (2 + (i * 7919 % {products}) % 9 + ((i * 7919 % {products}) % 5) * 0.5)::DECIMAL(18,4), 0
          FROM range({lines}) t(i);
          COMMIT; CHECKPOINT;"
     );
@@ -499,7 +505,7 @@ fn main() {
                 book.for_each_row(&name, &mut |r| {
                     std::hint::black_box(r);
                     rows += 1;
-                    Ok(())
+                    Ok(comptoir_core::read::cells::NEXT)
                 })
                 .expect("rows read");
             }
@@ -545,7 +551,9 @@ fn main() {
         }
         Some("synth") => {
             let lines: u64 = args.get(2).and_then(|s| s.parse().ok()).expect("LINES");
-            synth(&arg(1), lines);
+            let days: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(182);
+            let products: u64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(150);
+            synth(&arg(1), lines, days, products);
             ("synth", lines)
         }
         Some("watch") => {
@@ -587,7 +595,35 @@ fn main() {
             );
             return;
         }
-        _ => panic!("usage: bench read FILE | import FILE DB | synth DB LINES | refresh DB [N]"),
+        // Drill-down (SPEC §7): the first page of the lines behind the month's revenue
+        // (every line of the month) and behind the top product, totals included.
+        Some("lines") => {
+            use comptoir_core::analytics::lines::{self, LineFilter, PageRequest};
+            let store = Store::open(&arg(1)).expect("store opens");
+            let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+            let rows: u64 = store.conn().query_row("SELECT count(*) FROM invoice_lines", [], |r| r.get(0)).unwrap();
+            let (_, window, _) = analytics::resolve_window(&store, None, Period::Month).expect("window");
+            let top = analytics::winners(&store, window.from, window.to).expect("winners").first().map(|w| w.product_id.clone());
+            for (what, filter) in [("month", LineFilter::default()), ("product", LineFilter { product: top, ..LineFilter::default() })] {
+                let mut times = Vec::new();
+                let mut total = 0;
+                for _ in 0..n {
+                    let t = Instant::now();
+                    let page = lines::page(&store, window, filter.clone(), PageRequest::default()).expect("lines");
+                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                    total = page.totals.lines;
+                }
+                times.sort_by(f64::total_cmp);
+                println!(
+                    "mode=lines filter={what} runs={n} median_ms={:.0} max_ms={:.0} matching={total} rows={rows} peak_rss_mb={:.0}",
+                    times[n / 2],
+                    times[n - 1],
+                    peak_rss_mb()
+                );
+            }
+            return;
+        }
+        _ => panic!("usage: bench read FILE | import FILE DB | synth DB LINES [DAYS [PRODUCTS]] | refresh DB [N] | lines DB [N]"),
     };
     let secs = started.elapsed().as_secs_f64();
     println!("mode={mode} seconds={secs:.2} rows={rows} rows_per_s={:.0} peak_rss_mb={:.0}", rows as f64 / secs, peak_rss_mb());

@@ -47,10 +47,6 @@ pub enum CoreError {
 
     #[error("{}", render("write_failed", &[path.clone(), reason.clone()], Lang::En))]
     Write { path: String, reason: String },
-
-    /// Reading was stopped on purpose (the rest of a sheet is not needed).
-    #[error("Reading was stopped.")]
-    Stopped,
 }
 
 impl CoreError {
@@ -107,7 +103,6 @@ impl CoreError {
             CoreError::Usage(_) | CoreError::Invalid(_) => "usage",
             CoreError::Setting { .. } => "invalid_setting",
             CoreError::Write { .. } => "write",
-            CoreError::Stopped => "stopped",
         }
     }
 }

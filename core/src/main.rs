@@ -1,12 +1,15 @@
 //! `comptoir`: the headless face of the same core the desktop app uses (SPEC §5).
 
 use clap::{Parser, Subcommand};
+use comptoir_core::analytics::lines::{LineFilter, LinesPage, PageRequest};
 use comptoir_core::analytics::{self, Period};
+use comptoir_core::app::service::{HeaderReading, HowRead, Service};
 use comptoir_core::error::CoreError;
-use comptoir_core::import::{self, ImportOptions, ImportReport, Outcome, Progress};
-use comptoir_core::store::{default_db_path, Store};
+use comptoir_core::import::{ImportOptions, ImportReport, Outcome, Progress};
+use comptoir_core::store::default_db_path;
 use comptoir_core::terminal::printable;
-use std::io::{IsTerminal, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,6 +50,35 @@ enum Command {
         /// week, month, all, this-month, last-month, this-quarter, this-year, or FROM..TO.
         #[arg(long, default_value = "month")]
         window: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The invoice lines behind a figure (drill-down), with their totals.
+    Lines {
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long)]
+        client: Option<String>,
+        #[arg(long)]
+        invoice: Option<String>,
+        /// A category; "" for the products without one.
+        #[arg(long)]
+        category: Option<String>,
+        /// Words each line must contain (invoice, product, client or their names).
+        #[arg(long)]
+        search: Option<String>,
+        /// Report date (YYYY-MM-DD); default: the latest invoice's date.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// week, month, all, this-month, last-month, this-quarter, this-year, or FROM..TO.
+        #[arg(long, default_value = "month")]
+        window: String,
+        /// Lines shown (the totals cover them all).
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        /// Write every line to this Excel workbook instead.
+        #[arg(long, value_name = "FILE.xlsx")]
+        xlsx: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -134,6 +166,7 @@ fn main() -> ExitCode {
     if let Ok(exe) = std::env::current_exe() {
         comptoir_core::read::sandbox::enable(exe);
     }
+    comptoir_core::app::log::init("comptoir");
     // Like any Unix filter: `comptoir report --json | head` ends quietly when
     // the reader goes away, instead of panicking on a closed pipe.
     unsafe {
@@ -149,6 +182,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            tracing::info!("comptoir ended on: {e}");
             // Errors may quote a workbook's text (a sheet or file name).
             eprintln!("{}", printable(&e.to_string()));
             if e.code() == "store_damaged" {
@@ -159,34 +193,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_store(db: Option<PathBuf>) -> Result<Store, CoreError> {
-    let store = Store::open(&db.unwrap_or_else(default_db_path))?;
-    if let Err(e) = comptoir_core::store::lake::write_pending(&store) {
-        eprintln!("The lake could not be brought up to date (it will be retried): {e}");
-    }
-    Ok(store)
+/// The store's service, as the terminal uses it (the owner's rights).
+fn open(db: Option<PathBuf>) -> Result<Service, CoreError> {
+    Service::open_for_terminal(&db.unwrap_or_else(default_db_path))
 }
 
 fn run(cli: Cli) -> Result<u8, CoreError> {
     match cli.command {
         Command::Import { files, dry_run, skip_invalid, errors_out, json } => {
-            let store = open_store(cli.db)?;
-            let show_progress = !json && std::io::stderr().is_terminal();
-            let started = std::time::Instant::now();
+            let service = open(cli.db)?;
+            let bar = (!json && std::io::stderr().is_terminal()).then(progress_bar);
             let mut on_progress = |p: Progress| {
-                if show_progress {
-                    eprint!("\r{}\x1b[K", progress_line(&p, started.elapsed().as_secs_f64()));
-                    let _ = std::io::stderr().flush();
+                if let Some(bar) = &bar {
+                    show_progress(bar, &p);
                 }
             };
-            let report = import::import_files(&store, &files, &ImportOptions { dry_run, skip_invalid, errors_out }, &mut on_progress)?;
-            if let Some(id) = report.import_id {
-                if let Err(e) = comptoir_core::store::lake::after_import(&store, id) {
-                    eprintln!("Import #{id} is safe in the store, but its lake batch waits for the next run: {e}");
-                }
-            }
-            if show_progress {
-                eprint!("\r\x1b[K");
+            let report = service.import(&files, &ImportOptions { dry_run, skip_invalid, errors_out }, &mut on_progress)?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
             }
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
@@ -200,8 +224,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
         Command::Report { as_of, window, json } => {
             let as_of = as_of.as_deref().map(analytics::parse_day).transpose()?;
             let period = Period::parse(&window)?;
-            let store = open_store(cli.db)?;
-            let report = analytics::report(&store, as_of, period)?;
+            let report = open(cli.db)?.report(as_of, period)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
             } else {
@@ -209,64 +232,77 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             }
             Ok(0)
         }
+        Command::Lines { product, client, invoice, category, search, as_of, window, limit, xlsx, json } => {
+            let as_of = as_of.as_deref().map(analytics::parse_day).transpose()?;
+            let period = Period::parse(&window)?;
+            let filter = LineFilter { product, client, invoice, category, search };
+            let service = open(cli.db)?;
+            if let Some(out) = xlsx {
+                service.export_lines(period, as_of, &filter, &out)?;
+                println!("Wrote the lines to {}.", out.display());
+                return Ok(0);
+            }
+            let page = service.lines(period, as_of, filter, PageRequest { limit, ..PageRequest::default() })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&page).expect("lines serialise"));
+            } else {
+                print_lines(&page);
+            }
+            Ok(0)
+        }
         Command::History { json } => {
-            let store = open_store(cli.db)?;
-            let records = comptoir_core::import::history::history(&store)?;
+            let service = open(cli.db)?;
+            let records = service.history()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&records).expect("history serialises"));
                 return Ok(0);
             }
             if records.is_empty() {
                 println!("No import yet.");
-            } else {
-                for r in records {
-                    let names: Vec<String> =
-                        r.files.as_array().into_iter().flatten().filter_map(|f| f["name"].as_str()).map(printable).collect();
-                    let lines = &r.counts["lines"];
-                    println!(
-                        "#{:<4} {}  {}  lines new {} unchanged {}  rejected rows {}{}",
-                        r.import_id,
-                        r.imported_at,
-                        names.join(", "),
-                        lines["new"],
-                        lines["unchanged"],
-                        r.rejected,
-                        if r.undone { "  (undone)" } else { "" }
-                    );
-                }
             }
-            for f in comptoir_core::import::history::failures(&store)? {
+            for r in records {
+                let names: Vec<String> = r.files.iter().map(|f| printable(&f.name)).collect();
+                let lines = &r.counts.lines;
+                println!(
+                    "#{:<4} {}  {}  lines new {} unchanged {}  rejected rows {}{}",
+                    r.import_id,
+                    r.imported_at,
+                    names.join(", "),
+                    lines.new,
+                    lines.unchanged,
+                    r.rejected,
+                    if r.undone { "  (undone)" } else { "" }
+                );
+            }
+            for f in service.failures()? {
                 println!("failed {}  {}  {}", f.failed_at, printable(&f.file_name), printable(&f.message));
             }
             Ok(0)
         }
         Command::Undo { import_id } => {
-            let store = open_store(cli.db)?;
-            comptoir_core::import::history::undo(&store, import_id)?;
-            comptoir_core::store::lake::after_undo(&store, import_id)?;
+            open(cli.db)?.undo(import_id)?;
             println!("Import #{import_id} was undone.");
             Ok(0)
         }
         Command::Settings { key, value } => {
-            let store = open_store(cli.db)?;
+            let service = open(cli.db)?;
+            let value_of = |settings: &[comptoir_core::app::service::Setting], k: &str| {
+                settings.iter().find(|s| s.key == k).map(|s| s.value.clone()).ok_or_else(|| CoreError::Setting {
+                    key: k.to_string(),
+                    code: "setting_unknown",
+                    value: String::new(),
+                })
+            };
             match (key, value) {
-                (None, _) => {
-                    for (k, v) in comptoir_core::store::settings::list(&store)? {
-                        println!("{k} = {v}");
-                    }
-                }
-                (Some(k), None) => println!("{}", comptoir_core::store::settings::get(&store, &k)?),
-                (Some(k), Some(v)) => {
-                    comptoir_core::store::settings::set(&store, &k, &v)?;
-                    println!("{k} = {}", comptoir_core::store::settings::get(&store, &k)?);
-                }
+                (None, _) => service.settings()?.iter().for_each(|s| println!("{} = {}", s.key, s.value)),
+                (Some(k), None) => println!("{}", value_of(&service.settings()?, &k)?),
+                (Some(k), Some(v)) => println!("{k} = {}", value_of(&service.set_setting(&k, &v)?, &k)?),
             }
             Ok(0)
         }
-        Command::Mapping { action } => run_mapping(cli.db, action),
+        Command::Mapping { action } => run_mapping(open(cli.db)?, action),
         Command::Passphrase { action: PassphraseAction::Reset } => {
-            let store = open_store(cli.db)?;
-            let had = comptoir_core::app::service::reset_passphrase(&store)?;
+            let had = open(cli.db)?.reset_passphrase()?;
             println!(
                 "{}",
                 if had {
@@ -278,10 +314,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             Ok(0)
         }
         Command::Watch { dir } => {
-            let db = cli.db.unwrap_or_else(default_db_path);
-            drop(open_store(Some(db.clone()))?); // migrations, pending lake batches
-            let service = comptoir_core::app::service::Service::open(&db)?;
-            service.choose_role(comptoir_core::app::service::Role::Accountant, None)?;
+            let service = open(cli.db)?;
             println!("Watching {} (Ctrl-C stops).", dir.display());
             let stop = std::sync::atomic::AtomicBool::new(false);
             comptoir_core::app::watch::run(&dir, &stop, &mut |path| {
@@ -291,8 +324,7 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
             Ok(0)
         }
         Command::ExportLake { dir } => {
-            let store = open_store(cli.db)?;
-            comptoir_core::store::lake::export(&store, &dir)?;
+            open(cli.db)?.export_lake(&dir)?;
             println!("Wrote the lake to {}.", dir.display());
             Ok(0)
         }
@@ -322,64 +354,30 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
     }
 }
 
-fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreError> {
-    use comptoir_core::import::layout::{self, Layout, SheetKind};
-    use comptoir_core::import::mappings;
-    use comptoir_core::messages::Lang;
-    let store = open_store(db)?;
-    let print_columns = |cells: &[(u32, String)], fields: &dyn Fn(u32) -> Option<&'static str>| {
-        for (col, text) in cells {
-            let field = fields(*col).map(|f| format!("{f} ({})", mappings::field_label(f, Lang::En)));
-            println!(
-                "  {:<4} {:<28} → {}",
-                comptoir_core::read::cells::column_letters(*col),
-                clip(text, 28),
-                field.as_deref().unwrap_or("(ignored)")
-            );
+fn run_mapping(service: Service, action: MappingAction) -> Result<u8, CoreError> {
+    let print_columns = |reading: &HeaderReading| {
+        for c in &reading.columns {
+            let field = c.field.map(|f| format!("{f} ({})", c.field_label.as_deref().unwrap_or(f)));
+            println!("  {:<4} {:<28} → {}", c.column, clip(&c.header, 28), field.as_deref().unwrap_or("(ignored)"));
         }
-    };
-    let from_map = |map: Option<layout::HeaderMap>| {
-        move |col: u32| map.as_ref().and_then(|m| m.columns.iter().find(|(c, _)| *c == col).map(|(_, f)| *f))
     };
     match action {
         MappingAction::Show { file, sheet, row } => {
-            let header = mappings::read_header_row(&file, sheet.as_deref(), row, 20)?;
-            let (sheet, index, cells) = (&header.sheet, header.index, &header.cells);
-            let sig = mappings::signature(cells);
-            let saved = mappings::load_all(&store)?.remove(&sig);
-            let recognised = match SheetKind::from_sheet_name(sheet) {
-                Some(k) => layout::header_for(k, index, cells),
-                None => layout::guess_header(index, cells),
-            };
-            println!("Sheet {}, row {}: signature {sig}", printable(sheet), index + 1);
-            match (recognised, &saved) {
-                (Some(m), _) => {
-                    println!("Recognised as {}:", m.kind.label());
-                    print_columns(cells, &from_map(Some(m)));
-                }
-                (None, Some(m)) => {
-                    println!("Read as {} with the mapping you saved:", mappings::layout_label(m.layout, Lang::En));
-                    print_columns(cells, &from_map(Some(m.header_map(index, cells))));
-                }
-                (None, None) => {
-                    let guess = comptoir_core::import::suggest::suggest(cells, &header.samples);
-                    println!(
-                        "Not recognised. It looks like {} (--kind {}); save a mapping with `comptoir mapping save {} --kind … --map HEADER=FIELD`:",
-                        mappings::layout_label(guess.layout, Lang::En),
-                        guess.layout.id(),
-                        file.display()
-                    );
-                    let guessed = |col: u32| cells.iter().position(|(c, _)| *c == col).and_then(|i| guess.columns[i]);
-                    print_columns(cells, &guessed);
-                }
+            let reading = service.header_reading(&file, sheet.as_deref(), row)?;
+            println!("Sheet {}, row {}: signature {}", printable(&reading.sheet), reading.row, reading.signature);
+            match reading.how {
+                HowRead::Recognised => println!("Recognised as {}:", reading.layout_label),
+                HowRead::Saved => println!("Read as {} with the mapping you saved:", reading.layout_label),
+                HowRead::Guessed(id) => println!(
+                    "Not recognised. It looks like {} (--kind {id}); save a mapping with `comptoir mapping save {} --kind … --map HEADER=FIELD`:",
+                    reading.layout_label,
+                    file.display()
+                ),
             }
+            print_columns(&reading);
             Ok(0)
         }
         MappingAction::Save { file, kind, sheet, row, map } => {
-            let layout = Layout::parse(&kind).ok_or_else(|| {
-                let ids: Vec<&str> = Layout::ALL.iter().map(|l| l.id()).collect();
-                CoreError::invalid("mapping_unknown_layout", [kind.clone(), ids.join(", ")])
-            })?;
             let chosen = map
                 .iter()
                 .map(|m| {
@@ -388,64 +386,51 @@ fn run_mapping(db: Option<PathBuf>, action: MappingAction) -> Result<u8, CoreErr
                         .ok_or_else(|| CoreError::Usage(format!("\u{201c}{m}\u{201d} is not of the form HEADER=FIELD.")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let header = mappings::read_header_row(&file, sheet.as_deref(), row, 0)?;
-            let saved = mappings::save(&store, layout, &header.cells, &chosen, Lang::En)?;
-            println!("Saved: files with this header row are read as {}:", mappings::layout_label(layout, Lang::En));
-            print_columns(&header.cells, &from_map(Some(saved.header_map(header.index, &header.cells))));
+            let reading = service.save_mapping_of_file(&file, sheet.as_deref(), row, &kind, &chosen)?;
+            println!("Saved: files with this header row are read as {}:", reading.layout_label);
+            print_columns(&reading);
             Ok(0)
         }
         MappingAction::List => {
-            let all = mappings::list(&store)?;
+            let all = service.mappings()?.saved;
             if all.is_empty() {
                 println!("No mapping saved.");
             }
-            for (m, saved_at) in &all {
-                let pairs: Vec<String> =
-                    m.columns.iter().map(|(h, f)| format!("{} → {}", printable(h), f.unwrap_or("(ignored)"))).collect();
-                println!("{}  {} (saved {saved_at}): {}", m.signature, m.layout.id(), pairs.join(", "));
+            for m in &all {
+                let pairs: Vec<String> = m
+                    .headers
+                    .iter()
+                    .zip(&m.choice.columns)
+                    .map(|(h, f)| format!("{} → {}", printable(h), f.unwrap_or("(ignored)")))
+                    .collect();
+                println!("{}  {} (saved {}): {}", m.signature, m.choice.layout, m.saved_at, pairs.join(", "));
             }
             Ok(0)
         }
         MappingAction::Forget { signature } => {
-            mappings::forget(&store, &signature)?;
+            service.forget_mapping(&signature)?;
             println!("Forgotten.");
             Ok(0)
         }
     }
 }
 
-/// `reading  [#####·····]  48% 480,000 of ~1,000,000 rows  95,000 rows/s  book.xlsx`
-fn progress_line(p: &Progress, seconds: f64) -> String {
-    let phase = format!("{:?}", p.phase).to_lowercase();
-    let rate = if seconds > 0.0 { (p.rows as f64 / seconds) as u64 } else { 0 };
-    match p.total_estimate.filter(|t| *t > 0) {
-        Some(total) => {
-            let pct = (p.rows * 100 / total).min(100);
-            let filled = (pct / 5) as usize;
-            format!(
-                "{phase:<10} [{}{}] {pct:>3}% {} of ~{} rows  {} rows/s  {}",
-                "#".repeat(filled),
-                "\u{b7}".repeat(20 - filled),
-                thousands(p.rows),
-                thousands(total),
-                thousands(rate),
-                p.file
-            )
-        }
-        None => format!("{phase:<10} {} rows  {} rows/s  {}", thousands(p.rows), thousands(rate), p.file),
-    }
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:<10} [{bar:20}] {percent:>3}% {human_pos} of ~{human_len} rows  {per_sec}  {msg}")
+            .expect("a valid template")
+            .progress_chars("#·"),
+    );
+    bar
 }
 
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// `reading  [#####·····]  48% 480,000 of ~1,000,000 rows  95,000/s  book.xlsx`
+fn show_progress(bar: &ProgressBar, p: &Progress) {
+    bar.set_prefix(format!("{:?}", p.phase).to_lowercase());
+    bar.set_length(p.total_estimate.filter(|t| *t > 0).unwrap_or(p.rows.max(1)));
+    bar.set_position(p.rows);
+    bar.set_message(printable(&p.file));
 }
 
 fn print_import(report: &ImportReport) {
@@ -472,6 +457,43 @@ fn print_import(report: &ImportReport) {
             println!("… and {} more {}s (see --json).", total - 50, label.to_lowercase());
         }
     }
+}
+
+fn print_lines(p: &LinesPage) {
+    let t = &p.totals;
+    println!("{} … {}: {} lines, {} invoices", p.window.from, p.window.to, t.lines, t.invoices);
+    println!(
+        "{:<10} {:<12} {:<18} {:<26} {:>8} {:>10} {:>11} {:>11}",
+        "date", "invoice", "client", "product", "qty", "unit price", "revenue", "profit"
+    );
+    for l in &p.lines {
+        let client = l.client_name.as_deref().or(l.client_id.as_deref()).unwrap_or("-");
+        println!(
+            "{:<10} {:<12} {:<18} {:<26} {:>8} {:>10} {:>11} {:>11}",
+            l.date,
+            clip(&l.invoice_id, 12),
+            clip(client, 18),
+            clip(&format!("{} {}", l.product_id, l.product_name), 26),
+            l.qty,
+            l.unit_price,
+            l.revenue,
+            l.profit.as_deref().unwrap_or("unknown")
+        );
+    }
+    if t.lines > p.lines.len() as u64 {
+        println!("… and {} more lines (--limit, --xlsx).", t.lines - p.lines.len() as u64);
+    }
+    println!(
+        "{:<10} {:<12} {:<18} {:<26} {:>8} {:>10} {:>11} {:>11}",
+        "total",
+        "",
+        "",
+        "",
+        t.qty,
+        "",
+        t.revenue,
+        t.profit.as_deref().unwrap_or("unknown")
+    );
 }
 
 fn print_report(r: &analytics::Report) {

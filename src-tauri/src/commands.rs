@@ -20,6 +20,8 @@ pub const COMMANDS: &[&str] = &[
     "dashboard",
     "export_dashboard",
     "export_promo_clients",
+    "lines",
+    "export_lines",
     "save_chart",
     "get_settings",
     "set_setting",

@@ -4,6 +4,7 @@
 //! never on the UI thread. The webview never sees a path: files arrive through
 //! the native dialogs or a drop, and are held by the service under a token.
 
+use comptoir_core::analytics::lines::{LineFilter, LinesPage, PageRequest};
 use comptoir_core::analytics::{parse_day, Day, Period};
 use comptoir_core::app::service::{AppInfo, Dashboard, Mappings, Preview, Role, Service, Setting};
 use comptoir_core::error::CoreError;
@@ -37,6 +38,8 @@ pub struct BridgeError {
 impl From<CoreError> for BridgeError {
     /// The sentence is in the language of the screens (the `language` setting).
     fn from(e: CoreError) -> Self {
+        // In English in the log, which the shop owner sends to whoever helps.
+        tracing::info!("answered with {}: {e}", e.code());
         BridgeError { code: e.code(), message: e.render(ui_lang()) }
     }
 }
@@ -47,6 +50,7 @@ fn title(code: &str) -> String {
 }
 
 fn internal(e: impl std::fmt::Display) -> BridgeError {
+    tracing::error!("internal error: {e}");
     BridgeError { code: "internal", message: render("internal", &[e.to_string()], ui_lang()) }
 }
 
@@ -232,6 +236,23 @@ async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>)
     blocking(move || s.export_dashboard(period, as_of, &out).map(|_| Some(out.display().to_string()))).await
 }
 
+/// The invoice lines behind a figure (drill-down): one page, with the totals of them all.
+#[tauri::command]
+async fn lines(app: AppHandle, window: String, as_of: Option<String>, filter: LineFilter, page: PageRequest) -> Answer<LinesPage> {
+    let (period, as_of) = period(&window, as_of)?;
+    let s = service(&app)?;
+    blocking(move || s.lines(period, as_of, filter, page)).await
+}
+
+#[tauri::command]
+async fn export_lines(app: AppHandle, window: String, as_of: Option<String>, filter: LineFilter) -> Answer<Option<String>> {
+    let (period, as_of) = period(&window, as_of)?;
+    admin_only(&app).await?;
+    let Some(out) = save_dialog("dialog_export_lines", "comptoir-lines.xlsx", "xlsx").await else { return Ok(None) };
+    let s = service(&app)?;
+    blocking(move || s.export_lines(period, as_of, &filter, &out).map(|_| Some(out.display().to_string()))).await
+}
+
 #[tauri::command]
 async fn export_promo_clients(app: AppHandle) -> Answer<Option<String>> {
     admin_only(&app).await?;
@@ -397,6 +418,7 @@ fn check_dropped(path: &std::path::Path) -> Result<(), String> {
 include!("commands.rs");
 
 pub fn run() {
+    comptoir_core::app::log::init("comptoir-app");
     let log_startup = std::env::var_os("COMPTOIR_LOG_STARTUP").is_some();
     // The same store as the CLI: $COMPTOIR_DB, else the OS data directory.
     let db = comptoir_core::store::default_db_path();
@@ -407,7 +429,7 @@ pub fn run() {
         }
         Ok(instance::Instance::First(listener)) => Some(listener),
         Err(e) => {
-            eprintln!("Comptoir could not check for another open window ({e}); starting anyway.");
+            tracing::warn!("Comptoir could not check for another open window ({e}); starting anyway.");
             None
         }
     };
@@ -472,6 +494,8 @@ pub fn run() {
             dashboard,
             export_dashboard,
             export_promo_clients,
+            lines,
+            export_lines,
             save_chart,
             get_settings,
             set_setting,
@@ -480,7 +504,7 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
-            eprintln!("Comptoir could not start: {e}");
+            tracing::error!("Comptoir could not start: {e}");
             std::process::exit(1);
         });
 }

@@ -3,6 +3,7 @@
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Dashboard, ImportRecord, ImportSummary, Preview, Setting } from '../src/backend';
+import { settings as catalog } from '../src/generated/contract';
 
 const q = new URLSearchParams(location.search);
 const zero = { new: 0, updated: 0, unchanged: 0, rejected: 0 };
@@ -47,7 +48,7 @@ const MOCK_LAYOUTS = [
   { id: 'sales', label: q.get('lang') === 'fr' ? 'Export de ventes (une ligne par article vendu)' : 'Sales export (one row per item sold)', fields: [field('invoice_id', 'Invoice number', 'Numéro de facture', true), field('timestamp', 'Date (and time)', 'Date (et heure)', true), field('client_id', 'Client code', 'Code client'), field('product_id', 'Product code', 'Code article', true), field('description', 'Product description', 'Désignation de l’article'), field('qty', 'Quantity sold', 'Quantité vendue', true), field('unit_price', 'Unit price', 'Prix unitaire')] },
   { id: 'products', label: q.get('lang') === 'fr' ? 'Produits' : 'Products', fields: [field('product_id', 'Product code', 'Code article', true), field('name', 'Name', 'Nom', true)] },
 ];
-const problems = Array.from({ length: 30 }, (_, i) => ({ file: '/home/ana/Ventes mai.xlsx', sheet: i % 2 ? 'Invoices' : 'Stock', cell: `C${i + 2}`, column: 'qty', value: `douze ${i}`, message: 'The quantity is not a number.', code: 'not_a_number' }));
+const problems = Array.from({ length: 30 }, (_, i) => ({ file: '/home/ana/Ventes mai.xlsx', sheet: i % 2 ? 'Invoices' : 'Stock', cell: `C${i + 2}`, column: 'qty', value: `douze ${i}`, message: 'The quantity is not a number.', code: 'not_a_number', params: [`douze ${i}`] }));
 const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
   import_id: null,
   files: ['/home/ana/Ventes mai.xlsx'],
@@ -62,9 +63,9 @@ const summary = (over: Partial<ImportSummary> = {}): ImportSummary => ({
   ...over,
 });
 const history: ImportRecord[] = [1, 2, 3].map((id) => ({ import_id: id, imported_at: `2026-05-2${id} 09:1${id}:00`, files: [{ name: `ventes-${id}.xlsx`, sha256: 'abc', bytes: 1000 }], counts: summary().counts, errors: 0, warnings: 2, rejected: id === 3 ? 0 : 4, undone: id === 3 }));
-let settings: Setting[] = [
-  ['as_of', 'latest'], ['currency', '€'], ['expiring_days', '7'], ['gold_min', '20000'], ['language', q.get('lang') ?? 'en'], ['min_margin', '0'], ['no_movement_days', '30'], ['promo_threshold', '10000'], ['silver_min', '5000'], ['theme', q.get('theme') ?? 'system'], ['watch_folder', ''],
-].map(([key, value]) => ({ key, value }));
+// The real catalog (as Rust sends it), with the language and theme of the URL.
+const chosen: Record<string, string | null> = { language: q.get('lang') ?? 'en', theme: q.get('theme') ?? 'system' };
+let settings: Setting[] = catalog.map((s) => ({ ...s, value: chosen[s.key] ?? s.value }));
 
 (globalThis as { isTauri?: boolean }).isTauri = true;
 mockWindows('main');
@@ -112,6 +113,31 @@ mockIPC(
       case 'save_chart':
         (window as { lastSaveChart?: unknown }).lastSaveChart = { name: args.name, format: args.format, pngBytes: Array.isArray(args.png) ? args.png.length : null, head: Array.isArray(args.png) ? args.png.slice(0, 4) : null };
         return `/home/ana/Documents/${String(args.name)}.${String(args.format)}`;
+      case 'lines': {
+        // A fake store of 120 lines: enough for paging, sorting and the totals row.
+        const page = args.page as { offset: number; limit: number };
+        const all = Array.from({ length: 120 }, (_, i) => ({
+          date: `2026-05-${String(31 - (i % 28)).padStart(2, '0')}`,
+          invoice_id: `F${String(9000 - Math.floor(i / 3)).padStart(5, '0')}`,
+          client_id: i % 4 === 0 ? null : `C${100 + (i % 17)}`,
+          client_name: i % 4 === 0 ? null : `Client ${100 + (i % 17)}`,
+          product_id: `P${String(1 + (i % 9)).padStart(3, '0')}`,
+          product_name: ['Lait demi-écrémé 1 L', 'Pain de campagne', 'Camembert AOP', 'Pommes Gala 1 kg'][i % 4],
+          qty: String(1 + (i % 5)),
+          unit_price: '2.40',
+          revenue: (2.4 * (1 + (i % 5))).toFixed(2),
+          cost: i % 9 === 8 ? null : (1.6 * (1 + (i % 5))).toFixed(2),
+          profit: i % 9 === 8 ? null : (0.8 * (1 + (i % 5))).toFixed(2),
+        }));
+        return {
+          window: { from: '2026-05-02', to: '2026-05-31' },
+          filter: args.filter,
+          page: args.page,
+          totals: { lines: 120, invoices: 40, qty: '360', revenue: '864.00', cost: '512.00', profit: '256.00' },
+          lines: all.slice(page.offset, page.offset + page.limit),
+        };
+      }
+      case 'export_lines':
       case 'save_problems':
       case 'export_dashboard':
       case 'export_promo_clients':

@@ -500,6 +500,37 @@ describe('Comptoir desktop app', () => {
     if (EXPECTED_FIRST) assert.ok(files['xl/sharedStrings.xml'].includes(EXPECTED_FIRST), 'the top winner is in the workbook');
   });
 
+  it('opens the lines behind a KPI and behind a bar of the chart; their total is the figure clicked', async () => {
+    const kpi = await text('kpi-revenue');
+    // The card's value, as the KPI shows it (its label and the change line are around it).
+    const kpiValue = await browser.execute((s) => document.querySelector(`${s} .kpi-value`)?.textContent?.trim() ?? null, sel('kpi-revenue'));
+    assert.ok(kpi && kpiValue, 'the revenue KPI is shown');
+    await browser.$(sel('kpi-revenue')).click();
+    await browser.$(sel('lines-panel')).waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(async () => ((await text('lines-total-revenue')) ?? '') !== '', { timeout: 30_000, interval: 250 });
+    assert.equal(await text('lines-total-revenue'), kpiValue, 'the lines of the month add up to its revenue');
+    assert.equal((await browser.$$(sel('line-row'))).length, 50, 'a first page of 50 lines');
+    await screenshot('lines-kpi.png');
+    await browser.keys('Escape');
+    await browser.$(sel('lines-panel')).waitForExist({ reverse: true, timeout: 10_000 });
+
+    // The first bar of the top-products chart: the lines of that product, totalling its bar's figure.
+    const winner = await browser.execute((s) => {
+      const row = document.querySelector(s);
+      return { id: row?.cells[1]?.textContent?.trim(), revenue: row?.cells[4]?.textContent?.trim() };
+    }, sel('winner-row'));
+    const bar = browser.$(`${sel('chart-winners')} [data-bar="0"]`);
+    await bar.waitForExist({ timeout: 10_000 });
+    await bar.click();
+    await browser.$(sel('lines-panel')).waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(async () => ((await text('lines-total-revenue')) ?? '') !== '', { timeout: 30_000, interval: 250 });
+    assert.equal(await text('lines-total-revenue'), winner.revenue, "the bar's lines add up to the product's revenue");
+    const products = await browser.execute((s) => [...document.querySelectorAll(s)].map((r) => r.cells[3].textContent), sel('line-row'));
+    assert.ok(products.length > 0 && products.every((p) => p.startsWith(`${winner.id} `)), 'only that product');
+    await browser.$(sel('lines-back')).click();
+    await browser.$(sel('lines-panel')).waitForExist({ reverse: true, timeout: 10_000 });
+  });
+
   it('keeps its layout at 1024×700 and in the dark theme', async () => {
     await browser.$(sel('tab-settings')).click();
     await browser.$(sel('theme')).waitForDisplayed({ timeout: 10_000 });

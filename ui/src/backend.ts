@@ -52,6 +52,8 @@ export interface Problem {
   message: string;
   /** The sentence's stable code (the message is already in the user's language). */
   code: string;
+  /** The values the sentence is made of (cell value, column, limit…). */
+  params: string[];
 }
 
 export type TableName = 'products' | 'stock' | 'clients' | 'invoices' | 'lines';
@@ -254,9 +256,18 @@ export interface Dashboard {
   currency: string;
 }
 
+/** How a setting is typed, checked and shown (Rust: `store::catalog::Kind`). */
+export type SettingKind = 'days' | 'amount' | 'percent' | 'date' | 'text' | 'folder' | 'choice';
+
+/** A setting with its catalog entry (Rust: `app::service::Setting`). */
 export interface Setting {
   key: string;
   value: string;
+  kind: SettingKind;
+  /** The values a `choice` accepts. */
+  choices: string[];
+  /** Any role may change it (language, theme); the others are the administrator's. */
+  personal: boolean;
 }
 
 /** Every rejected command surfaces as this, whatever the Rust side (or the bridge) threw. */
@@ -413,6 +424,69 @@ export function getDashboard(period: Period, asOf: string | null = null): Promis
 /** Admin only: the dashboard as an Excel workbook, one sheet per table. Null when cancelled. */
 export function exportDashboard(period: Period, asOf: string | null = null): Promise<string | null> {
   return call<string | null>('export_dashboard', { window: period, asOf });
+}
+
+/** Which lines a drill-down shows: any of these together (null = not filtered). */
+export interface LineFilter {
+  product: string | null;
+  client: string | null;
+  invoice: string | null;
+  /** "" = the products without a category. */
+  category: string | null;
+  search: string | null;
+}
+
+export type LineSort = 'date' | 'invoice' | 'client' | 'product' | 'qty' | 'unit_price' | 'revenue' | 'cost' | 'profit';
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+  sort: LineSort;
+  descending: boolean;
+}
+
+/** One invoice line behind a figure (Rust: `analytics::lines::Line`). */
+export interface Line {
+  date: string;
+  invoice_id: string;
+  client_id: string | null;
+  client_name: string | null;
+  product_id: string;
+  product_name: string;
+  qty: string;
+  unit_price: string;
+  revenue: string;
+  /** Null without a buy price: unknown, never 0. */
+  cost: string | null;
+  profit: string | null;
+}
+
+/** The sums of every line that matches: they equal the figure clicked. */
+export interface LineTotals {
+  lines: number;
+  invoices: number;
+  qty: string;
+  revenue: string;
+  cost: string | null;
+  profit: string | null;
+}
+
+export interface LinesPage {
+  window: { from: string; to: string };
+  filter: LineFilter;
+  page: PageRequest;
+  totals: LineTotals;
+  lines: Line[];
+}
+
+/** Admin only: a page of the invoice lines behind a figure, with the totals of them all. */
+export function getLines(period: Period, asOf: string | null, filter: LineFilter, page: PageRequest): Promise<LinesPage> {
+  return call<LinesPage>('lines', { window: period, asOf, filter, page });
+}
+
+/** Admin only: every line behind a figure, as an Excel workbook. Null when cancelled. */
+export function exportLines(period: Period, asOf: string | null, filter: LineFilter): Promise<string | null> {
+  return call<string | null>('export_lines', { window: period, asOf, filter });
 }
 
 /** Admin only: the clients eligible for the promotion, as an Excel workbook. */

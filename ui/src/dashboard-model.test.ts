@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientTier, DataQuality, Kpis } from './backend';
 import {
+  lastDays,
   buildPeriod,
   dataQualitySentence,
   filterClients,
@@ -150,5 +151,15 @@ describe('previous period and chart figures', () => {
       { reason: 'expiring', value: '0' },
       { reason: 'no_movement', value: '0.20' },
     ]);
+  });
+});
+
+describe('lastDays', () => {
+  it('counts the report date as the last of the days, across months and leap years', () => {
+    expect(lastDays('2026-05-31', 30)).toBe('2026-05-02..2026-05-31');
+    // 2026 is not a leap year: 1 March − 29 days = 31 January.
+    expect(lastDays('2026-03-01', 30)).toBe('2026-01-31..2026-03-01');
+    expect(lastDays('2028-03-01', 30)).toBe('2028-02-01..2028-03-01');
+    expect(lastDays('2026-05-31', 1)).toBe('2026-05-31..2026-05-31');
   });
 });

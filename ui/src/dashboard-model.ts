@@ -41,6 +41,16 @@ export const KPI_NAMES: readonly KpiName[] = [
   'value_at_risk',
 ];
 
+/** The KPIs made of the window's sales: each opens the lines it is the sum (or ratio) of. */
+export const KPI_FROM_LINES: ReadonlySet<KpiName> = new Set(['revenue', 'profit', 'margin_rate', 'invoices', 'average_basket', 'units_sold']);
+
+/** The period of the `days` days up to `asOf` (inclusive), as Rust takes it: `FROM..TO`. */
+export function lastDays(asOf: string, days: number): Period {
+  const to = new Date(`${asOf}T00:00:00Z`);
+  const from = new Date(to.getTime() - (days - 1) * 86_400_000);
+  return `${from.toISOString().slice(0, 10)}..${asOf}`;
+}
+
 const MONEY_KPIS: ReadonlySet<KpiName> = new Set(['revenue', 'profit', 'average_basket', 'stock_value', 'value_at_risk']);
 
 function raw(kpis: Kpis, name: KpiName): string | null {

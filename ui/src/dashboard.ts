@@ -24,10 +24,12 @@ import {
   formatKpi,
   hasPreviousPeriod,
   isIsoDate,
+  KPI_FROM_LINES,
   KPI_NAMES,
   kpiChange,
   kpiChangeText,
   kpiUnknown,
+  lastDays,
   lossRiskByReason,
   PERIOD_CHOICES,
   reasonLabel,
@@ -39,7 +41,8 @@ import { button, h, select, toast } from './dom';
 import { formatDate, formatDateTime, formatInt, formatMoney, formatQuantity, formatRate } from './format';
 import { t } from './i18n';
 import { svgFromString } from './svg';
-import { dataTable } from './table';
+import { openLines, type LinesRequest } from './lines';
+import { activatable, dataTable } from './table';
 
 export interface DashboardView {
   el: HTMLElement;
@@ -150,6 +153,15 @@ export function createDashboard(goToImport: () => void): DashboardView {
 
   // ── Tables ───────────────────────────────────────────────────────────────
   const money = (v: string | null) => formatMoney(v, currency);
+  /** The report on screen: what a click drills into. */
+  let shown: Report | null = null;
+  /** Opens the lines behind a figure of the report on screen (same window unless given). */
+  const drill = (what: string, filter: LinesRequest['filter'], opener: HTMLElement, window?: Period) => {
+    const p = window ?? period();
+    if (p === null) return;
+    openLines({ what, period: p, asOf: asOf(), filter, currency }, opener);
+  };
+  const productTitle = (id: string, name: string) => `${id} — ${name}`;
   const badClass = (v: string | null) => (isNegative(v) ? 'bad' : undefined);
   const reasons = (list: string[]) => h('span', { class: 'reasons' }, ...list.map((r) => h('span', { class: `badge reason ${r}` }, reasonLabel(r))));
   const text = <T,>(get: (r: T) => string | null) => ({ kind: 'text' as const, value: get });
@@ -161,6 +173,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
     scroll: false,
     empty: t('dash.noSales'),
     rowAttrs: () => ({ 'data-testid': 'winner-row' }),
+    onActivate: (r, tr) => drill(productTitle(r.product_id, r.name), { product: r.product_id }, tr),
     columns: [
       { key: 'rank', label: '#', num: true, cell: (r) => String(r.rank) },
       { key: 'product_id', label: t('col.product'), cell: (r) => r.product_id, cls: () => 'mono' },
@@ -182,6 +195,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
     testid: 'losers-table',
     label: t('dash.losers'),
     scroll: false,
+    onActivate: (r, tr) => drill(productTitle(r.product_id, r.name), { product: r.product_id }, tr),
     empty: t('dash.noLosers'),
     columns: [
       { key: 'product_id', label: t('col.product'), sort: text((r) => r.product_id), cell: (r) => r.product_id, cls: () => 'mono' },
@@ -198,6 +212,10 @@ export function createDashboard(goToImport: () => void): DashboardView {
     testid: 'loss-risk-table',
     label: t('dash.lossRisk'),
     scroll: false,
+    // A batch opens its product's recent sales: the 30 days up to the report date.
+    onActivate: (r, tr) => {
+      if (shown) drill(t('lines.recent', { product: productTitle(r.product_id, r.name) }), { product: r.product_id }, tr, lastDays(shown.as_of, 30));
+    },
     empty: t('dash.noRisk'),
     columns: [
       { key: 'stock_id', label: t('col.batch'), sort: text((r) => r.stock_id), cell: (r) => r.stock_id, cls: () => 'mono' },
@@ -218,6 +236,8 @@ export function createDashboard(goToImport: () => void): DashboardView {
     testid: 'clients-table',
     label: t('dash.clients'),
     scroll: false,
+    // A client opens all their invoices up to the report date (their lifetime revenue, less the opening amount).
+    onActivate: (r, tr) => drill(t('lines.client', { client: `${r.client_id} — ${r.name}` }), { client: r.client_id }, tr, 'all'),
     empty: t('dash.noClients'),
     limit: 100,
     columns: [
@@ -362,6 +382,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
     currency = d.currency || currency;
     refreshedAt.textContent = formatDateTime(d.refreshed_at);
     const r = d.report;
+    shown = r;
     if (!r) {
       asOfText.textContent = t('dash.noFigures');
       dataQuality.hidden = true;
@@ -408,13 +429,16 @@ export function createDashboard(goToImport: () => void): DashboardView {
                 kpiChangeText(change),
               )
             : null;
-        return h(
+        const card = h(
           'div',
           { class: 'card kpi', 'data-testid': `kpi-${name}` },
           h('div', { class: 'kpi-label' }, t(`kpi.${name}`)),
           h('div', { class: unknown ? 'kpi-value unknown' : 'kpi-value' }, formatKpi(name, r.kpis.current, currency)),
           foot,
         );
+        // The figures made of sales open their lines; the stock's are not sales.
+        if (KPI_FROM_LINES.has(name)) activatable(card, () => drill(t(`kpi.${name}`), {}, card), `${t(`kpi.${name}`)}: ${t('lines.open')}`);
+        return card;
       }),
     );
   }
@@ -439,8 +463,14 @@ export function createDashboard(goToImport: () => void): DashboardView {
       num: true,
       cell: (row: T) => (get(row) === null ? t('kpi.unknown') : money(get(row))),
     });
-    const table = <T,>(name: ChartName, columns: Parameters<typeof dataTable<T>>[0]['columns'], rows: readonly T[]) => {
-      const tbl = dataTable<T>({ testid: `chart-${name}-table`, caption: chartTitles.get(name)!.textContent ?? '', empty: t('chart.empty'), columns, scroll: false });
+    const table = <T,>(
+      name: ChartName,
+      columns: Parameters<typeof dataTable<T>>[0]['columns'],
+      rows: readonly T[],
+      onActivate?: (row: T, tr: HTMLElement) => void,
+    ) => {
+      const caption = chartTitles.get(name)!.textContent ?? '';
+      const tbl = dataTable<T>({ testid: `chart-${name}-table`, caption, empty: t('chart.empty'), columns, scroll: false, onActivate });
       tbl.setRows(rows);
       chartTables.get(name)!.replaceChildren(tbl.el);
     };
@@ -453,6 +483,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
         profitCol<Winner>((w) => w.profit),
       ],
       r.winners,
+      (w, tr) => drill(productTitle(w.product_id, w.name), { product: w.product_id }, tr),
     );
     table<Report['sales_timeline'][number]>(
       'revenue_profit',
@@ -462,6 +493,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
         profitCol<Report['sales_timeline'][number]>((d) => d.profit),
       ],
       r.sales_timeline,
+      (d, tr) => drill(t('lines.day', { day: formatDate(d.day) }), {}, tr, `${d.day}..${d.day}`),
     );
     table<{ reason: string; value: string }>(
       'loss_risk',
@@ -487,6 +519,7 @@ export function createDashboard(goToImport: () => void): DashboardView {
         profitCol<Report['category_sales'][number]>((c) => c.profit),
       ],
       r.category_sales,
+      (c, tr) => drill(t('lines.category', { category: c.category ?? t('chart.noCategory') }), { category: c.category ?? '' }, tr),
     );
   }
 
@@ -500,6 +533,21 @@ export function createDashboard(goToImport: () => void): DashboardView {
       svg.setAttribute('role', 'img');
       svg.setAttribute('aria-labelledby', `chart-${name}-title chart-${name}-subtitle`);
       body.replaceChildren(svg);
+      // Rust tags the bars of the product and category charts (`data-bar`: the row's index);
+      // a click opens that row's lines. The same rows are reachable by keyboard in the table below.
+      svg.addEventListener('click', (e) => {
+        const bar = (e.target as Element).closest('[data-bar]');
+        const index = Number(bar?.getAttribute('data-bar'));
+        if (!bar || !shown || !Number.isInteger(index)) return;
+        const opener = chartBodies.get(name)!;
+        if (name === 'winners' && shown.winners[index]) {
+          const w = shown.winners[index];
+          drill(productTitle(w.product_id, w.name), { product: w.product_id }, opener);
+        } else if (name === 'categories' && shown.category_sales[index]) {
+          const c = shown.category_sales[index];
+          drill(t('lines.category', { category: c.category ?? t('chart.noCategory') }), { category: c.category ?? '' }, opener);
+        }
+      });
     } else {
       body.replaceChildren(h('p', { class: 'muted chart-empty' }, svgText.trim() ? t('chart.unreadable') : t('chart.empty')));
     }

@@ -24,6 +24,7 @@ const problem = (message: string, over: Partial<Problem> = {}): Problem => ({
   value: 'x',
   message,
   code: 'not_a_date',
+  params: ['x'],
   ...over,
 });
 
@@ -167,7 +168,7 @@ describe('the mapping step', () => {
     expect(alreadyImportedText({ already_imported: [{ file: 'a.xlsx', import_id: 3, imported_at: '2026-05-31 14:05' }] })).toBe(
       'Nothing new in a.xlsx: it was already imported on 2026-05-31 14:05 (import #3).',
     );
-    const p = (code: string) => ({ file: 'f', sheet: 's', cell: 'A1', column: 'c', value: '', message: 'm', code });
+    const p = (code: string) => ({ file: 'f', sheet: 's', cell: 'A1', column: 'c', value: '', message: 'm', code, params: [] });
     expect(linesSetAside({ errors: [p('set_aside_with_invoice'), p('required'), p('set_aside_with_invoice')] })).toBe(2);
   });
 });

@@ -13,6 +13,7 @@ vi.mock('@tauri-apps/api/webview', () => ({ getCurrentWebview: vi.fn() }));
 
 import { invoke, type Channel } from '@tauri-apps/api/core';
 import type { AppInfo, Dashboard, ImportProgress, ImportRecord, ImportSummary, Preview, Setting } from './backend';
+import { settings as catalog } from './generated/contract';
 import { createDashboard } from './dashboard';
 import { createHistory } from './history';
 import { setLanguage } from './i18n';
@@ -48,7 +49,7 @@ const mount = (el: HTMLElement) => {
 const calls = (cmd: string) => invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1] as Record<string, unknown>);
 
 const zero = { new: 0, updated: 0, unchanged: 0, rejected: 0 };
-const problem = (message: string, cell: string, sheet = 'Invoices') => ({ file: '/d/book.xlsx', sheet, cell, column: 'qty', value: 'abc', message, code: 'not_a_number' });
+const problem = (message: string, cell: string, sheet = 'Invoices') => ({ file: '/d/book.xlsx', sheet, cell, column: 'qty', value: 'abc', message, code: 'not_a_number', params: ['abc'] });
 
 function report(over: Partial<ImportSummary> = {}): ImportSummary {
   return {
@@ -422,6 +423,88 @@ describe('dashboard', () => {
     ...over,
   });
 
+  it('opens the lines behind a KPI, a product row and a bar, pages them, and gives the focus back', async () => {
+    const d = dashboard();
+    d.charts.winners = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect data-bar="0" width="10" height="10"/></svg>';
+    handlers.dashboard = () => d;
+    const line = (i: number) => ({
+      date: '2026-05-31',
+      invoice_id: `F${i}`,
+      client_id: null,
+      client_name: null,
+      product_id: 'P1',
+      product_name: 'Olive oil',
+      qty: '1',
+      unit_price: '10.00',
+      revenue: '10.00',
+      cost: '6.00',
+      profit: '4.00',
+    });
+    handlers.lines = ({ filter, page }) => {
+      const p = page as { offset: number; limit: number };
+      return {
+        window: { from: '2026-05-02', to: '2026-05-31' },
+        filter,
+        page,
+        totals: { lines: 110, invoices: 12, qty: '150', revenue: '1100.00', cost: '800.00', profit: '300.00' },
+        lines: Array.from({ length: Math.min(p.limit, 110 - p.offset) }, (_, i) => line(p.offset + i)),
+      };
+    };
+    const view = createDashboard(() => {});
+    const el = mount(view.el);
+    view.refresh();
+    await flush();
+
+    // A KPI card: reachable by keyboard, opened with Enter; the same window, no filter.
+    const card = $(el, 'kpi-revenue')!;
+    expect(card.tabIndex).toBe(0);
+    card.focus();
+    card.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await flush();
+    expect(calls('lines').at(-1)).toEqual({
+      window: 'month',
+      asOf: null,
+      filter: { product: null, client: null, invoice: null, category: null, search: null },
+      page: { offset: 0, limit: 50, sort: 'date', descending: true },
+    });
+    const panel = $(document.body, 'lines-panel')!;
+    expect(panel.getAttribute('role')).toBe('dialog');
+    expect($(panel, 'lines-total-revenue')!.textContent).toBe('€1,100.00');
+    expect($(panel, 'lines-totals')!.textContent).toBe('110 lines · 12 invoices');
+    expect(panel.querySelectorAll('[data-testid="line-row"]')).toHaveLength(50);
+    expect($(panel, 'lines-range')!.textContent).toBe('Lines 1–50 of 110');
+    expect($<HTMLButtonElement>(panel, 'lines-previous')!.disabled).toBe(true);
+    $<HTMLButtonElement>(panel, 'lines-next')!.click();
+    $<HTMLButtonElement>(panel, 'lines-next')!.click();
+    await flush();
+    expect($(panel, 'lines-range')!.textContent).toBe('Lines 101–110 of 110');
+    expect($<HTMLButtonElement>(panel, 'lines-next')!.disabled).toBe(true);
+    // Sorting by revenue asks Rust for the largest first, from the first page.
+    (panel.querySelector('th[data-key="revenue"] button') as HTMLButtonElement).click();
+    await flush();
+    expect(calls('lines').at(-1)!.page).toEqual({ offset: 0, limit: 50, sort: 'revenue', descending: true });
+    // Escape closes it and the focus is back on the card.
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect($(document.body, 'lines-panel')).toBeNull();
+    expect(document.activeElement).toBe(card);
+
+    // A winner's row opens that product's lines; so does its bar in the chart.
+    (el.querySelector('[data-testid="winner-row"]') as HTMLElement).click();
+    await flush();
+    expect(calls('lines').at(-1)!.filter).toMatchObject({ product: 'P1' });
+    $<HTMLButtonElement>(document.body, 'lines-back')!.click();
+    const bar = el.querySelector('[data-testid="chart-winners"] [data-bar="0"]')!;
+    bar.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await flush();
+    expect(calls('lines').at(-1)!.filter).toMatchObject({ product: 'P1' });
+    expect($(document.body, 'lines-panel')!.textContent).toContain('P1 — Olive oil');
+    // A client's row opens all their invoices, whatever the window.
+    $<HTMLButtonElement>(document.body, 'lines-back')!.click();
+    (el.querySelector('[data-testid="clients-table"] tbody tr') as HTMLElement).click();
+    await flush();
+    expect(calls('lines').at(-1)).toMatchObject({ window: 'all', filter: { client: 'C1' } });
+  });
+
   it('ranks winners by revenue with an unknown profit, never €0.00, while nothing has a cost', async () => {
     const d = dashboard();
     const noCost = { ...kpis, profit: null, margin_rate: null };
@@ -554,16 +637,23 @@ describe('dashboard', () => {
   });
 });
 
+/** A setting of the real catalog (as Rust sends it) with a value. */
+function setting(key: string, value: string): Setting {
+  const known = catalog.find((s) => s.key === key);
+  if (!known) throw new Error(`no setting ${key} in the catalog`);
+  return { ...known, value };
+}
+
 describe('settings', () => {
   it("is one form with one Save, in a person's terms, and shows each refusal under its field", async () => {
     let settings: Setting[] = [
-      { key: 'language', value: 'en' },
-      { key: 'gold_min', value: '20000' },
-      { key: 'silver_min', value: '5000' },
-      { key: 'min_margin', value: '0.15' },
-      { key: 'as_of', value: 'latest' },
-      { key: 'expiring_days', value: '7' },
-      { key: 'theme', value: 'system' },
+      setting('expiring_days', '7'),
+      setting('silver_min', '5000'),
+      setting('gold_min', '20000'),
+      setting('min_margin', '0.15'),
+      setting('as_of', 'latest'),
+      setting('language', 'en'),
+      setting('theme', 'system'),
     ];
     handlers.get_settings = () => settings;
     const canonical: Record<string, string> = { '25 000 €': '25000', '12,5 %': '0.125', '2026-05-31': '2026-05-31' };
@@ -633,11 +723,11 @@ describe('settings', () => {
 
   it('shows amounts and percentages the French way', async () => {
     const { displayValue } = await import('./settings');
-    expect(displayValue('gold_min', '20000', 'fr')).toBe('20\u00a0000');
-    expect(displayValue('min_margin', '0.15', 'fr')).toBe('15\u00a0%');
-    expect(displayValue('min_margin', '-0.075', 'en')).toBe('-7.5%');
-    expect(displayValue('min_margin', '0', 'en')).toBe('0%');
-    expect(displayValue('currency', '€', 'fr')).toBe('€');
+    expect(displayValue('amount', '20000', 'fr')).toBe('20\u00a0000');
+    expect(displayValue('percent', '0.15', 'fr')).toBe('15\u00a0%');
+    expect(displayValue('percent', '-0.075', 'en')).toBe('-7.5%');
+    expect(displayValue('percent', '0', 'en')).toBe('0%');
+    expect(displayValue('text', '€', 'fr')).toBe('€');
   });
 
   it('changes or removes the passphrase only with the current one, and shows the throttle sentence', async () => {

@@ -1,41 +1,36 @@
 // Settings tab: language and theme for everyone; thresholds, as_of, currency, watch folder and
 // the passphrase for the administrator.
-import { getSettings, pickFolder, setPassphrase, setSetting, toBackendError, type Role, type Setting } from './backend';
+import { getSettings, pickFolder, setPassphrase, setSetting, toBackendError, type Role, type Setting, type SettingKind } from './backend';
 import { times100 } from './decimal';
 import { button, h, select } from './dom';
 import { formatDecimal } from './format';
 import { getLanguage, t, type Lang, type MessageKey } from './i18n';
 import { THEMES, type Prefs, type Theme } from './prefs';
 
-const PREF_KEYS = new Set(['language', 'theme']);
-
 /**
- * The order and kind of the known settings; unknown ones follow as text. Each is shown in a
- * person's terms (20 000, 15 %, a date) and Rust reads it back the same way (`settings::normalise`).
+ * The words of each setting on screen. What a setting is (its kind, default, who may change it)
+ * and the order it is shown in come from Rust's catalog (`store::catalog`) with each setting;
+ * each is shown in a person's terms (20 000, 15 %, a date) and Rust reads it back the same way.
  */
-type Kind = 'days' | 'amount' | 'percent' | 'date' | 'text' | 'folder';
-const KNOWN: Record<string, { kind: Kind; label: MessageKey; hint: MessageKey }> = {
-  expiring_days: { kind: 'days', label: 'setting.expiring_days', hint: 'setting.expiring_days.hint' },
-  no_movement_days: { kind: 'days', label: 'setting.no_movement_days', hint: 'setting.no_movement_days.hint' },
-  silver_min: { kind: 'amount', label: 'setting.silver_min', hint: 'setting.silver_min.hint' },
-  gold_min: { kind: 'amount', label: 'setting.gold_min', hint: 'setting.gold_min.hint' },
-  promo_threshold: { kind: 'amount', label: 'setting.promo_threshold', hint: 'setting.promo_threshold.hint' },
-  min_margin: { kind: 'percent', label: 'setting.min_margin', hint: 'setting.min_margin.hint' },
-  as_of: { kind: 'date', label: 'setting.as_of', hint: 'setting.as_of.hint' },
-  currency: { kind: 'text', label: 'setting.currency', hint: 'setting.currency.hint' },
-  watch_folder: { kind: 'folder', label: 'setting.watch_folder', hint: 'setting.watch_folder.hint' },
+const WORDS: Record<string, { label: MessageKey; hint: MessageKey }> = {
+  expiring_days: { label: 'setting.expiring_days', hint: 'setting.expiring_days.hint' },
+  no_movement_days: { label: 'setting.no_movement_days', hint: 'setting.no_movement_days.hint' },
+  silver_min: { label: 'setting.silver_min', hint: 'setting.silver_min.hint' },
+  gold_min: { label: 'setting.gold_min', hint: 'setting.gold_min.hint' },
+  promo_threshold: { label: 'setting.promo_threshold', hint: 'setting.promo_threshold.hint' },
+  min_margin: { label: 'setting.min_margin', hint: 'setting.min_margin.hint' },
+  as_of: { label: 'setting.as_of', hint: 'setting.as_of.hint' },
+  currency: { label: 'setting.currency', hint: 'setting.currency.hint' },
+  watch_folder: { label: 'setting.watch_folder', hint: 'setting.watch_folder.hint' },
 };
-const ORDER = Object.keys(KNOWN);
 
-/** Admin settings in a stable order: known keys first (in ORDER), then the rest by name. */
+/** The administrator's settings, in the catalog's order (personal ones have their own card). */
 export function adminSettings(settings: readonly Setting[]): Setting[] {
-  const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
-  return settings.filter((s) => !PREF_KEYS.has(s.key)).sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key));
+  return settings.filter((s) => !s.personal);
 }
 
 /** A stored value as the screen shows it: "20000" → "20 000" (fr) / "20,000" (en), "0.15" → "15 %". */
-export function displayValue(key: string, stored: string, lang: Lang = getLanguage()): string {
-  const kind = KNOWN[key]?.kind;
+export function displayValue(kind: SettingKind, stored: string, lang: Lang = getLanguage()): string {
   if (kind === 'amount') return formatDecimal(stored, lang);
   if (kind === 'percent') {
     const pct = times100(stored);
@@ -137,30 +132,31 @@ export function createSettings(ctx: SettingsContext): SettingsView {
   let drawn: Field[] = [];
 
   function field(s: Setting): { el: HTMLElement; field: Field } {
-    const known = KNOWN[s.key];
+    const words = WORDS[s.key];
+    const kind = s.kind;
     const id = `setting-${s.key}`;
     const note = status(`${id}-status`);
     const input = h('input', {
       id,
       'data-testid': id,
-      type: known?.kind === 'date' ? 'date' : 'text',
-      inputmode: known?.kind === 'days' ? 'numeric' : known?.kind === 'amount' || known?.kind === 'percent' ? 'decimal' : undefined,
+      type: kind === 'date' ? 'date' : 'text',
+      inputmode: kind === 'days' ? 'numeric' : kind === 'amount' || kind === 'percent' ? 'decimal' : undefined,
       autocomplete: 'off',
       'aria-describedby': `${id}-hint ${id}-status`,
     });
-    const label = h('label', { for: id }, known ? t(known.label) : s.key);
+    const label = h('label', { for: id }, words ? t(words.label) : s.key);
     const hint = h(
       'p',
       { class: 'muted hint', id: `${id}-hint` },
-      known ? t(known.hint) : '',
-      known?.kind === 'amount' ? ` ${t('setting.amount.hint')}` : '',
+      words ? t(words.hint) : '',
+      kind === 'amount' ? ` ${t('setting.amount.hint')}` : '',
     );
     let control: HTMLElement = h('div', { class: 'field-input' }, input);
     let value = () => input.value.trim();
     let display = (stored: string) => {
-      input.value = displayValue(s.key, stored);
+      input.value = displayValue(kind, stored);
     };
-    if (known?.kind === 'date') {
+    if (kind === 'date') {
       // "latest" (the latest invoice) or a day chosen in the date field.
       const latest = h('input', { type: 'checkbox', id: `${id}-latest`, 'data-testid': `${id}-latest` });
       latest.addEventListener('change', () => {
@@ -180,7 +176,7 @@ export function createSettings(ctx: SettingsContext): SettingsView {
         input.disabled = latest.checked;
         input.value = stored === 'latest' ? '' : stored;
       };
-    } else if (known?.kind === 'folder') {
+    } else if (kind === 'folder') {
       const choose = button(
         t('setting.watch_folder.choose'),
         () => {

@@ -29,6 +29,10 @@ export interface TableOptions<T> {
   /** Custom sort (problems sort cells as addresses and so on); defaults to sortRows. */
   sorter?: (rows: readonly T[], key: string, dir: SortDir) => T[];
   rowAttrs?: (row: T) => Record<string, string>;
+  /** Makes each row open something (the lines behind it): by click, Enter or Space. */
+  onActivate?: (row: T, tr: HTMLElement) => void;
+  /** The row's name for assistive technology when it can be activated. */
+  activateLabel?: (row: T) => string;
   /**
    * false: the table is drawn at its full height (no inner scroll that would hold the mouse
    * wheel). The wrapper still scrolls sideways when the window is too narrow.
@@ -89,16 +93,18 @@ export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
       tbody.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colspan: opts.columns.length, class: 'muted' }, opts.empty)));
     } else {
       tbody.replaceChildren(
-        ...shown.map((row) =>
-          h(
+        ...shown.map((row) => {
+          const tr = h(
             'tr',
             opts.rowAttrs?.(row) ?? {},
             ...opts.columns.map((col) => {
               const cls = [col.num ? 'num' : '', col.cls?.(row) ?? ''].filter(Boolean).join(' ');
               return h('td', { class: cls || undefined, 'data-col': col.key, title: col.title?.(row) }, col.cell(row));
             }),
-          ),
-        ),
+          );
+          if (opts.onActivate) activatable(tr, () => opts.onActivate!(row, tr), opts.activateLabel?.(row));
+          return tr;
+        }),
       );
     }
     note.hidden = shown.length === all.length;
@@ -120,4 +126,19 @@ export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
       draw();
     },
   };
+}
+
+/** Makes an element open something on click, Enter or Space, and reachable with Tab. */
+export function activatable(el: HTMLElement, open: () => void, label?: string): void {
+  el.tabIndex = 0;
+  el.classList.add('drill');
+  el.title = t('lines.open');
+  if (label) el.setAttribute('aria-label', label);
+  el.addEventListener('click', open);
+  el.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open();
+    }
+  });
 }

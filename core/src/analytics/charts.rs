@@ -129,6 +129,29 @@ pub fn revenue_profit_svg(days: &[DayPoint], lang: Lang, width: u32, height: u32
     svg
 }
 
+/// Marks the i-th bar of the chart `data-bar="i"` (the row of the data it
+/// draws), so the screen can open the lines behind the bar clicked. The bars
+/// are the rectangles of their fill colour, drawn in the data's order; when
+/// their count is not the data's, nothing is marked (never a wrong row).
+fn tag_bars(svg: &str, fill: RGBColor, count: usize) -> String {
+    let colour = format!("fill=\"#{:02X}{:02X}{:02X}\"", fill.0, fill.1, fill.2);
+    let is_bar = |tag: &str| tag.contains(&colour) || tag.contains(&colour.to_lowercase());
+    let rects: Vec<usize> =
+        svg.match_indices("<rect").map(|(at, _)| at).filter(|&at| svg[at..].split('>').next().is_some_and(is_bar)).collect();
+    if rects.len() != count {
+        return svg.to_string();
+    }
+    let mut tagged = String::with_capacity(svg.len() + count * 16);
+    let mut from = 0;
+    for (i, at) in rects.into_iter().enumerate() {
+        tagged.push_str(&svg[from..at + "<rect".len()]);
+        tagged.push_str(&format!(" data-bar=\"{i}\""));
+        from = at + "<rect".len();
+    }
+    tagged.push_str(&svg[from..]);
+    tagged
+}
+
 /// Horizontal bars, the first item at the top; empty text when there is nothing.
 fn bars_svg(bars: &[(String, f64)], fill: RGBColor, width: u32, height: u32) -> String {
     let mut svg = String::new();
@@ -176,7 +199,7 @@ fn bars_svg(bars: &[(String, f64)], fill: RGBColor, width: u32, height: u32) -> 
             return String::new();
         }
     }
-    svg
+    tag_bars(&svg, fill, bars.len())
 }
 
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -308,6 +331,23 @@ mod tests {
         assert_eq!(svg.matches(&fill).count(), 10, "{svg}");
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn each_bar_says_which_row_it_draws() {
+        // Profits 10, 9 … 1: the bar of row i is the i-th drawn, and the longer the larger.
+        let winners: Vec<Winner> = (1..=10).map(|r| w(r, "Tea", &format!("{}.00", 11 - r))).collect();
+        let svg = winners_svg(&winners, 640, 360);
+        let width_of = |i: usize| -> f64 {
+            let at = svg.find(&format!("<rect data-bar=\"{i}\"")).unwrap_or_else(|| panic!("bar {i} not tagged: {svg}"));
+            let tag = svg[at..].split('>').next().unwrap();
+            let w = tag.split(" width=\"").nth(1).unwrap().split('"').next().unwrap();
+            w.parse().unwrap()
+        };
+        for i in 1..10 {
+            assert!(width_of(i - 1) > width_of(i), "row {} (larger) is drawn wider than row {i}", i - 1);
+        }
+        assert!(!svg.contains("data-bar=\"10\""));
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Excel exports of the dashboard and of the promotion-eligible clients.
+//! Excel exports of the dashboard, of the promotion-eligible clients and of
+//! the invoice lines behind a figure (drill-down).
 //! Every text cell is neutralised against formula injection (OWASP: a leading
 //! `= + - @` TAB or CR gets Excel's quote-prefix format, the text unchanged);
 //! amounts are written as numbers.
 
 use crate::analytics::charts::Lang;
-use crate::analytics::{CategorySales, ClientTier, DayPoint, Kpis, Report};
+use crate::analytics::lines::{self, LineFilter};
+use crate::analytics::{ClientTier, Kpis, Report, Window};
 use crate::error::{CoreError, Result};
 use crate::import::errors_out::write_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -42,33 +44,42 @@ fn label(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
 }
 
 fn write_table(sheet: &mut Worksheet, headers: &[&str], rows: &[Vec<Cell>]) -> std::result::Result<(), XlsxError> {
+    write_headers(sheet, headers)?;
+    for (r, row) in rows.iter().enumerate() {
+        write_row(sheet, r as u32 + 1, row)?;
+    }
+    sheet.autofit();
+    Ok(())
+}
+
+fn write_headers(sheet: &mut Worksheet, headers: &[&str]) -> std::result::Result<(), XlsxError> {
     let bold = Format::new().set_bold();
-    let plain = Format::new();
-    let number = Format::new().set_num_format("#,##0.00##");
     for (c, h) in headers.iter().enumerate() {
         write_text(sheet, 0, c as u16, h, &bold)?;
     }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => write_text(sheet, r, c, s, &plain)?,
-                Cell::Amount(Some(s)) => match s.parse::<f64>() {
-                    Ok(v) => {
-                        sheet.write_number_with_format(r, c, v, &number)?;
-                    }
-                    Err(_) => write_text(sheet, r, c, s, &plain)?,
-                },
-                Cell::Amount(None) => {}
-                Cell::Int(i) => {
-                    sheet.write_number(r, c, *i as f64)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn write_row(sheet: &mut Worksheet, r: u32, row: &[Cell]) -> std::result::Result<(), XlsxError> {
+    let plain = Format::new();
+    let number = Format::new().set_num_format("#,##0.00##");
+    for (c, cell) in row.iter().enumerate() {
+        let c = c as u16;
+        match cell {
+            Cell::Text(s) => write_text(sheet, r, c, s, &plain)?,
+            Cell::Amount(Some(s)) => match s.parse::<f64>() {
+                Ok(v) => {
+                    sheet.write_number_with_format(r, c, v, &number)?;
                 }
+                Err(_) => write_text(sheet, r, c, s, &plain)?,
+            },
+            Cell::Amount(None) => {}
+            Cell::Int(i) => {
+                sheet.write_number(r, c, *i as f64)?;
             }
         }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofit();
     Ok(())
 }
 
@@ -91,14 +102,8 @@ fn kpi_rows(lang: Lang, now: &Kpis, before: &Kpis) -> Vec<Vec<Cell>> {
 }
 
 /// The dashboard as a workbook: a summary sheet, then one sheet per table.
-pub fn dashboard_xlsx(
-    report: &Report,
-    timeline: &[DayPoint],
-    categories: &[CategorySales],
-    currency: &str,
-    lang: Lang,
-    out: &Path,
-) -> Result<()> {
+pub fn dashboard_xlsx(report: &Report, currency: &str, lang: Lang, out: &Path) -> Result<()> {
+    let (timeline, categories) = (&report.sales_timeline, &report.category_sales);
     let fail = |e: XlsxError| CoreError::Write { path: out.display().to_string(), reason: e.to_string() };
     let l = |en, fr| label(lang, en, fr);
     let mut book = Workbook::new();
@@ -251,5 +256,69 @@ pub fn promo_clients_xlsx(clients: &[ClientTier], lang: Lang, out: &Path) -> Res
     let eligible: Vec<ClientTier> = clients.iter().filter(|c| c.eligible_promo).cloned().collect();
     let mut book = Workbook::new();
     write_clients(book.add_worksheet().set_name(label(lang, "Promotion", "Promotion")).map_err(fail)?, &eligible, lang).map_err(fail)?;
+    save(&mut book, out)
+}
+
+/// Rows of one sheet, the header's included (Excel's limit).
+const EXCEL_ROWS: u64 = 1_048_576;
+
+/// Writes every line that matches, streamed row by row (constant memory:
+/// a month of a large store is millions of lines), then their totals.
+pub fn lines_xlsx(store: &crate::store::Store, window: &Window, filter: &LineFilter, lang: Lang, out: &Path) -> Result<()> {
+    let totals = lines::totals(store, window, filter)?;
+    if totals.lines + 2 >= EXCEL_ROWS {
+        return Err(CoreError::invalid("lines_too_many", [totals.lines.to_string()]));
+    }
+    let fail = |e: XlsxError| CoreError::Write { path: out.display().to_string(), reason: e.to_string() };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?.set_name(label(lang, "Lines", "Lignes")).map_err(fail)?;
+    let headers = [
+        label(lang, "Date", "Date"),
+        label(lang, "Invoice", "Facture"),
+        label(lang, "Client", "Client"),
+        label(lang, "Product", "Produit"),
+        label(lang, "Name", "Désignation"),
+        label(lang, "Qty", "Qté"),
+        label(lang, "Unit price", "Prix unitaire"),
+        label(lang, "Revenue", "CA"),
+        label(lang, "Cost", "Coût"),
+        label(lang, "Profit", "Marge"),
+    ];
+    write_headers(sheet, &headers).map_err(fail)?;
+    let mut r = 0u32;
+    let mut written = Ok(());
+    lines::for_each_line(store, window, filter, None, &mut |l| {
+        r += 1;
+        let client = l.client_name.clone().or(l.client_id.clone()).unwrap_or_default();
+        let row = [
+            text(l.date.to_string()),
+            text(l.invoice_id),
+            text(client),
+            text(l.product_id),
+            text(l.product_name),
+            amount(&l.qty),
+            amount(&l.unit_price),
+            amount(&l.revenue),
+            maybe(&l.cost),
+            maybe(&l.profit),
+        ];
+        if written.is_ok() {
+            written = write_row(sheet, r, &row);
+        }
+    })?;
+    written.map_err(fail)?;
+    let total_row = [
+        text(label(lang, "Total", "Total")),
+        text(format!("{} {}", totals.lines, label(lang, "lines", "lignes"))),
+        text(""),
+        text(""),
+        text(""),
+        amount(&totals.qty),
+        Cell::Amount(None),
+        amount(&totals.revenue),
+        maybe(&totals.cost),
+        maybe(&totals.profit),
+    ];
+    write_row(sheet, r + 1, &total_row).map_err(fail)?;
     save(&mut book, out)
 }

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod exports;
+pub mod lines;
 
 use crate::error::{CoreError, Result};
 use crate::store::Store;
@@ -101,7 +102,7 @@ fn first_of(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).expect("the first of a month exists")
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Window {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -1,5 +1,7 @@
 //! What the desktop shell and the CLI call: the `service` (roles, previews,
-//! imports, dashboards, settings, mappings) and the `watch` folder.
+//! imports, dashboards, settings, mappings), the `watch` folder, and the
+//! `log` file both write.
 
+pub mod log;
 pub mod service;
 pub mod watch;

@@ -4,13 +4,15 @@
 //! exports it and changes thresholds.
 
 use crate::analytics::charts::{self, Lang};
-use crate::analytics::{self, CategorySales, DayPoint, Period, Report};
+use crate::analytics::lines::{LineFilter, LinesPage, PageRequest};
+use crate::analytics::{self, Period, Report};
 use crate::error::display_name;
 use crate::error::{CoreError, Result};
 use crate::import::history::{self, ImportRecord};
-use crate::import::layout::Layout;
+use crate::import::layout::{self, Layout, SheetKind};
 use crate::import::mappings;
 use crate::import::{self, ImportOptions, ImportReport, Outcome, Phase, Progress};
+use crate::store::catalog;
 use crate::store::Store;
 use crate::store::PASSPHRASE_KEY;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -46,6 +48,9 @@ pub struct Service {
     /// Files chosen or dropped, held here between their preview and the decision.
     pending: Mutex<HashMap<u64, Vec<PathBuf>>>,
     next_token: AtomicU64,
+    /// The desktop keeps the opening period's dashboard computed after each
+    /// change; the terminal asks for what it prints, when it prints it.
+    keep_ready: bool,
 }
 
 /// The period kept ready after each import: the one the dashboard opens on
@@ -95,7 +100,6 @@ impl Throttle {
 /// Settings any role may change; the others are the administrator's.
 /// Rows read under an unknown header to guess its columns from their values.
 const MAPPING_SAMPLE_ROWS: usize = 20;
-const PERSONAL_SETTINGS: [&str; 2] = ["language", "theme"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AppInfo {
@@ -122,8 +126,6 @@ pub struct Dashboard {
     pub generation: u64,
     pub refreshed_at: String,
     pub report: Option<Report>,
-    pub timeline: Vec<DayPoint>,
-    pub categories: Vec<CategorySales>,
     pub charts: Charts,
     pub currency: String,
 }
@@ -229,17 +231,36 @@ pub struct WatchOutcome {
 pub struct Setting {
     pub key: String,
     pub value: String,
+    /// How the screen shows and takes it (from the catalog).
+    pub kind: catalog::Kind,
+    pub choices: &'static [&'static str],
+    /// Any role may change it.
+    pub personal: bool,
 }
 
 impl Service {
+    /// The desktop app's service: nothing is allowed until a role is chosen.
     pub fn open(path: &Path) -> Result<Service> {
+        Self::open_with(path, true)
+    }
+
+    /// The terminal's service (`comptoir`): who can open the store's file owns
+    /// it, so it works with the administrator's rights, as the owner at the shop.
+    pub fn open_for_terminal(path: &Path) -> Result<Service> {
+        let service = Self::open_with(path, false)?;
+        *Self::lock(&service.role) = Some(Role::Admin);
+        Ok(service)
+    }
+
+    fn open_with(path: &Path, keep_ready: bool) -> Result<Service> {
         let store = Store::open(path)?;
         // Sentences leave the core in the language the screens are in.
         crate::messages::set_ui_lang(Lang::from_setting(&crate::store::settings::get(&store, "language")?));
         if let Err(e) = crate::store::lake::write_pending(&store) {
-            eprintln!("The lake could not be brought up to date (it will be retried): {e}");
+            tracing::warn!("the lake could not be brought up to date (it will be retried): {e}");
         }
         Ok(Service {
+            keep_ready,
             store: Mutex::new(store),
             generation: AtomicU64::new(1),
             ready: Mutex::new(HashMap::new()),
@@ -350,7 +371,8 @@ impl Service {
                     .to_string(),
             ),
         };
-        crate::store::settings::put(&self.store(), PASSPHRASE_KEY, hash.as_deref())
+        crate::store::settings::put(&self.store(), PASSPHRASE_KEY, hash.as_deref())?;
+        self.after_commit(Committed::Settings, &mut |_| {})
     }
 
     // ── Import: preview, mapping, decision ─────────────────────────────────
@@ -502,19 +524,38 @@ impl Service {
         let mut report = import::import_inputs(&self.store(), inputs, options, progress)?;
         report.localize(lang);
         if report.outcome == Outcome::Imported {
-            if let Some(id) = report.import_id {
-                // After the commit; a failure leaves the batch pending for the next open.
-                if let Err(e) = crate::store::lake::after_import(&self.store(), id) {
-                    eprintln!("Import #{id} is safe in the store, but its lake batch waits for the next start: {e}");
-                }
-            }
-            self.changed(progress)?;
+            self.after_commit(Committed::Import(report.import_id.unwrap_or_default()), progress)?;
         }
         Ok(report)
     }
 
-    fn changed(&self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+    /// The work that follows every commit, in one place whoever committed:
+    /// the lake copy (an import's batch that fails waits for the next open: the
+    /// store has the data; an undo's failure is an error), then the figures,
+    /// which are stale.
+    fn after_commit(&self, what: Committed, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        let store = self.store();
+        let lake = match what {
+            Committed::Import(id) => crate::store::lake::after_import(&store, id),
+            Committed::Undo(id) => crate::store::lake::after_undo(&store, id),
+            Committed::Settings => crate::store::lake::write_settings(&store),
+        };
+        drop(store);
         self.generation.fetch_add(1, Ordering::SeqCst);
+        match (what, lake) {
+            (_, Ok(())) => {}
+            (Committed::Import(id), Err(e)) => {
+                tracing::warn!("Import #{id} is safe in the store, but its lake batch waits for the next start: {e}")
+            }
+            // An undone batch left in the lake would come back with a restore: say so.
+            (Committed::Undo(_), Err(e)) => return Err(e),
+            (Committed::Settings, Err(e)) => {
+                tracing::warn!("The settings are saved; their copy in the lake is rewritten at the next change: {e}")
+            }
+        }
+        if what == Committed::Settings || !self.keep_ready {
+            return Ok(());
+        }
         progress(Progress { phase: Phase::Refreshing, file: String::new(), rows: 0, total_estimate: None });
         self.refresh()?;
         progress(Progress { phase: Phase::Done, file: String::new(), rows: 0, total_estimate: None });
@@ -581,8 +622,7 @@ impl Service {
     pub fn undo(&self, import_id: i64) -> Result<()> {
         self.require_role()?;
         history::undo(&self.store(), import_id)?;
-        crate::store::lake::after_undo(&self.store(), import_id)?;
-        self.changed(&mut |_| {})
+        self.after_commit(Committed::Undo(import_id), &mut |_| {})
     }
 
     // ── Administrator ──────────────────────────────────────────────────────
@@ -618,19 +658,17 @@ impl Service {
         let lang = Lang::from_setting(&crate::store::settings::get(&store, "language")?);
         let refreshed_at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
         if !store.has_data()? {
-            let (report, timeline, categories, charts) = (None, Vec::new(), Vec::new(), Charts::default());
-            return Ok(Dashboard { generation, refreshed_at, report, timeline, categories, charts, currency });
+            return Ok(Dashboard { generation, refreshed_at, report: None, charts: Charts::default(), currency });
         }
         let report = analytics::report(&store, as_of, period)?;
-        let (timeline, categories) = (report.sales_timeline.clone(), report.category_sales.clone());
         let charts = Charts {
             winners: charts::winners_svg(&report.winners, 560, 360),
-            revenue_profit: charts::revenue_profit_svg(&timeline, lang, 640, 320),
+            revenue_profit: charts::revenue_profit_svg(&report.sales_timeline, lang, 640, 320),
             loss_risk: charts::loss_risk_svg(&report.loss_risk, lang, 480, 220),
             tiers: charts::tiers_svg(&report.clients, lang, 480, 220),
-            categories: charts::categories_svg(&categories, lang, 560, 360),
+            categories: charts::categories_svg(&report.category_sales, lang, 560, 360),
         };
-        Ok(Dashboard { generation, refreshed_at, report: Some(report), timeline, categories, charts, currency })
+        Ok(Dashboard { generation, refreshed_at, report: Some(report), charts, currency })
     }
 
     fn language(&self) -> Result<Lang> {
@@ -641,7 +679,7 @@ impl Service {
     pub fn export_dashboard(&self, period: Period, as_of: Option<NaiveDate>, out: &Path) -> Result<()> {
         let d = self.dashboard(period, as_of)?;
         let report = d.report.ok_or_else(|| CoreError::invalid("nothing_to_export", []))?;
-        crate::analytics::exports::dashboard_xlsx(&report, &d.timeline, &d.categories, &d.currency, self.language()?, out)
+        crate::analytics::exports::dashboard_xlsx(&report, &d.currency, self.language()?, out)
     }
 
     /// Writes the clients eligible for the promotion as an Excel workbook.
@@ -649,6 +687,25 @@ impl Service {
         let d = self.dashboard(Period::All, None)?;
         let clients = d.report.map(|r| r.clients).unwrap_or_default();
         crate::analytics::exports::promo_clients_xlsx(&clients, self.language()?, out)
+    }
+
+    /// The window `period` covers (as of `as_of`, else the report date).
+    fn window_of(&self, period: Period, as_of: Option<NaiveDate>) -> Result<analytics::Window> {
+        Ok(analytics::resolve_window(&self.store(), as_of, period)?.1)
+    }
+
+    /// A page of the invoice lines behind a figure, with the totals of them all (drill-down).
+    pub fn lines(&self, period: Period, as_of: Option<NaiveDate>, filter: LineFilter, page: PageRequest) -> Result<LinesPage> {
+        self.require_admin()?;
+        let window = self.window_of(period, as_of)?;
+        analytics::lines::page(&self.store(), window, filter, page)
+    }
+
+    /// Writes every line behind a figure as an Excel workbook.
+    pub fn export_lines(&self, period: Period, as_of: Option<NaiveDate>, filter: &LineFilter, out: &Path) -> Result<()> {
+        self.require_admin()?;
+        let window = self.window_of(period, as_of)?;
+        crate::analytics::exports::lines_xlsx(&self.store(), &window, filter, self.language()?, out)
     }
 
     /// The SVG of one chart of the last dashboard shown.
@@ -687,7 +744,11 @@ impl Service {
     /// Readable before a role is chosen: the first screen needs the language and theme.
     pub fn settings(&self) -> Result<Vec<Setting>> {
         let list = crate::store::settings::list(&self.store())?;
-        Ok(list.into_iter().map(|(key, value)| Setting { key, value }).collect())
+        let setting = |(key, value): (String, String)| {
+            let d = catalog::find(&key)?;
+            Some(Setting { key, value, kind: d.kind, choices: d.choices, personal: d.personal })
+        };
+        Ok(list.into_iter().filter_map(setting).collect())
     }
 
     /// The watch folder setting; None when there is none.
@@ -697,7 +758,7 @@ impl Service {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<Vec<Setting>> {
-        if !PERSONAL_SETTINGS.contains(&key) {
+        if !catalog::find(key).is_some_and(|d| d.personal) {
             self.require_admin()?;
         }
         self.require_role()?;
@@ -706,19 +767,151 @@ impl Service {
             crate::messages::set_ui_lang(self.language()?);
         }
         // Thresholds change the figures: the ready dashboards are stale.
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.after_commit(Committed::Settings, &mut |_| {})?;
         self.settings()
+    }
+
+    /// Removes the administrator's passphrase (`comptoir passphrase reset`: who
+    /// can open the store's file is its owner). Says whether there was one.
+    pub fn reset_passphrase(&self) -> Result<bool> {
+        self.require_admin()?;
+        let had = passphrase_hash(&self.store())?.is_some();
+        if had {
+            crate::store::settings::put(&self.store(), PASSPHRASE_KEY, None)?;
+            self.after_commit(Committed::Settings, &mut |_| {})?;
+        }
+        Ok(had)
+    }
+
+    // ── Terminal: what `comptoir` prints ───────────────────────────────────
+
+    /// The analytics of a period (`comptoir report`).
+    pub fn report(&self, as_of: Option<NaiveDate>, period: Period) -> Result<Report> {
+        self.require_admin()?;
+        analytics::report(&self.store(), as_of, period)
+    }
+
+    /// Writes the lake (raw batches, curated tables) to `dir` (`comptoir export-lake`).
+    pub fn export_lake(&self, dir: &Path) -> Result<()> {
+        self.require_admin()?;
+        crate::store::lake::export(&self.store(), dir)
+    }
+
+    /// How the header row of a sheet is read: recognised, by a saved mapping,
+    /// or (not recognised) the first guess (`comptoir mapping show`).
+    pub fn header_reading(&self, file: &Path, sheet: Option<&str>, row: Option<u32>) -> Result<HeaderReading> {
+        self.require_role()?;
+        let header = mappings::read_header_row(file, sheet, row, MAPPING_SAMPLE_ROWS)?;
+        let (index, cells) = (header.index, &header.cells);
+        let signature = mappings::signature(cells);
+        let saved = mappings::load_all(&self.store())?.remove(&signature);
+        let recognised = match SheetKind::from_sheet_name(&header.sheet) {
+            Some(k) => layout::header_for(k, index, cells),
+            None => layout::guess_header(index, cells),
+        };
+        let lang = self.language()?;
+        let by_column = |map: &layout::HeaderMap| -> Vec<Option<&'static str>> {
+            cells.iter().map(|(col, _)| map.columns.iter().find(|(c, _)| c == col).map(|(_, f)| *f)).collect()
+        };
+        let (how, layout_label, fields) = match (recognised, saved) {
+            (Some(m), _) => (HowRead::Recognised, m.kind.label().to_string(), by_column(&m)),
+            (None, Some(m)) => (HowRead::Saved, mappings::layout_label(m.layout, lang), by_column(&m.header_map(index, cells))),
+            (None, None) => {
+                let guess = crate::import::suggest::suggest(cells, &header.samples);
+                (HowRead::Guessed(guess.layout.id()), mappings::layout_label(guess.layout, lang), guess.columns)
+            }
+        };
+        Ok(HeaderReading {
+            sheet: header.sheet.clone(),
+            row: index + 1,
+            signature,
+            how,
+            layout_label,
+            columns: header_columns(cells, &fields, lang),
+        })
+    }
+
+    /// Remembers which column is which in the header row of a file's sheet;
+    /// returns how that row is now read (`comptoir mapping save`).
+    pub fn save_mapping_of_file(
+        &self,
+        file: &Path,
+        sheet: Option<&str>,
+        row: Option<u32>,
+        layout: &str,
+        chosen: &[(String, String)],
+    ) -> Result<HeaderReading> {
+        self.require_role()?;
+        let layout = parse_layout(layout)?;
+        let header = mappings::read_header_row(file, sheet, row, 0)?;
+        let lang = self.language()?;
+        let saved = mappings::save(&self.store(), layout, &header.cells, chosen, lang)?;
+        let map = saved.header_map(header.index, &header.cells);
+        let fields: Vec<_> = header.cells.iter().map(|(col, _)| map.columns.iter().find(|(c, _)| c == col).map(|(_, f)| *f)).collect();
+        Ok(HeaderReading {
+            sheet: header.sheet.clone(),
+            row: header.index + 1,
+            signature: saved.signature.clone(),
+            how: HowRead::Saved,
+            layout_label: mappings::layout_label(layout, lang),
+            columns: header_columns(&header.cells, &fields, lang),
+        })
     }
 }
 
-/// Removes the administrator's passphrase (`comptoir passphrase reset`: who
-/// can open the store's file is its owner). Says whether there was one.
-pub fn reset_passphrase(store: &Store) -> Result<bool> {
-    let had = passphrase_hash(store)?.is_some();
-    if had {
-        crate::store::settings::put(store, PASSPHRASE_KEY, None)?;
-    }
-    Ok(had)
+/// Each header cell with the field it is read as.
+fn header_columns(cells: &[(u32, String)], fields: &[Option<&'static str>], lang: Lang) -> Vec<HeaderColumn> {
+    cells
+        .iter()
+        .zip(fields)
+        .map(|((col, text), field)| HeaderColumn {
+            column: crate::read::cells::column_letters(*col),
+            header: text.clone(),
+            field: *field,
+            field_label: field.map(|f| mappings::field_label(f, lang)),
+        })
+        .collect()
+}
+
+/// What was just committed, for the work that follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Committed {
+    Import(i64),
+    Undo(i64),
+    Settings,
+}
+
+/// How a header row is read.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum HowRead {
+    /// Its headers are the template's (or their known aliases).
+    Recognised,
+    /// By a mapping the user saved for this header row.
+    Saved,
+    /// Not recognised: the first guess, of this layout id.
+    Guessed(&'static str),
+}
+
+/// A header row and how each of its columns is read.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderReading {
+    pub sheet: String,
+    /// 1-based.
+    pub row: u32,
+    pub signature: String,
+    pub how: HowRead,
+    pub layout_label: String,
+    pub columns: Vec<HeaderColumn>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderColumn {
+    /// Its letters (`A`, `AB`).
+    pub column: String,
+    pub header: String,
+    pub field: Option<&'static str>,
+    pub field_label: Option<String>,
 }
 
 fn passphrase_hash(store: &Store) -> Result<Option<String>> {
@@ -808,8 +1001,8 @@ mod tests {
         let r = d.report.unwrap();
         assert_eq!(r.kpis.current.revenue, "9.00"); // 3 × 2 + 1 × 3
         assert_eq!(r.winners[0].product_id, "T1"); // profit 3 against 2
-        assert_eq!(d.categories[0].category.as_deref(), Some("Drinks"));
-        assert_eq!(d.timeline.len(), 30);
+        assert_eq!(r.category_sales[0].category.as_deref(), Some("Drinks"));
+        assert_eq!(r.sales_timeline.len(), 30);
         assert!(d.charts.winners.starts_with("<svg") && d.charts.revenue_profit.starts_with("<svg"));
         assert!(d.charts.categories.contains("Drinks"));
 
@@ -953,9 +1146,9 @@ mod tests {
         let s = &f.service;
         s.choose_role(Role::Admin, None).unwrap();
         s.set_passphrase(None, Some("forgotten-one")).unwrap();
-        assert!(reset_passphrase(&s.store()).unwrap(), "there was one to remove");
+        assert!(s.reset_passphrase().unwrap(), "there was one to remove");
         assert!(!s.info().unwrap().has_passphrase);
-        assert!(!reset_passphrase(&s.store()).unwrap(), "nothing left to remove");
+        assert!(!s.reset_passphrase().unwrap(), "nothing left to remove");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::error::{CoreError, Result};
 use crate::import::staging::{split_params, Source};
 use crate::messages::{render, Lang};
-use crate::read::cells::CellValue;
+use crate::read::cells::{CellValue, NEXT};
 use crate::read::workbook::Workbook;
 use duckdb::Connection;
 use rust_xlsxwriter::{Format, Workbook as XlsxBook, Worksheet, XlsxError};
@@ -98,7 +98,7 @@ pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path, lang: Lan
         book_in.for_each_row(&source.sheet, &mut |row| {
             let is_header = row.index == source.header.row;
             let Some(message) = rows.get(&row.index).map(String::as_str).or(is_header.then_some(problems_header.as_str())) else {
-                return Ok(());
+                return Ok(NEXT);
             };
             let r = if is_header { 0 } else { next };
             for (c, v) in &row.cells {
@@ -119,7 +119,7 @@ pub(crate) fn write(conn: &Connection, sources: &[Source], out: &Path, lang: Lan
                 write_text(&mut sheet, r, problems_col, message, &plain).map_err(fail)?;
                 next += 1;
             }
-            Ok(())
+            Ok(NEXT)
         })?;
         sheet.set_column_width(problems_col, 70).map_err(fail)?;
         book.push_worksheet(sheet);

@@ -1,6 +1,8 @@
 //! Import history and undo (SPEC §3).
 
 use crate::error::{CoreError, Result};
+use crate::import::staging::Problem;
+use crate::import::{FileMeta, TableCounts};
 use crate::store::Store;
 use duckdb::params;
 use serde::Serialize;
@@ -9,8 +11,8 @@ use serde::Serialize;
 pub struct ImportRecord {
     pub import_id: i64,
     pub imported_at: String,
-    pub files: serde_json::Value,
-    pub counts: serde_json::Value,
+    pub files: Vec<FileMeta>,
+    pub counts: TableCounts,
     pub errors: i64,
     pub warnings: i64,
     pub rejected: i64,
@@ -22,17 +24,11 @@ pub struct ImportFailure {
     pub failed_at: String,
     pub file_name: String,
     pub message: String,
-    pub problems: serde_json::Value,
+    pub problems: Vec<Problem>,
 }
 
 /// Remembers an import that failed (nothing was written), with its problems.
-pub fn record_failure(
-    store: &Store,
-    file_name: &str,
-    sha256: &str,
-    message: &str,
-    problems: &[crate::import::staging::Problem],
-) -> Result<()> {
+pub fn record_failure(store: &Store, file_name: &str, sha256: &str, message: &str, problems: &[Problem]) -> Result<()> {
     let problems = serde_json::to_string(&problems.iter().take(100).collect::<Vec<_>>()).expect("problems serialise");
     store
         .conn()
@@ -46,14 +42,16 @@ pub fn failures(store: &Store) -> Result<Vec<ImportFailure>> {
         "SELECT strftime(failed_at, '%Y-%m-%d %H:%M:%S'), file_name, message, problems FROM import_failures ORDER BY failed_at DESC",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok(ImportFailure {
-            failed_at: r.get(0)?,
-            file_name: r.get(1)?,
-            message: r.get(2)?,
-            problems: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
-        })
+        Ok(ImportFailure { failed_at: r.get(0)?, file_name: r.get(1)?, message: r.get(2)?, problems: from_json(r, 3)? })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}
+
+/// A JSON column read back into its type: the history wrote it from that
+/// type, so a column that does not parse is a damaged store, said as such.
+fn from_json<T: serde::de::DeserializeOwned>(row: &duckdb::Row, index: usize) -> duckdb::Result<T> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text).map_err(|e| duckdb::Error::FromSqlConversionFailure(index, duckdb::types::Type::Text, Box::new(e)))
 }
 
 pub fn history(store: &Store) -> Result<Vec<ImportRecord>> {
@@ -66,8 +64,8 @@ pub fn history(store: &Store) -> Result<Vec<ImportRecord>> {
         Ok(ImportRecord {
             import_id: r.get(0)?,
             imported_at: r.get(1)?,
-            files: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-            counts: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            files: from_json(r, 2)?,
+            counts: from_json(r, 3)?,
             errors: r.get(4)?,
             warnings: r.get(5)?,
             rejected: r.get(6)?,

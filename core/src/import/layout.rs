@@ -1,5 +1,8 @@
-//! Recognising sheets and columns of the normalised workbook (SPEC §2.1):
-//! names and EN/FR aliases, case, accents and spaces ignored.
+//! The one description of each table's columns (SPEC §2.1): its name, its
+//! EN/FR aliases (case, accents and spaces ignored), whether it is required,
+//! and the type it is staged as. Recognising headers, the mapping step's
+//! fields, the staging tables (`staging_sql`) and the staged row order all
+//! come from it; a test checks the store's tables against it.
 
 /// The tables of the normalised workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -146,57 +149,143 @@ pub struct ColumnSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub required: bool,
+    /// How its cells are read and staged; None: known (never reported as
+    /// unknown), not imported.
+    pub ty: Option<FieldType>,
 }
 
-const fn col(name: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnSpec {
-    ColumnSpec { name, aliases, required }
+/// How a column's cells are read, and the type they are staged as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Id,
+    Text,
+    /// DECIMAL(18, scale) in the staging table.
+    Decimal {
+        scale: i8,
+    },
+    /// A margin rate, DECIMAL(9, 4).
+    Rate,
+    Date,
+    DateTime,
+    /// Not read from a cell: the line's digest, computed from its other fields
+    /// (`staging::line_digest`); an invoice's content hash sums them.
+    LineDigest,
+}
+
+pub(crate) const RATE_SCALE: i8 = 4;
+const PRICE: FieldType = FieldType::Decimal { scale: 4 };
+const QUANTITY: FieldType = FieldType::Decimal { scale: 3 };
+const AMOUNT: FieldType = FieldType::Decimal { scale: 2 };
+use FieldType::{Date, DateTime, Id, Rate, Text};
+
+impl FieldType {
+    /// Its type in a staging table.
+    fn sql_type(self) -> String {
+        match self {
+            FieldType::Id | FieldType::Text => "VARCHAR".into(),
+            FieldType::Decimal { scale } => format!("DECIMAL(18, {scale})"),
+            FieldType::Rate => format!("DECIMAL(9, {RATE_SCALE})"),
+            FieldType::Date => "DATE".into(),
+            FieldType::DateTime => "TIMESTAMP".into(),
+            FieldType::LineDigest => "UBIGINT".into(),
+        }
+    }
+}
+
+const fn col(name: &'static str, aliases: &'static [&'static str], required: bool, ty: FieldType) -> ColumnSpec {
+    ColumnSpec { name, aliases, required, ty: Some(ty) }
+}
+
+/// A column recognised (so never reported as unknown) but not imported.
+const fn known(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec { name, aliases, required: false, ty: None }
+}
+
+impl SheetKind {
+    /// The table its rows are staged into.
+    pub(crate) fn staging_table(self) -> &'static str {
+        match self {
+            SheetKind::Products => "stg_products",
+            SheetKind::Stock => "stg_stock",
+            SheetKind::Clients => "stg_clients",
+            SheetKind::Invoices => "stg_invoices",
+            SheetKind::InvoiceLines => "stg_lines",
+        }
+    }
+
+    /// The staged columns, in the order of the staging table (after `src,
+    /// row_no, ok`): the imported columns as described, then the line's
+    /// digest for the kinds that carry lines.
+    pub(crate) fn staged_fields(self) -> Vec<(&'static str, FieldType)> {
+        let mut fields: Vec<_> = self.columns().iter().filter_map(|c| c.ty.map(|ty| (c.name, ty))).collect();
+        if matches!(self, SheetKind::Invoices | SheetKind::InvoiceLines) {
+            fields.push(("line_digest", FieldType::LineDigest));
+        }
+        fields
+    }
+
+    /// The staging table's name in SQL for a field (`timestamp` is `ts` there).
+    pub(crate) fn sql_column(field: &str) -> &str {
+        if field == "timestamp" {
+            "ts"
+        } else {
+            field
+        }
+    }
+
+    /// `CREATE TEMP TABLE` of its staging table.
+    pub(crate) fn staging_sql(self) -> String {
+        let columns: Vec<String> =
+            self.staged_fields().iter().map(|(name, ty)| format!("{} {}", Self::sql_column(name), ty.sql_type())).collect();
+        format!("CREATE OR REPLACE TEMP TABLE {} (src INTEGER, row_no INTEGER, ok BOOLEAN, {});", self.staging_table(), columns.join(", "))
+    }
 }
 
 const PRODUCT_COLUMNS: &[ColumnSpec] = &[
-    col("product_id", &["sku", "code", "ref", "référence", "reference", "product id"], true),
-    col("name", &["designation", "désignation", "libellé", "libelle", "description"], true),
-    col("category", &["catégorie", "categorie", "famille"], false),
-    col("buy_price", &["cost", "prix d'achat", "pa"], false),
-    col("sell_price", &["price", "prix de vente", "pv"], false),
-    col("min_margin_threshold", &["min margin", "marge min"], false),
+    col("product_id", &["sku", "code", "ref", "référence", "reference", "product id"], true, Id),
+    col("name", &["designation", "désignation", "libellé", "libelle", "description"], true, Text),
+    col("category", &["catégorie", "categorie", "famille"], false, Text),
+    col("buy_price", &["cost", "prix d'achat", "pa"], false, PRICE),
+    col("sell_price", &["price", "prix de vente", "pv"], false, PRICE),
+    col("min_margin_threshold", &["min margin", "marge min"], false, Rate),
 ];
 
 const STOCK_COLUMNS: &[ColumnSpec] = &[
-    col("stock_id", &["lot id"], false),
-    col("product_id", &["sku", "code", "ref", "référence", "product id"], true),
-    col("quantity", &["qty", "quantité", "quantite"], true),
-    col("batch_no", &["batch", "lot"], false),
-    col("expiry_date", &["expiry", "dlc", "date de péremption"], false),
-    col("last_movement", &["dernier mouvement"], false),
+    col("stock_id", &["lot id"], false, Id),
+    col("product_id", &["sku", "code", "ref", "référence", "product id"], true, Id),
+    col("quantity", &["qty", "quantité", "quantite"], true, QUANTITY),
+    col("batch_no", &["batch", "lot"], false, Id),
+    col("expiry_date", &["expiry", "dlc", "date de péremption"], false, Date),
+    col("last_movement", &["dernier mouvement"], false, Date),
 ];
 
 const CLIENT_COLUMNS: &[ColumnSpec] = &[
-    col("client_id", &["customer id", "code client", "n° client", "no client"], true),
-    col("name", &["nom", "raison sociale"], true),
-    col("total_revenue_generated", &["opening revenue", "ca initial"], false),
-    col("loyalty_tier", &["tier", "niveau"], false),
+    col("client_id", &["customer id", "code client", "n° client", "no client"], true, Id),
+    col("name", &["nom", "raison sociale"], true, Text),
+    col("total_revenue_generated", &["opening revenue", "ca initial"], false, AMOUNT),
+    known("loyalty_tier", &["tier", "niveau"]),
 ];
 
 const INVOICE_COLUMNS: &[ColumnSpec] = &[
-    col("invoice_id", &["invoice no", "invoiceno", "facture", "n° facture", "numéro de facture"], true),
-    col("client_id", &["customer", "client", "code client", "customer id", "customerid"], false),
-    col("timestamp", &["date", "invoice date", "invoicedate", "date facture"], true),
-    col("total_amount", &["total", "montant"], false),
+    col("invoice_id", &["invoice no", "invoiceno", "facture", "n° facture", "numéro de facture"], true, Id),
+    col("client_id", &["customer", "client", "code client", "customer id", "customerid"], false, Id),
+    col("timestamp", &["date", "invoice date", "invoicedate", "date facture"], true, DateTime),
+    col("total_amount", &["total", "montant"], false, AMOUNT),
     // An Invoices sheet may carry its lines itself (one row per line).
-    col("product_id", &["sku", "code", "ref", "référence", "stockcode"], false),
-    col("qty", &["quantity", "quantité", "quantite"], false),
-    col("unit_price", &["unit price", "unitprice", "prix unitaire", "pu"], false),
+    col("product_id", &["sku", "code", "ref", "référence", "stockcode"], false, Id),
+    col("qty", &["quantity", "quantité", "quantite"], false, QUANTITY),
+    col("unit_price", &["unit price", "unitprice", "prix unitaire", "pu"], false, PRICE),
     // In a flat sales export, the product's name as written on the line.
-    col("description", &["designation", "désignation", "libellé", "libelle"], false),
+    col("description", &["designation", "désignation", "libellé", "libelle"], false, Text),
     // Known, not used: listed so that it is not reported as unknown.
-    col("country", &["pays"], false),
+    known("country", &["pays"]),
 ];
 
 const LINE_COLUMNS: &[ColumnSpec] = &[
-    col("invoice_id", &["invoice no", "facture", "n° facture", "numéro de facture"], true),
-    col("product_id", &["sku", "code", "ref", "référence"], true),
-    col("qty", &["quantity", "quantité", "quantite"], true),
-    col("unit_price", &["unit price", "prix unitaire", "pu"], false),
+    col("invoice_id", &["invoice no", "facture", "n° facture", "numéro de facture"], true, Id),
+    col("product_id", &["sku", "code", "ref", "référence"], true, Id),
+    col("qty", &["quantity", "quantité", "quantite"], true, QUANTITY),
+    col("unit_price", &["unit price", "prix unitaire", "pu"], false, PRICE),
 ];
 
 /// Lower case, accents folded, spaces/underscores/dashes removed: `Prix d'achat` → `prixdachat`.
@@ -308,5 +397,45 @@ mod tests {
         assert_eq!(h.kind, SheetKind::InvoiceLines);
         let h = guess_header(0, &cells(&["client_id", "name", "total_revenue_generated"])).unwrap();
         assert_eq!(h.kind, SheetKind::Clients);
+    }
+
+    /// The store's tables keep what the description stages, with the same
+    /// types: a column added to one and not the other fails here.
+    #[test]
+    fn the_store_tables_match_the_one_description() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let type_in = |table: &str, column: &str| -> Option<String> {
+            store
+                .conn()
+                .query_row(
+                    "SELECT data_type FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                    duckdb::params![table, column],
+                    |r| r.get(0),
+                )
+                .ok()
+        };
+        for kind in SheetKind::ALL {
+            for (field, ty) in kind.staged_fields() {
+                if ty == FieldType::LineDigest {
+                    continue;
+                }
+                let table = match (kind, field) {
+                    (SheetKind::Products, _) => "products",
+                    (SheetKind::Stock, _) => "stock",
+                    (SheetKind::Clients, _) => "clients",
+                    (SheetKind::Invoices, "product_id" | "qty" | "unit_price") | (SheetKind::InvoiceLines, _) => "invoice_lines",
+                    (SheetKind::Invoices, "description") => continue, // names a product known only from sales
+                    (SheetKind::Invoices, _) => "invoices",
+                };
+                let stored = type_in(table, SheetKind::sql_column(field)).unwrap_or_else(|| panic!("{table}.{field} is not in the store"));
+                assert_eq!(stored, ty.sql_type().replace(", ", ","), "{table}.{field}");
+            }
+        }
+        // The staging tables are made from the description alone.
+        for kind in SheetKind::ALL {
+            store.conn().execute_batch(&kind.staging_sql()).unwrap();
+        }
+        assert_eq!(type_in("stg_invoices", "ts").as_deref(), Some("TIMESTAMP"));
+        assert_eq!(type_in("stg_products", "min_margin_threshold").as_deref(), Some("DECIMAL(9,4)"));
     }
 }

@@ -6,6 +6,7 @@
 use crate::error::{CoreError, Result};
 use crate::import::layout::{self, HeaderMap, Layout, SheetKind};
 use crate::messages::{self, Lang};
+use crate::read::cells::{NEXT, STOP};
 use crate::read::workbook::Workbook;
 use crate::store::Store;
 use duckdb::params;
@@ -177,18 +178,14 @@ pub fn read_header_row(path: &Path, sheet: Option<&str>, row: Option<u32>, sampl
     book.for_each_row(&sheet, &mut |r| {
         if found.is_some() {
             rows.push(r.texts());
-            return if rows.len() >= samples { Err(CoreError::Stopped) } else { Ok(()) };
+            return Ok(if rows.len() >= samples { STOP } else { NEXT });
         }
         if wanted.is_none_or(|w| w == r.index) {
             found = Some((r.index, r.texts()));
-            return if samples == 0 { Err(CoreError::Stopped) } else { Ok(()) };
+            return Ok(if samples == 0 { STOP } else { NEXT });
         }
-        if wanted.is_some_and(|w| r.index > w) {
-            return Err(CoreError::Stopped);
-        }
-        Ok(())
-    })
-    .or_else(|e| if matches!(e, CoreError::Stopped) { Ok(()) } else { Err(e) })?;
+        Ok(if wanted.is_some_and(|w| r.index > w) { STOP } else { NEXT })
+    })?;
     let (index, cells) = found.ok_or_else(|| CoreError::Usage(format!("Sheet {sheet} has no header row there (it is empty).")))?;
     Ok(HeaderRow { sheet, index, cells, samples: rows })
 }

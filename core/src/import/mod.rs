@@ -16,18 +16,19 @@ use staging::{join_params, split_params, Source};
 pub mod suggest;
 
 use crate::error::{CoreError, Result};
+use crate::import::layout::FieldType;
 use crate::import::mappings::SavedMapping;
-use crate::import::staging::{line_digest, staged_fields, staging_table, FieldType, StageBuffer, Val};
+use crate::import::staging::{line_digest, StageBuffer, Val};
 use crate::messages::{Lang, Text};
-use crate::read::cells::Row;
 use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
+use crate::read::cells::{Row, NEXT, STOP};
 use crate::read::input::InputFile;
 use crate::read::workbook::Workbook;
 use crate::store::Store;
 use duckdb::params;
 use layout::{HeaderMap, SheetKind};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,7 +66,7 @@ pub struct Progress {
     pub total_estimate: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Counts {
     pub new: u64,
     pub updated: u64,
@@ -73,7 +74,7 @@ pub struct Counts {
     pub rejected: u64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TableCounts {
     pub products: Counts,
     pub stock: Counts,
@@ -189,6 +190,9 @@ pub fn import_inputs(
     }
     let conn = store.conn();
     conn.execute_batch(include_str!("sql/import_staging.sql"))?;
+    for kind in SheetKind::ALL {
+        conn.execute_batch(&kind.staging_sql())?;
+    }
     let mappings = crate::import::mappings::load_all(store)?;
     let bytes_total = inputs.iter().map(|i| i.len()).sum();
     let estimate = Estimate { bytes_total, ..Estimate::default() };
@@ -205,11 +209,13 @@ pub fn import_inputs(
     Ok(report)
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct FileMeta {
-    name: String,
-    sha256: String,
-    bytes: u64,
+/// A file as an import records it (its history shows the name; the SHA-256
+/// says whether the same content comes again).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileMeta {
+    pub name: String,
+    pub sha256: String,
+    pub bytes: u64,
 }
 
 impl Importer<'_> {
@@ -295,7 +301,7 @@ impl Importer<'_> {
     fn unstage(&self, src: i32) -> Result<()> {
         let conn = self.store.conn();
         for kind in SheetKind::ALL {
-            conn.execute(&format!("DELETE FROM {} WHERE src = ?", staging_table(kind)), params![src])?;
+            conn.execute(&format!("DELETE FROM {} WHERE src = ?", kind.staging_table()), params![src])?;
         }
         conn.execute("DELETE FROM stg_problems WHERE src = ?", params![src])?;
         Ok(())
@@ -316,7 +322,6 @@ impl Importer<'_> {
         let mut evidence: HashMap<&'static str, Evidence> = HashMap::new();
         let mut staging: Option<(duckdb::Appender<'_>, StageBuffer, Vec<FieldPlan>)> = None;
         let mut problems: Vec<(u32, &'static str, String, Text)> = Vec::new();
-        let mut not_ours = false;
         let mut mapping_used = None;
         let progress = &mut *self.progress;
         let estimate = &self.estimate;
@@ -326,8 +331,7 @@ impl Importer<'_> {
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
                 if row.index >= HEADER_SEARCH_ROWS {
-                    not_ours = true;
-                    return Err(CoreError::Stopped);
+                    return Ok(STOP);
                 }
                 let texts = row.texts();
                 // A header Comptoir recognises is read as such; a remembered
@@ -347,10 +351,12 @@ impl Importer<'_> {
                     Some(confirmed.header_map(row.index, &texts))
                 });
                 if let Some(h) = &header {
-                    let appender = conn.appender_to_catalog_and_db(staging_table(h.kind), "temp", "main")?;
-                    let plan = staged_fields(h.kind)
-                        .iter()
-                        .map(|&(name, ty)| FieldPlan {
+                    let appender = conn.appender_to_catalog_and_db(h.kind.staging_table(), "temp", "main")?;
+                    let plan = h
+                        .kind
+                        .staged_fields()
+                        .into_iter()
+                        .map(|(name, ty)| FieldPlan {
                             name,
                             ty,
                             col: h.index_of(name),
@@ -360,7 +366,7 @@ impl Importer<'_> {
                         .collect();
                     staging = Some((appender, StageBuffer::new(h.kind), plan));
                 }
-                return Ok(());
+                return Ok(NEXT);
             }
             let (appender, buffer, plan) = staging.as_mut().expect("staging starts with the header");
             let row_index = row.index;
@@ -406,9 +412,8 @@ impl Importer<'_> {
                 let total_estimate = estimate.total(*rows_read);
                 progress(Progress { phase: Phase::Reading, file: file.to_string(), rows: *rows_read, total_estimate });
             }
-            Ok(())
-        })
-        .or_else(|e| if not_ours { Ok(()) } else { Err(e) })?;
+            Ok(NEXT)
+        })?;
         if let Some((mut appender, mut buffer, _)) = staging {
             buffer.flush(&mut appender)?;
             appender.flush()?;

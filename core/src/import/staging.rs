@@ -3,7 +3,7 @@
 //! call per 2,048 rows instead of one per value).
 
 use crate::error::Result;
-use crate::import::layout::{HeaderMap, SheetKind};
+use crate::import::layout::{FieldType, HeaderMap, SheetKind, RATE_SCALE};
 use crate::read::input::InputFile;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
@@ -36,25 +36,8 @@ impl Val {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FieldType {
-    Id,
-    Text,
-    /// DECIMAL(18, scale) in the staging table.
-    Decimal {
-        scale: i8,
-    },
-    /// A margin rate, DECIMAL(9, 4).
-    Rate,
-    Date,
-    DateTime,
-    /// Not read from a cell: the line's digest, computed from its other fields
-    /// ([`line_digest`]); an invoice's content hash sums them.
-    LineDigest,
-}
-
 impl FieldType {
-    pub fn null(self) -> Val {
+    pub(crate) fn null(self) -> Val {
         match self {
             FieldType::Id | FieldType::Text => Val::Str(None),
             FieldType::Decimal { .. } | FieldType::Rate => Val::Dec(None),
@@ -73,60 +56,6 @@ impl FieldType {
             FieldType::DateTime => DataType::Timestamp(TimeUnit::Microsecond, None),
             FieldType::LineDigest => DataType::UInt64,
         }
-    }
-}
-
-const RATE_SCALE: i8 = 4;
-const PRICE: FieldType = FieldType::Decimal { scale: 4 };
-const QUANTITY: FieldType = FieldType::Decimal { scale: 3 };
-const AMOUNT: FieldType = FieldType::Decimal { scale: 2 };
-
-/// The staged columns of each sheet kind, in the order of its staging table
-/// (`sql/import_staging.sql`, after `src, row_no, ok`).
-pub(crate) fn staged_fields(kind: SheetKind) -> &'static [(&'static str, FieldType)] {
-    use FieldType::*;
-    match kind {
-        SheetKind::Products => &[
-            ("product_id", Id),
-            ("name", Text),
-            ("category", Text),
-            ("buy_price", PRICE),
-            ("sell_price", PRICE),
-            ("min_margin_threshold", Rate),
-        ],
-        SheetKind::Stock => &[
-            ("stock_id", Id),
-            ("product_id", Id),
-            ("quantity", QUANTITY),
-            ("batch_no", Id),
-            ("expiry_date", Date),
-            ("last_movement", Date),
-        ],
-        SheetKind::Clients => &[("client_id", Id), ("name", Text), ("total_revenue_generated", AMOUNT)],
-        SheetKind::Invoices => &[
-            ("invoice_id", Id),
-            ("client_id", Id),
-            ("timestamp", DateTime),
-            ("total_amount", AMOUNT),
-            ("product_id", Id),
-            ("qty", QUANTITY),
-            ("unit_price", PRICE),
-            ("description", Text),
-            ("line_digest", LineDigest),
-        ],
-        SheetKind::InvoiceLines => {
-            &[("invoice_id", Id), ("product_id", Id), ("qty", QUANTITY), ("unit_price", PRICE), ("line_digest", LineDigest)]
-        }
-    }
-}
-
-pub(crate) fn staging_table(kind: SheetKind) -> &'static str {
-    match kind {
-        SheetKind::Products => "stg_products",
-        SheetKind::Stock => "stg_stock",
-        SheetKind::Clients => "stg_clients",
-        SheetKind::Invoices => "stg_invoices",
-        SheetKind::InvoiceLines => "stg_lines",
     }
 }
 
@@ -153,7 +82,7 @@ pub(crate) struct StageBuffer {
 
 impl StageBuffer {
     pub fn new(kind: SheetKind) -> StageBuffer {
-        let fields = staged_fields(kind);
+        let fields = kind.staged_fields();
         let mut schema = vec![
             Field::new("src", DataType::Int32, false),
             Field::new("row_no", DataType::Int32, false),
@@ -182,7 +111,7 @@ impl StageBuffer {
         }
     }
 
-    /// Adds one row (`values` in `staged_fields` order); flushes a full batch.
+    /// Adds one row (`values` in `SheetKind::staged_fields` order); flushes a full batch.
     pub fn push(&mut self, appender: &mut duckdb::Appender<'_>, src: i32, row_no: u32, ok: bool, values: Vec<Val>) -> Result<()> {
         self.src.append_value(src);
         self.row_no.append_value(row_no as i32);
@@ -269,7 +198,10 @@ pub struct Problem {
     pub column: String,
     pub value: String,
     pub message: String,
+    // Problems remembered by versions before codes have none.
+    #[serde(default)]
     pub code: String,
+    #[serde(default)]
     pub params: Vec<String>,
 }
 

@@ -367,6 +367,14 @@ pub fn column_letters(col: u32) -> String {
     String::from_utf8(out).expect("ASCII letters")
 }
 
+/// What a row handler answers after each row: go on, or stop here. Stopping
+/// is not an error: the caller has what it wanted (a header, a few samples).
+pub type Flow = std::ops::ControlFlow<()>;
+/// Go on to the next row.
+pub const NEXT: Flow = Flow::Continue(());
+/// Stop reading: no more rows are wanted.
+pub const STOP: Flow = Flow::Break(());
+
 /// One row of a sheet: its 0-based index and its non-empty cells by column.
 #[derive(Debug, Clone, Default)]
 pub struct Row {

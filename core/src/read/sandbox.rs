@@ -16,7 +16,7 @@
 use crate::error::CoreError;
 use crate::messages::Text;
 use crate::read::cells::CellValue;
-use crate::read::cells::Row;
+use crate::read::cells::{Flow, Row, NEXT, STOP};
 use crate::read::input::InputFile;
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -55,7 +55,8 @@ pub fn serve_if_child() -> Option<i32> {
     let served = InputFile::from_stdin(format!("file.{ext}")).and_then(|input| {
         let mut book = crate::read::spreadsheet::open_spreadsheet(&input, &ext)?;
         match args.get(3) {
-            None => out.names(&crate::read::spreadsheet::declared_sheets(&mut book)).map_err(|_| CoreError::Stopped),
+            // A parent that went away wants no answer.
+            None => out.names(&crate::read::spreadsheet::declared_sheets(&mut book)).or(Ok(())),
             Some(sheet) => crate::read::spreadsheet::stream_sheet(&mut book, sheet, &mut |row| out.row(&row)),
         }
     });
@@ -120,25 +121,26 @@ impl Reader {
 
     /// Reads frames until the end, handing each to `on_frame`; any stop (an
     /// error of `on_frame`, a death of the child) kills and reaps the child.
-    fn run(mut self, on_frame: &mut dyn FnMut(frame::Frame) -> Result<(), CoreError>) -> Result<(), CoreError> {
+    fn run(mut self, on_frame: &mut dyn FnMut(frame::Frame) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
         // Some(reason): the child said why; None: it died without a word.
-        let outcome: Result<(), Option<CoreError>> = loop {
+        let outcome: Result<Flow, Option<CoreError>> = loop {
             match self.frames.next() {
-                Ok(frame::Frame::End) => break Ok(()),
+                Ok(frame::Frame::End) => break Ok(NEXT),
                 Ok(frame::Frame::Failed(reason)) => break Err(Some(self.unreadable(reason))),
-                Ok(frame) => {
-                    if let Err(e) = on_frame(frame) {
-                        break Err(Some(e));
-                    }
-                }
+                Ok(frame) => match on_frame(frame) {
+                    Ok(NEXT) => {}
+                    Ok(_) => break Ok(STOP),
+                    Err(e) => break Err(Some(e)),
+                },
                 Err(_) => break Err(None),
             }
         };
-        if outcome.is_err() {
+        let stopped = matches!(outcome, Ok(Flow::Break(())));
+        if outcome.is_err() || stopped {
             let _ = self.child.kill();
         }
         let status = self.child.wait().map_err(|e| self.unreadable(Text::new("reader_lost", [e.to_string()])))?;
-        outcome.map_err(|e| e.unwrap_or_else(|| self.unreadable(death(status))))
+        outcome.map(|_| ()).map_err(|e| e.unwrap_or_else(|| self.unreadable(death(status))))
     }
 }
 
@@ -158,7 +160,7 @@ pub(crate) fn sheets(exe: &Path, input: &InputFile) -> Result<Vec<(String, u64)>
         if let frame::Frame::Names(n) = frame {
             names = Some(n);
         }
-        Ok(())
+        Ok(NEXT)
     })?;
     names.ok_or_else(|| CoreError::unreadable(input.name(), Text::new("sheets_unlisted", [])))
 }
@@ -169,19 +171,20 @@ pub(crate) fn for_each_row(
     exe: &Path,
     input: &Arc<InputFile>,
     sheet: &str,
-    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+    on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
     let reader = Reader::start(exe, input, Some(sheet))?;
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
         let decoding = scope.spawn(move || {
             reader.run(&mut |frame| match frame {
-                frame::Frame::Rows(rows) => tx.send(rows).map_err(|_| CoreError::Stopped),
-                _ => Ok(()),
+                // A handler that stopped (or failed) closed the channel.
+                frame::Frame::Rows(rows) => Ok(if tx.send(rows).is_err() { STOP } else { NEXT }),
+                _ => Ok(NEXT),
             })
         });
-        let handled = rx.iter().flatten().try_for_each(&mut *on_row);
-        drop(rx); // a decoder still sending gets an error, and the child is stopped
+        let handled = crate::read::workbook::handle_all(rx.iter().flatten(), on_row);
+        drop(rx); // a decoder still sending is told to stop, and the child is stopped
         let read = decoding
             .join()
             .unwrap_or_else(|_| Err(CoreError::unreadable(input.name(), Text::new("reader_lost", ["the decoder failed".into()]))));
@@ -252,7 +255,7 @@ pub(crate) mod frame {
         }
 
         /// Adds a row to the batch (sent when full); an oversized row is an error.
-        pub fn row(&mut self, row: &Row) -> Result<(), CoreError> {
+        pub fn row(&mut self, row: &Row) -> Result<Flow, CoreError> {
             let start = self.batch.len();
             let b = &mut self.batch;
             b.extend_from_slice(&row.index.to_le_bytes());
@@ -284,10 +287,11 @@ pub(crate) mod frame {
                 let size = (MAX_ROW_BYTES >> 20).to_string();
                 return Err(CoreError::unreadable("", Text::new("row_too_large", [(row.index + 1).to_string(), size])));
             }
-            if self.batch.len() >= BATCH_BYTES {
-                self.flush_rows().map_err(|_| CoreError::Stopped)?;
+            // A parent that went away (closed the pipe) wants no more rows.
+            if self.batch.len() >= BATCH_BYTES && self.flush_rows().is_err() {
+                return Ok(STOP);
             }
-            Ok(())
+            Ok(NEXT)
         }
 
         fn flush_rows(&mut self) -> std::io::Result<()> {
@@ -461,7 +465,7 @@ mod tests {
         let mut bytes = Vec::new();
         let mut w = Writer::new(&mut bytes);
         w.names(&[("Ventes".into(), 1_000_000)]).unwrap();
-        w.row(&row).unwrap();
+        assert_eq!(w.row(&row).unwrap(), NEXT);
         w.end().unwrap();
         drop(w);
         let mut r = Reader::new(bytes.as_slice());
@@ -481,7 +485,7 @@ mod tests {
     fn a_cut_or_absurd_stream_is_malformed_not_a_crash() {
         let mut bytes = Vec::new();
         let mut w = Writer::new(&mut bytes);
-        w.row(&Row { index: 0, cells: vec![(0, CellValue::Text("abc".into()))] }).unwrap();
+        assert_eq!(w.row(&Row { index: 0, cells: vec![(0, CellValue::Text("abc".into()))] }).unwrap(), NEXT);
         w.end().unwrap();
         drop(w);
         let cut = &bytes[..bytes.len() - 8];

@@ -5,7 +5,7 @@
 
 use crate::error::CoreError;
 use crate::messages::Text;
-use crate::read::cells::{CellValue, Row};
+use crate::read::cells::{CellValue, Flow, Row, NEXT, STOP};
 use crate::read::input::{InputFile, PositionalReader, ZIP_MAGIC};
 use calamine::{Data, DataRef, Reader, Sheets};
 use std::io::BufReader;
@@ -66,7 +66,7 @@ pub(crate) fn declared_sheets(book: &mut Spreadsheet) -> Vec<(String, u64)> {
 pub(crate) fn stream_sheet(
     book: &mut Spreadsheet,
     sheet: &str,
-    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+    on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
     let fail = |reason: Text| CoreError::unreadable("", reason);
     // xlsx and xlsb have cell readers of different types with the same shape.
@@ -77,9 +77,11 @@ pub(crate) fn stream_sheet(
             let mut grouper = RowGrouper::default();
             while let Some(cell) = reader.next_cell().map_err(|e| fail(Text::new("sheet_damaged", [sheet.to_string(), e.to_string()])))? {
                 let (r, c) = cell.get_position();
-                grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?;
+                if grouper.push(r, c, from_data_ref(cell.get_value()), on_row)?.is_break() {
+                    return Ok(());
+                }
             }
-            grouper.finish(on_row)
+            grouper.finish(on_row).map(|_| ())
         }};
     }
     match book {
@@ -94,7 +96,7 @@ fn read_range(
     book: &mut Spreadsheet,
     sheet: &str,
     fail: &dyn Fn(Text) -> CoreError,
-    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+    on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
     let range = book
         .worksheet_range(sheet)
@@ -103,8 +105,8 @@ fn read_range(
     for (i, row) in range.rows().enumerate() {
         let cells: Vec<(u32, CellValue)> =
             row.iter().enumerate().map(|(j, d)| (c0 + j as u32, from_data(d))).filter(|(_, v)| !v.is_empty()).collect();
-        if !cells.is_empty() {
-            on_row(Row { index: r0 + i as u32, cells })?;
+        if !cells.is_empty() && on_row(Row { index: r0 + i as u32, cells })?.is_break() {
+            return Ok(());
         }
     }
     Ok(())
@@ -117,23 +119,23 @@ struct RowGrouper {
 }
 
 impl RowGrouper {
-    fn push(&mut self, r: u32, c: u32, v: CellValue, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
+    fn push(&mut self, r: u32, c: u32, v: CellValue, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<Flow, CoreError> {
         if v.is_empty() {
-            return Ok(());
+            return Ok(NEXT);
         }
-        if r != self.current.index && !self.current.cells.is_empty() {
-            on_row(std::mem::take(&mut self.current))?;
+        if r != self.current.index && !self.current.cells.is_empty() && on_row(std::mem::take(&mut self.current))?.is_break() {
+            return Ok(STOP);
         }
         self.current.index = r;
         self.current.cells.push((c, v));
-        Ok(())
+        Ok(NEXT)
     }
 
-    fn finish(mut self, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
-        if !self.current.cells.is_empty() {
-            on_row(std::mem::take(&mut self.current))?;
+    fn finish(mut self, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<Flow, CoreError> {
+        if self.current.cells.is_empty() {
+            return Ok(NEXT);
         }
-        Ok(())
+        on_row(std::mem::take(&mut self.current))
     }
 }
 

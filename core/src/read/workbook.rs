@@ -6,7 +6,7 @@
 
 use crate::error::CoreError;
 use crate::messages::Text;
-use crate::read::cells::{CellValue, Row};
+use crate::read::cells::{CellValue, Flow, Row, NEXT, STOP};
 use crate::read::input::{InputFile, OLE_MAGIC, ZIP_MAGIC};
 use crate::read::spreadsheet::{declared_sheets, open_spreadsheet, stream_sheet, Spreadsheet};
 use calamine::Reader;
@@ -134,7 +134,7 @@ impl Workbook {
 
     /// Calls `on_row` for each non-blank row of `sheet`, in order. A
     /// spreadsheet is parsed by a child on another core while `on_row` runs.
-    pub fn for_each_row(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
+    pub fn for_each_row(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
         match &mut self.source {
             Source::Delimited { delimiter, encoding } => read_delimited(&self.input, *delimiter, encoding, on_row),
             Source::Child { exe, .. } => crate::read::sandbox::for_each_row(exe, &self.input, sheet, on_row),
@@ -146,6 +146,16 @@ impl Workbook {
     }
 }
 
+/// Hands rows to `on_row` until they end or it answers [`STOP`].
+pub(crate) fn handle_all(rows: impl Iterator<Item = Row>, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
+    for row in rows {
+        if on_row(row)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Rows handed from the reading thread to the caller at a time.
 const PIPELINE_BATCH: usize = 1024;
 
@@ -153,8 +163,8 @@ impl Workbook {
     /// Like [`Workbook::for_each_row`], but a file read in this process is
     /// parsed on a second thread while `on_row` runs on this one, so reading
     /// and handling rows overlap (a child already reads on its own core).
-    /// `on_row` may return [`CoreError::Stopped`] to end early.
-    pub fn for_each_row_pipelined(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>) -> Result<(), CoreError> {
+    /// `on_row` may answer [`STOP`] to end early.
+    pub fn for_each_row_pipelined(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
         if matches!(self.source, Source::Child { .. }) {
             return self.for_each_row(sheet, on_row);
         }
@@ -167,17 +177,19 @@ impl Workbook {
                     batch.push(row);
                     if batch.len() == PIPELINE_BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
-                        tx.send(full).map_err(|_| CoreError::Stopped)?;
+                        if tx.send(full).is_err() {
+                            return Ok(STOP); // the handler stopped or failed
+                        }
                     }
-                    Ok(())
+                    Ok(NEXT)
                 });
                 if read.is_ok() && !batch.is_empty() {
                     let _ = tx.send(batch);
                 }
                 read
             });
-            let handled = rx.iter().flatten().try_for_each(&mut *on_row);
-            drop(rx); // a reader still sending gets an error and stops
+            let handled = handle_all(rx.iter().flatten(), on_row);
+            drop(rx); // a reader still sending is told to stop
             let read = reader.join().unwrap_or_else(|_| {
                 Err(CoreError::unreadable(&file, Text::new("sheet_damaged", [sheet.to_string(), "the reader failed".into()])))
             });
@@ -191,7 +203,7 @@ fn read_delimited(
     input: &Arc<InputFile>,
     delimiter: u8,
     encoding: &'static encoding_rs::Encoding,
-    on_row: &mut dyn FnMut(Row) -> Result<(), CoreError>,
+    on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
     let fail = |reason: Text| CoreError::unreadable(input.name(), reason);
     let file = input.reader();
@@ -229,8 +241,8 @@ fn read_delimited(
             .filter(|(_, f)| !f.iter().all(u8::is_ascii_whitespace))
             .map(|(c, f)| (c as u32, CellValue::Text(String::from_utf8_lossy(f).into_owned())))
             .collect();
-        if !cells.is_empty() {
-            on_row(Row { index, cells })?;
+        if !cells.is_empty() && on_row(Row { index, cells })?.is_break() {
+            return Ok(());
         }
         index += 1;
     }
@@ -317,7 +329,7 @@ mod tests {
         let mut out = Vec::new();
         book.for_each_row(&sheet, &mut |r| {
             out.push(r);
-            Ok(())
+            Ok(NEXT)
         })
         .unwrap();
         std::fs::remove_dir_all(&dir).unwrap();

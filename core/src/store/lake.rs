@@ -18,7 +18,8 @@
 //! `lake/` of those versions is moved to the store whose imports it holds.
 
 use crate::error::{CoreError, Result};
-use crate::store::Store;
+use crate::store::database::{Store, PASSPHRASE_KEY, STORE_ID_KEY};
+use crate::store::place::{file_name, lake_beside, lake_of_damaged, legacy_lake, read_identity, Identity, LakeFound, IDENTITY_FILE};
 use duckdb::params;
 use std::path::{Path, PathBuf};
 
@@ -27,32 +28,10 @@ const RAW_TABLES: [&str; 6] = ["products", "stock", "clients", "invoices", "invo
 /// Master tables and their keys: on restore, the latest batch's row wins.
 const MASTER_TABLES: [(&str, &str); 3] = [("products", "product_id"), ("stock", "stock_id"), ("clients", "client_id")];
 
-/// The file of a lake that names its store.
-const IDENTITY_FILE: &str = "store-id";
-
 /// The lake beside a store's file; None for an in-memory store.
 pub fn beside(store: &Store) -> Option<PathBuf> {
     let path = store.path();
-    (path != Path::new(":memory:")).then(|| crate::store::lake_beside(path))
-}
-
-/// Whose a lake is, as its `store-id` file says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub id: String,
-    /// The store's file name (not its folder: a folder may be moved whole).
-    pub file: String,
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
-/// The identity a lake records; None when it records none (or not readably).
-pub fn read_identity(lake: &Path) -> Option<Identity> {
-    let text = std::fs::read_to_string(lake.join(IDENTITY_FILE)).ok()?;
-    let field = |k: &str| text.lines().find_map(|l| l.strip_prefix(k)).map(str::to_string);
-    Some(Identity { id: field("id=")?, file: field("file=")? })
+    (path != Path::new(":memory:")).then(|| lake_beside(path))
 }
 
 fn write_identity(lake: &Path, who: &Identity) -> Result<()> {
@@ -111,7 +90,7 @@ fn adopt_lake(store: &Store, lake: &Path) -> Result<()> {
 /// no other: the same import numbers, made at the same times from the same
 /// files (names and SHA-256). Says whether it did.
 fn migrate_legacy(store: &Store, lake: &Path) -> Result<bool> {
-    let legacy = crate::store::legacy_lake(store.path());
+    let legacy = legacy_lake(store.path());
     if lake.exists() || !legacy.is_dir() || legacy.join(IDENTITY_FILE).exists() {
         return Ok(false);
     }
@@ -136,56 +115,6 @@ fn migrate_legacy(store: &Store, lake: &Path) -> Result<bool> {
     }
     std::fs::rename(&legacy, lake).map_err(|e| io_error(lake, e))?;
     Ok(true)
-}
-
-/// Where a store that does not open may be rebuilt from.
-#[derive(Debug, PartialEq, Eq)]
-pub enum LakeFound {
-    /// Its own lake (or the shared `lake/` of older versions, when no other
-    /// store is in the folder).
-    Own(PathBuf),
-    /// The lake beside it records another store's file name.
-    Foreign {
-        lake: PathBuf,
-        store: String,
-    },
-    Missing,
-}
-
-/// The lake a damaged store can be rebuilt from. The store cannot be read, so
-/// its identity is unknown: the lake must record the damaged file's name.
-pub fn lake_of_damaged(db: &Path) -> LakeFound {
-    let lake = crate::store::lake_beside(db);
-    let has_batches = |l: &Path| l.join("raw").join("imports").is_dir();
-    if has_batches(&lake) {
-        return match read_identity(&lake) {
-            Some(who) if who.file != file_name(db) => LakeFound::Foreign { lake, store: who.file },
-            _ => LakeFound::Own(lake),
-        };
-    }
-    let legacy = crate::store::legacy_lake(db);
-    if has_batches(&legacy) && read_identity(&legacy).is_none() && !other_store_beside(db) {
-        return LakeFound::Own(legacy);
-    }
-    LakeFound::Missing
-}
-
-/// Whether the folder of `db` holds another DuckDB file than `db` and the
-/// copies `recover` kept aside (a DuckDB file says `DUCK` at byte 8).
-fn other_store_beside(db: &Path) -> bool {
-    use std::io::Read;
-    let Some(dir) = db.parent() else { return false };
-    let aside = format!("{}.damaged-", file_name(db));
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else { return false };
-    entries.flatten().any(|e| {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let mut head = [0u8; 12];
-        name != file_name(db)
-            && !name.starts_with(&aside)
-            && e.file_type().is_ok_and(|t| t.is_file())
-            && std::fs::File::open(e.path()).and_then(|mut f| f.read_exact(&mut head)).is_ok()
-            && &head[8..12] == b"DUCK"
-    })
 }
 
 fn sql_path(p: &Path) -> String {
@@ -227,7 +156,7 @@ pub fn after_import(store: &Store, _import_id: i64) -> Result<()> {
 /// identity stays the store's: a rebuilt store takes it from `store-id`.
 pub fn write_settings(store: &Store) -> Result<()> {
     let Some(lake) = own_lake(store)? else { return Ok(()) };
-    copy_settings(store, &lake.join("settings.parquet"), &[crate::store::STORE_ID_KEY])
+    copy_settings(store, &lake.join("settings.parquet"), &[STORE_ID_KEY])
 }
 
 /// Copies the settings but `excluded` keys to `target` (written aside, then renamed).
@@ -304,7 +233,7 @@ pub fn export(store: &Store, dir: &Path) -> Result<()> {
         ", PARTITION_BY (year, month)",
     )?;
     // Never the administrator's passphrase hash (an export travels), nor the identity.
-    copy_settings(store, &dir.join("settings.parquet"), &[crate::store::PASSPHRASE_KEY, crate::store::STORE_ID_KEY])
+    copy_settings(store, &dir.join("settings.parquet"), &[PASSPHRASE_KEY, STORE_ID_KEY])
 }
 
 /// What [`recover`] did.
@@ -377,7 +306,7 @@ pub fn restore(dir: &Path, db: &Path) -> Result<Store> {
         return Err(CoreError::Usage(format!("{} holds no lake (no raw/imports folder).", dir.display())));
     }
     // The new store's lake will be beside it: it must be this very lake, or not exist yet.
-    let beside = crate::store::lake_beside(db);
+    let beside = lake_beside(db);
     let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
     let mut adopted = None;
     if beside.exists() {
@@ -427,7 +356,7 @@ pub fn restore(dir: &Path, db: &Path) -> Result<Store> {
         sql += &format!(
             "INSERT INTO settings BY NAME SELECT * FROM read_parquet('{}') WHERE key <> '{}';\n",
             sql_path(&settings),
-            crate::store::STORE_ID_KEY
+            STORE_ID_KEY
         );
     }
     sql += "COMMIT;";
@@ -481,8 +410,9 @@ mod tests {
         let d = dir("export");
         let store = Store::open(&d.0.join("shop.duckdb")).unwrap();
         write_pending(&store).unwrap();
-        crate::store::settings::put(&store, crate::store::PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")).unwrap();
+        crate::store::settings::put(&store, PASSPHRASE_KEY, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")).unwrap();
         crate::store::settings::set(&store, "currency", "CHF").unwrap();
+        write_settings(&store).unwrap(); // the post-commit step `app::service` takes after a change
         import_csv(&store, &d.0, "invoice_id,timestamp,product_id,qty,unit_price\nF1,2026-05-31,T1,2,3.50\n");
         let out = d.0.join("export");
         export(&store, &out).unwrap();
@@ -542,5 +472,39 @@ mod tests {
         let sql = format!("SELECT invoice_id FROM read_parquet('{}') ORDER BY 1", sql_path(parquet));
         let mut stmt = conn.prepare(&sql).unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().collect::<duckdb::Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn the_store_and_its_log_are_its_owners_only_and_it_has_an_identity() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // SAFETY: as in owner_only_files. A permissive mask, as a desktop session has.
+        unsafe {
+            libc::umask(0o022);
+        }
+        let dir = std::env::temp_dir().join(format!("comptoir-store-mode-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("shop").join("s.duckdb");
+        let s = Store::open(&path).unwrap();
+        crate::store::settings::set(&s, "currency", "CHF").unwrap(); // a commit: the log exists until the checkpoint
+        let wal = PathBuf::from(format!("{}.wal", path.display()));
+        assert!(wal.exists());
+        assert_eq!((mode(&path), mode(&wal), mode(path.parent().unwrap())), (0o600, 0o600, 0o700));
+        crate::store::lake::write_pending(&s).unwrap(); // makes the lake: its identity and settings
+        let lake = lake_beside(&path);
+        assert_eq!((mode(&lake), mode(&lake.join("store-id")), mode(&lake.join("settings.parquet"))), (0o700, 0o600, 0o600));
+        let id = s.id().unwrap();
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        drop(s);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.id().unwrap(), id, "the identity is kept");
+        assert!(crate::store::settings::list(&again).unwrap().iter().all(|(k, _)| k != STORE_ID_KEY), "never listed");
+        assert_ne!(Store::open_in_memory().unwrap().id().unwrap(), id, "each store has its own");
+        drop(again);
+        // A store made before, readable by all, is tightened at the next open.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Store::open(&path).unwrap());
+        assert_eq!(mode(&path), 0o600);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

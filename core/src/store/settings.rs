@@ -1,14 +1,16 @@
 //! Settings stored in the database (SPEC §4): thresholds, as_of mode, currency,
 //! and the app's language, theme and watch folder.
-//! Defaults live in `sql/settings.sql`; the `settings` table holds overrides.
+//! What each is and its default come from `catalog`; the `settings` table
+//! holds the overrides.
 
 use crate::error::{CoreError, Result};
-use crate::store::Store;
+use crate::store::catalog::{self, Kind};
+use crate::store::database::{in_transaction, Store};
 use duckdb::params;
 use rust_decimal::Decimal;
 
 pub fn list(store: &Store) -> Result<Vec<(String, String)>> {
-    let mut stmt = store.conn().prepare("SELECT key, value FROM settings_effective ORDER BY key")?;
+    let mut stmt = store.conn().prepare("SELECT key, value FROM settings_effective ORDER BY position")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
@@ -27,9 +29,6 @@ fn unknown(store: &Store, key: &str) -> CoreError {
 /// is stored (`20000`, `0.15`), so the figures never see the typing.
 pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
     let refused = |code| CoreError::Setting { key: key.to_string(), code, value: value.trim().to_string() };
-    if !list(store)?.iter().any(|(k, _)| k == key) {
-        return Err(refused("setting_unknown"));
-    }
     let canonical = normalise(key, value).map_err(refused)?;
     put(store, key, Some(&canonical))
 }
@@ -37,25 +36,25 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
 /// The stored form of `value` for `key`, or the code (in `messages`) of why it is refused.
 pub fn normalise(key: &str, value: &str) -> std::result::Result<String, &'static str> {
     let value = value.trim();
-    match key {
-        "as_of" => {
+    let Some(definition) = catalog::find(key) else { return Err("setting_unknown") };
+    match definition.kind {
+        Kind::Date => {
             let latest = ["latest", "dernière", "derniere"].iter().any(|w| value.eq_ignore_ascii_case(w)) || value.is_empty();
             if latest {
                 return Ok("latest".into());
             }
             chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map(|d| d.to_string()).map_err(|_| "setting_date")
         }
-        "currency" => (!value.is_empty() && value.chars().count() <= 8 && !value.chars().any(char::is_control))
+        Kind::Text => (!value.is_empty() && value.chars().count() <= 8 && !value.chars().any(char::is_control))
             .then(|| value.to_string())
             .ok_or("setting_currency"),
-        "language" => matches!(value, "auto" | "fr" | "en").then(|| value.to_string()).ok_or("setting_choice"),
-        "theme" => matches!(value, "system" | "light" | "dark").then(|| value.to_string()).ok_or("setting_choice"),
-        "watch_folder" => (value.is_empty() || std::path::Path::new(value).is_dir()).then(|| value.to_string()).ok_or("setting_folder"),
-        "expiring_days" | "no_movement_days" => {
+        Kind::Choice => definition.choices.contains(&value).then(|| value.to_string()).ok_or("setting_choice"),
+        Kind::Folder => (value.is_empty() || std::path::Path::new(value).is_dir()).then(|| value.to_string()).ok_or("setting_folder"),
+        Kind::Days => {
             let number = value.trim_end_matches(|c: char| c.is_alphabetic() || c.is_whitespace());
             number.parse::<u32>().ok().filter(|d| *d <= 3650).map(|d| d.to_string()).ok_or("setting_days")
         }
-        "min_margin" => {
+        Kind::Percent => {
             let (number, percent) = match value.strip_suffix('%') {
                 Some(n) => (n, true),
                 None => (value, false),
@@ -65,7 +64,7 @@ pub fn normalise(key: &str, value: &str) -> std::result::Result<String, &'static
             let rate = if percent || d.abs() >= Decimal::ONE { d / Decimal::ONE_HUNDRED } else { d };
             (rate > -Decimal::ONE && rate < Decimal::ONE).then(|| rate.normalize().to_string()).ok_or("setting_margin")
         }
-        _ => {
+        Kind::Amount => {
             let d = number_typed(value.trim_matches(|c: char| !(c.is_ascii_digit() || "+-.,".contains(c)))).ok_or("setting_amount")?;
             (!d.is_sign_negative()).then(|| d.normalize().to_string()).ok_or("setting_amount")
         }
@@ -108,21 +107,16 @@ fn number_typed(text: &str) -> Option<Decimal> {
     Decimal::from_str_exact(&plain).ok()
 }
 
-/// Replaces (or with None removes) one stored setting in one transaction,
-/// then copies the settings to the lake beside the store.
+/// Replaces (or with None removes) one stored setting in one transaction.
+/// (Its copy in the lake is the caller's post-commit work: `app::service`.)
 pub(crate) fn put(store: &Store, key: &str, value: Option<&str>) -> Result<()> {
-    crate::store::in_transaction(store.conn(), |conn| {
+    in_transaction(store.conn(), |conn| {
         conn.execute("DELETE FROM settings WHERE key = ?", params![key])?;
         if let Some(value) = value {
             conn.execute("INSERT INTO settings VALUES (?, ?)", params![key, value])?;
         }
         Ok(())
-    })?;
-    // The store has it; the lake copy is for a rebuild and is rewritten at the next change.
-    if let Err(e) = crate::store::lake::write_settings(store) {
-        eprintln!("The settings could not be copied to the lake: {e}");
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]

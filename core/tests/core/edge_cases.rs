@@ -13,7 +13,7 @@ fn rows(file: &str, sheet: &str) -> Vec<Row> {
     let mut out = Vec::new();
     book.for_each_row(sheet, &mut |r| {
         out.push(r);
-        Ok(())
+        Ok(comptoir_core::read::cells::NEXT)
     })
     .unwrap();
     out

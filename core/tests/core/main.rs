@@ -4,6 +4,8 @@
 #![allow(clippy::type_complexity)]
 
 mod cli;
+mod contract;
+mod drill;
 mod edge_cases;
 mod golden;
 mod hostile;

@@ -1,0 +1,221 @@
+//! The hot store: one DuckDB file, schema versioned and migrated on open.
+
+use crate::error::{CoreError, Result};
+use crate::store::place::{lake_beside, lake_of_damaged, LakeFound};
+use duckdb::{params, Connection};
+use std::path::{Path, PathBuf};
+
+/// Schema changes happen here only, at open, never inside an import.
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/schema_v1.sql"),
+    include_str!("sql/schema_v2.sql"),
+    include_str!("sql/schema_v3.sql"),
+    include_str!("sql/schema_v4.sql"),
+];
+
+/// Analytics views: table macros, re-created (as temporary objects) on every open.
+pub const VIEWS: &[(&str, &str)] = &[
+    ("macros", include_str!("sql/macros.sql")),
+    ("settings", include_str!("sql/settings.sql")),
+    ("line_economics", include_str!("../analytics/sql/line_economics.sql")),
+    ("product_sales", include_str!("../analytics/sql/product_sales.sql")),
+    ("winners", include_str!("../analytics/sql/winners.sql")),
+    ("losers", include_str!("../analytics/sql/losers.sql")),
+    ("loss_risk", include_str!("../analytics/sql/loss_risk.sql")),
+    ("clients", include_str!("../analytics/sql/clients.sql")),
+    ("kpis", include_str!("../analytics/sql/kpis.sql")),
+    ("stock_ageing", include_str!("../analytics/sql/stock_ageing.sql")),
+    ("data_quality", include_str!("../analytics/sql/data_quality.sql")),
+    ("sales_timeline", include_str!("../analytics/sql/sales_timeline.sql")),
+    ("category_sales", include_str!("../analytics/sql/category_sales.sql")),
+    ("drill_lines", include_str!("../analytics/sql/drill_lines.sql")),
+];
+
+/// The settings key of the store's identity (never listed, never copied to a lake's settings).
+pub const STORE_ID_KEY: &str = "store_id";
+/// The administrator's passphrase (an argon2 hash), never listed nor exported.
+pub const PASSPHRASE_KEY: &str = "admin_passphrase";
+
+/// From now on this process creates files and folders for their owner only
+/// (0600 / 0700). Everything Comptoir writes is the shop's own data.
+pub fn owner_only_files() {
+    // SAFETY: umask only swaps the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// Removes group and other access from an existing file (0600) or folder (0700) of ours.
+fn tighten(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        if !meta.file_type().is_symlink() && meta.permissions().mode() & 0o077 != 0 {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// The store, its write-ahead log and its lake are its owner's alone: the
+    /// process creates its files owner-only from here on (DuckDB creates and
+    /// re-creates the `.wal` itself, so a permission set after the fact would
+    /// not cover it), and a store made by an older version is tightened.
+    pub fn open(path: &Path) -> Result<Store> {
+        owner_only_files();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::StoreOpen { path: path.display().to_string(), reason: e.to_string() })?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_error(path, &e.to_string()))?;
+        for file in [path.to_path_buf(), PathBuf::from(format!("{}.wal", path.display())), lake_beside(path)] {
+            tighten(&file);
+        }
+        // A file that opens but cannot be read or migrated is damaged too.
+        Self::init(conn, path.to_path_buf()).map_err(|e| match e {
+            CoreError::Store(reason) => open_error(path, &reason),
+            other => other,
+        })
+    }
+
+    /// A throw-away store in memory (tests, dry runs of tools).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn init(conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")?;
+        let current: i64 = conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            in_transaction(&conn, |conn| {
+                conn.execute_batch(sql)?;
+                conn.execute("INSERT INTO schema_version VALUES (?)", params![version])?;
+                Ok(())
+            })?;
+        }
+        crate::store::catalog::install_defaults(&conn)?;
+        for (_, sql) in VIEWS {
+            conn.execute_batch(sql)?;
+        }
+        // The store's identity, which its lake records (a lake of another store is refused).
+        conn.execute(
+            "INSERT INTO settings SELECT ?, CAST(gen_random_uuid() AS VARCHAR) WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
+            params![STORE_ID_KEY, STORE_ID_KEY],
+        )?;
+        Ok(Store { conn, path })
+    }
+
+    /// The store's identity: a random id made when the store was created.
+    pub fn id(&self) -> Result<String> {
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?", params![STORE_ID_KEY], |r| r.get(0))?)
+    }
+
+    /// Takes the identity of the store this one is rebuilt from.
+    pub(crate) fn set_id(&self, id: &str) -> Result<()> {
+        self.conn.execute("UPDATE settings SET value = ? WHERE key = ?", params![id, STORE_ID_KEY])?;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn has_data(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row("SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM invoices)", [], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+}
+
+/// Adds the sales of import `import_id`'s invoices (of every invoice when
+/// None) to the aggregates the analytics read.
+pub fn add_sales_aggregates(conn: &Connection, import_id: Option<i64>) -> duckdb::Result<()> {
+    conn.execute("SET VARIABLE aggregate_import = ?", params![import_id])?;
+    conn.execute_batch(include_str!("sql/sales_aggregates.sql"))
+}
+
+/// Runs `work` in one transaction: committed when it succeeds, rolled back
+/// when it fails. A rollback that fails too never hides the first error.
+pub fn in_transaction<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    match work(conn).and_then(|value| conn.execute_batch("COMMIT").map(|_| value).map_err(CoreError::from)) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                tracing::warn!("the transaction could not be rolled back after an error ({e}); DuckDB discards it on close");
+            }
+            Err(first)
+        }
+    }
+}
+
+impl Store {
+    /// Recomputes the sales aggregates from the invoices, in one transaction.
+    pub fn rebuild_sales_aggregates(&self) -> Result<()> {
+        in_transaction(&self.conn, |conn| {
+            conn.execute_batch("DELETE FROM sales_product_day; DELETE FROM sales_client_day;")?;
+            Ok(add_sales_aggregates(conn, None)?)
+        })
+    }
+}
+
+/// Why a store did not open, as one typed error. DuckDB's lock message names
+/// the other process: say it plainly. Permissions are not damage; anything
+/// else (not a DuckDB file, a log that cannot be replayed, unreadable
+/// catalog) is, and the lake beside it, if there is one, is offered.
+fn open_error(path: &Path, msg: &str) -> CoreError {
+    let first = msg.lines().next().unwrap_or_default().trim_end_matches(['.', '!']);
+    let display = path.display().to_string();
+    if let Some(pos) = first.find("PID ") {
+        let pid: String = first[pos + 4..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        return CoreError::StoreOpen { path: display, reason: format!("the store is in use by another Comptoir (pid {pid})") };
+    }
+    if first.contains("Permission denied") || first.contains("Read-only file system") || first.contains("No space left") {
+        return CoreError::StoreOpen { path: display, reason: first.to_string() };
+    }
+    // "IO Error: …", "Serialization Error: …": the category says nothing to a shop owner.
+    let reason = first.split_once(" Error: ").filter(|(kind, _)| !kind.contains(' ')).map_or(first, |(_, rest)| rest);
+    let lake = match lake_of_damaged(path) {
+        LakeFound::Own(lake) => Some(lake.display().to_string()),
+        _ => None,
+    };
+    CoreError::StoreDamaged { path: display, reason: reason.to_string(), lake }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_created_once_and_reopened() {
+        let dir = std::env::temp_dir().join(format!("comptoir-store-test-{}", std::process::id()));
+        let path = dir.join("s.duckdb");
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let s = Store::open(&path).unwrap();
+            assert!(!s.has_data().unwrap());
+        }
+        let s = Store::open(&path).unwrap();
+        let versions: i64 = s.conn().query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(versions, MIGRATIONS.len() as i64);
+        drop(s);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn lock_message_names_the_other_process() {
+        let msg = "IO Error: Could not set lock on file \"x\": Conflicting lock is held in /usr/bin/comptoir (PID 4242) by user root.";
+        let e = open_error(Path::new("/x/s.duckdb"), msg);
+        assert_eq!(e.to_string(), "The store at /x/s.duckdb cannot be opened: the store is in use by another Comptoir (pid 4242).");
+    }
+}
