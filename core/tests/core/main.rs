@@ -6,6 +6,7 @@
 mod cli;
 mod edge_cases;
 mod golden;
+mod golden_files;
 mod hostile;
 mod import_rules;
 mod online_retail;
