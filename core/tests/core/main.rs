@@ -8,6 +8,7 @@ mod contract;
 mod drill;
 mod edge_cases;
 mod golden;
+mod golden_files;
 mod hostile;
 mod import_rules;
 mod online_retail;
