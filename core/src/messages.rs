@@ -409,6 +409,7 @@ pub const CATALOG: &[Template] = &[
     t("dialog_save_problems", "Save the problems as Excel", "Enregistrer les problèmes au format Excel"),
     t("dialog_export_dashboard", "Export the dashboard to Excel", "Exporter le tableau de bord vers Excel"),
     t("dialog_export_lines", "Export these lines to Excel", "Exporter ces lignes vers Excel"),
+    t("dialog_export_order", "Export the order list to Excel", "Exporter le bon de commande vers Excel"),
     t("dialog_export_promo", "Export the promotion-eligible clients", "Exporter les clients éligibles à la promotion"),
     t("dialog_save_chart", "Save the chart", "Enregistrer le graphique"),
     t("dialog_watch_folder", "Choose the folder to watch", "Choisir le dossier à surveiller"),

@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "export_promo_clients",
     "lines",
     "export_lines",
+    "export_order_list",
     "save_chart",
     "get_settings",
     "set_setting",

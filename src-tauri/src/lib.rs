@@ -236,6 +236,14 @@ async fn export_dashboard(app: AppHandle, window: String, as_of: Option<String>)
     blocking(move || s.export_dashboard(period, as_of, &out).map(|_| Some(out.display().to_string()))).await
 }
 
+#[tauri::command]
+async fn export_order_list(app: AppHandle) -> Answer<Option<String>> {
+    admin_only(&app).await?;
+    let Some(out) = save_dialog("dialog_export_order", "order-list.xlsx", "xlsx").await else { return Ok(None) };
+    let s = service(&app)?;
+    blocking(move || s.export_order_list(&out).map(|_| Some(out.display().to_string()))).await
+}
+
 /// The invoice lines behind a figure (drill-down): one page, with the totals of them all.
 #[tauri::command]
 async fn lines(app: AppHandle, window: String, as_of: Option<String>, filter: LineFilter, page: PageRequest) -> Answer<LinesPage> {
@@ -496,6 +504,7 @@ pub fn run() {
             export_promo_clients,
             lines,
             export_lines,
+            export_order_list,
             save_chart,
             get_settings,
             set_setting,

@@ -40,6 +40,11 @@ const dashboard: Dashboard = {
     data_quality: { lines_without_cost: 12, revenue_without_cost: '340.00', rejected_rows_last_import: 2, products_unknown_to_products_sheet: 0, products_without_cost: 3, adjustment_lines: 4 },
     sales_timeline: Array.from({ length: 30 }, (_, i) => ({ day: `2026-05-${String(i + 2).padStart(2, '0')}`, revenue: `${1200 + (i % 7) * 90}.00`, profit: `${300 + (i % 5) * 20}.00` })),
     category_sales: [{ category: 'Épicerie', revenue: '30000.00', profit: '8000.00', quantity: '3000' }, { category: null, revenue: '18210.50', profit: null, quantity: '2120' }],
+    markdowns: [
+      { stock_id: 'S1', product_id: 'P1', name: 'Yaourt nature 1', quantity: '40', days_left: 4, elasticity: '1.8', elasticity_source: 'product', discount: '0.25', price: '2.40', suggested_price: '1.80', units_expected: '40', money_recovered: '28.80', money_lost_without: '36.00', cannot_clear: false },
+      { stock_id: 'S4', product_id: 'P4', name: 'Crème fraîche 4', quantity: '90', days_left: 2, elasticity: '1.5', elasticity_source: 'default', discount: '0.5', price: '3.10', suggested_price: '1.55', units_expected: '31.4', money_recovered: '12.20', money_lost_without: '120.00', cannot_clear: true },
+    ],
+    replenishment: Array.from({ length: 12 }, (_, i) => ({ product_id: `P${100 + i}`, name: `Huile d'olive ${i + 1} L`, units_30: String(90 - i * 5), daily_rate: (3 - i * 0.15).toFixed(3), on_hand: String(4 + i * 3), days_of_cover: ((4 + i * 3) / (3 - i * 0.15)).toFixed(2), stock_out_date: `2026-06-${String(1 + i).padStart(2, '0')}`, reorder: i < 6, suggested_quantity: i < 6 ? String(60 - i * 8) : null, buy_price: '4.20', order_value: i < 6 ? (4.2 * (60 - i * 8)).toFixed(2) : null })),
   },
 };
 
@@ -138,6 +143,7 @@ mockIPC(
         };
       }
       case 'export_lines':
+      case 'export_order_list':
       case 'save_problems':
       case 'export_dashboard':
       case 'export_promo_clients':

@@ -196,6 +196,42 @@ export interface LossRisk {
   forecast_leftover_value: string | null;
 }
 
+/** A markdown suggestion for a batch at risk (Rust: `analytics::Markdown`, SPEC §4.1). */
+export interface Markdown {
+  stock_id: string;
+  product_id: string;
+  name: string;
+  quantity: string;
+  days_left: number;
+  /** e, as used. */
+  elasticity: string;
+  elasticity_source: 'product' | 'category' | 'default';
+  /** The rate taken off the price ("0.25" = 25 %). */
+  discount: string;
+  price: string | null;
+  suggested_price: string | null;
+  units_expected: string;
+  money_recovered: string | null;
+  money_lost_without: string | null;
+  /** Even the largest markdown allowed does not sell it out before expiry. */
+  cannot_clear: boolean;
+}
+
+/** Days of cover and what to order for a product sold in the last 30 days (Rust: `analytics::Replenishment`). */
+export interface Replenishment {
+  product_id: string;
+  name: string;
+  units_30: string;
+  daily_rate: string;
+  on_hand: string;
+  days_of_cover: string;
+  stock_out_date: string | null;
+  reorder: boolean;
+  suggested_quantity: string | null;
+  buy_price: string | null;
+  order_value: string | null;
+}
+
 export interface ClientTier {
   client_id: string;
   name: string;
@@ -240,6 +276,10 @@ export interface Report {
   sales_timeline: { day: string; revenue: string; profit: string | null }[];
   /** Sales per category (null = products without a category); profit null when none has a cost. */
   category_sales: { category: string | null; revenue: string; profit: string | null; quantity: string }[];
+  /** Markdown suggestions for the batches at risk, judged at as_of. */
+  markdowns: Markdown[];
+  /** Days of cover and what to order, per product sold in the 30 days up to as_of. */
+  replenishment: Replenishment[];
 }
 
 export type ChartName = 'winners' | 'revenue_profit' | 'loss_risk' | 'tiers' | 'categories';
@@ -487,6 +527,11 @@ export function getLines(period: Period, asOf: string | null, filter: LineFilter
 /** Admin only: every line behind a figure, as an Excel workbook. Null when cancelled. */
 export function exportLines(period: Period, asOf: string | null, filter: LineFilter): Promise<string | null> {
   return call<string | null>('export_lines', { window: period, asOf, filter });
+}
+
+/** Admin only: the products to reorder and how many, as an Excel workbook. Null when cancelled. */
+export function exportOrderList(): Promise<string | null> {
+  return call<string | null>('export_order_list');
 }
 
 /** Admin only: the clients eligible for the promotion, as an Excel workbook. */

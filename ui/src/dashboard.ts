@@ -2,6 +2,7 @@
 import {
   CHART_NAMES,
   exportDashboard,
+  exportOrderList,
   exportPromoClients,
   getDashboard,
   toBackendError,
@@ -11,7 +12,9 @@ import {
   type Dashboard,
   type Loser,
   type LossRisk,
+  type Markdown,
   type Period,
+  type Replenishment,
   type Report,
   type Winner,
 } from './backend';
@@ -231,6 +234,63 @@ export function createDashboard(goToImport: () => void): DashboardView {
     initialSort: { key: 'value_at_risk', dir: 'descending' },
   });
 
+  const markdowns = dataTable<Markdown>({
+    testid: 'markdowns-table',
+    label: t('dash.markdowns'),
+    scroll: false,
+    empty: t('dash.noMarkdowns'),
+    rowAttrs: () => ({ 'data-testid': 'markdown-row' }),
+    onActivate: (r, tr) => {
+      if (shown) drill(t('lines.recent', { product: productTitle(r.product_id, r.name) }), { product: r.product_id }, tr, lastDays(shown.as_of, 30));
+    },
+    columns: [
+      { key: 'stock_id', label: t('col.batch'), sort: text((r) => r.stock_id), cell: (r) => r.stock_id, cls: () => 'mono' },
+      { key: 'name', label: t('col.name'), sort: text((r) => r.name), cell: (r) => r.name, cls: () => 'name', title: (r) => `${r.product_id} — ${r.name}` },
+      { key: 'days_left', label: t('col.daysLeft'), num: true, sort: { kind: 'number', value: (r) => r.days_left }, cell: (r) => formatInt(r.days_left) },
+      {
+        key: 'discount',
+        label: t('col.discount'),
+        num: true,
+        sort: dec((r) => r.discount),
+        cell: (r) => (r.cannot_clear ? h('span', { class: 'badge reason expired', title: t('markdown.cannotClear') }, `${formatRate(r.discount, undefined, 0)} · ${t('markdown.cannotClear')}`) : formatRate(r.discount, undefined, 0)),
+      },
+      { key: 'suggested_price', label: t('col.suggestedPrice'), num: true, cell: (r) => money(r.suggested_price), title: (r) => (r.price ? `${money(r.price)} → ${money(r.suggested_price)}` : undefined) },
+      { key: 'units_expected', label: t('col.unitsExpected'), num: true, cell: (r) => formatQuantity(r.units_expected) },
+      { key: 'money_recovered', label: t('col.recovered'), num: true, sort: dec((r) => r.money_recovered), cell: (r) => money(r.money_recovered) },
+      { key: 'money_lost_without', label: t('col.lostWithout'), num: true, sort: dec((r) => r.money_lost_without), cell: (r) => money(r.money_lost_without) },
+      { key: 'elasticity', label: t('col.elasticity'), num: true, cell: (r) => formatQuantity(r.elasticity), title: (r) => t(`elasticity.${r.elasticity_source}`) },
+    ],
+  });
+
+  const replenishment = dataTable<Replenishment>({
+    testid: 'replenishment-table',
+    label: t('dash.replenishment'),
+    scroll: false,
+    empty: t('dash.noReplenishment'),
+    limit: 100,
+    rowAttrs: (r) => ({ 'data-testid': 'replenishment-row', class: r.reorder ? 'reorder' : '' }),
+    onActivate: (r, tr) => {
+      if (shown) drill(t('lines.recent', { product: productTitle(r.product_id, r.name) }), { product: r.product_id }, tr, lastDays(shown.as_of, 30));
+    },
+    columns: [
+      { key: 'product_id', label: t('col.product'), sort: text((r) => r.product_id), cell: (r) => r.product_id, cls: () => 'mono' },
+      { key: 'name', label: t('col.name'), sort: text((r) => r.name), cell: (r) => r.name, cls: () => 'name', title: (r) => r.name },
+      { key: 'on_hand', label: t('col.onHand'), num: true, sort: dec((r) => r.on_hand), cell: (r) => formatQuantity(r.on_hand) },
+      { key: 'daily_rate', label: t('col.dailyRate'), num: true, sort: dec((r) => r.daily_rate), cell: (r) => formatQuantity(r.daily_rate) },
+      { key: 'days_of_cover', label: t('col.cover'), num: true, sort: dec((r) => r.days_of_cover), cell: (r) => formatQuantity(r.days_of_cover) },
+      { key: 'stock_out_date', label: t('col.stockOut'), sort: text((r) => r.stock_out_date), cell: (r) => formatDate(r.stock_out_date), cls: () => 'nowrap' },
+      { key: 'reorder', label: t('col.reorder'), sort: { kind: 'number', value: (r) => (r.reorder ? 0 : 1) }, cell: (r) => (r.reorder ? h('span', { class: 'badge reason expiring' }, t('common.yes')) : t('common.no')) },
+      { key: 'suggested_quantity', label: t('col.toOrder'), num: true, sort: dec((r) => r.suggested_quantity), cell: (r) => formatQuantity(r.suggested_quantity) },
+      { key: 'order_value', label: t('col.orderValue'), num: true, sort: dec((r) => r.order_value), cell: (r) => money(r.order_value) },
+    ],
+    initialSort: { key: 'days_of_cover', dir: 'ascending' },
+  });
+  const reorderOnly = h('input', { type: 'checkbox', id: 'reorder-only', 'data-testid': 'reorder-only', checked: true });
+  const orderBtn = button(t('dash.exportOrder'), () => void exportOrder(), { 'data-testid': 'export-order', class: 'btn no-print' });
+  let replenishmentRows: Replenishment[] = [];
+  const applyReorderFilter = () => replenishment.setRows(reorderOnly.checked ? replenishmentRows.filter((r) => r.reorder) : replenishmentRows);
+  reorderOnly.addEventListener('change', applyReorderFilter);
+
   const tierLabel = (tier: ClientTier['tier']) => t(`tier.${tier}`);
   const clientsTable = dataTable<ClientTier>({
     testid: 'clients-table',
@@ -302,6 +362,20 @@ export function createDashboard(goToImport: () => void): DashboardView {
     winnersSection,
     section('losers-title', t('dash.losers'), t('dash.losersIntro'), losers.el),
     section('risk-title', t('dash.lossRisk'), t('dash.lossRiskIntro'), lossRisk.el),
+    section('markdowns-title', t('dash.markdowns'), t('dash.markdownsIntro'), markdowns.el),
+    section(
+      'replenishment-title',
+      t('dash.replenishment'),
+      t('dash.replenishmentIntro'),
+      h(
+        'div',
+        { class: 'toolbar wrap no-print' },
+        h('label', { class: 'check', for: 'reorder-only' }, reorderOnly, t('dash.reorderOnly')),
+        h('div', { class: 'spacer' }),
+        orderBtn,
+      ),
+      replenishment.el,
+    ),
     section(
       'clients-title',
       t('dash.clients'),
@@ -408,6 +482,9 @@ export function createDashboard(goToImport: () => void): DashboardView {
     winners.setRows(r.winners);
     losers.setRows(r.losers);
     lossRisk.setRows(r.loss_risk);
+    markdowns.setRows(r.markdowns);
+    replenishmentRows = r.replenishment;
+    applyReorderFilter();
     clients = r.clients;
     applyClientFilter();
     ageing.setRows(r.stock_ageing);
@@ -580,6 +657,18 @@ export function createDashboard(goToImport: () => void): DashboardView {
       say(toBackendError(e).message, 'error');
     } finally {
       excelBtn.disabled = false;
+    }
+  }
+
+  async function exportOrder(): Promise<void> {
+    orderBtn.disabled = true;
+    try {
+      const path = await exportOrderList();
+      if (path !== null) say(t('common.savedTo', { path }), 'ok');
+    } catch (e) {
+      say(toBackendError(e).message, 'error');
+    } finally {
+      orderBtn.disabled = false;
     }
   }
 
