@@ -40,6 +40,8 @@ const dashboard: Dashboard = {
     data_quality: { lines_without_cost: 12, revenue_without_cost: '340.00', rejected_rows_last_import: 2, products_unknown_to_products_sheet: 0, products_without_cost: 3, adjustment_lines: 4 },
     sales_timeline: Array.from({ length: 30 }, (_, i) => ({ day: `2026-05-${String(i + 2).padStart(2, '0')}`, revenue: `${1200 + (i % 7) * 90}.00`, profit: `${300 + (i % 5) * 20}.00` })),
     category_sales: [{ category: 'Épicerie', revenue: '30000.00', profit: '8000.00', quantity: '3000' }, { category: null, revenue: '18210.50', profit: null, quantity: '2120' }],
+    markdowns: [],
+    replenishment: [],
   },
 };
 

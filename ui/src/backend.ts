@@ -196,6 +196,44 @@ export interface LossRisk {
   forecast_leftover_value: string | null;
 }
 
+/** A markdown suggestion for a batch at risk (SPEC §4.1; Rust: `analytics::Markdown`). */
+export interface Markdown {
+  stock_id: string;
+  product_id: string;
+  name: string;
+  quantity: string;
+  days_left: number;
+  /** e, 2 decimals, as used. */
+  elasticity: string;
+  elasticity_source: 'product' | 'category' | 'default';
+  /** The rate taken off the price: "0.25" = 25 %. */
+  discount: string;
+  price: string | null;
+  suggested_price: string | null;
+  units_expected: string;
+  /** The batch's revenue with the markdown minus without it (may be negative). */
+  money_recovered: string | null;
+  /** forecast_leftover_value: lost without a markdown. */
+  money_lost_without: string | null;
+  /** Even max_markdown does not sell it out before expiry. */
+  cannot_clear: boolean;
+}
+
+/** Days of cover and what to order, per product sold in the 30 days (SPEC §4.1; Rust: `analytics::Replenishment`). */
+export interface Replenishment {
+  product_id: string;
+  name: string;
+  units_30: string;
+  daily_rate: string;
+  on_hand: string;
+  days_of_cover: string;
+  stock_out_date: string | null;
+  reorder: boolean;
+  suggested_quantity: string | null;
+  buy_price: string | null;
+  order_value: string | null;
+}
+
 export interface ClientTier {
   client_id: string;
   name: string;
@@ -240,6 +278,10 @@ export interface Report {
   sales_timeline: { day: string; revenue: string; profit: string | null }[];
   /** Sales per category (null = products without a category); profit null when none has a cost. */
   category_sales: { category: string | null; revenue: string; profit: string | null; quantity: string }[];
+  /** Markdown suggestions for the batches at risk, judged at as_of. */
+  markdowns: Markdown[];
+  /** Per product sold in the 30 days up to as_of: reorder first, shortest cover first. */
+  replenishment: Replenishment[];
 }
 
 export type ChartName = 'winners' | 'revenue_profit' | 'loss_risk' | 'tiers' | 'categories';
@@ -257,7 +299,7 @@ export interface Dashboard {
 }
 
 /** How a setting is typed, checked and shown (Rust: `store::catalog::Kind`). */
-export type SettingKind = 'days' | 'amount' | 'percent' | 'date' | 'text' | 'folder' | 'choice';
+export type SettingKind = 'days' | 'amount' | 'percent' | 'number' | 'date' | 'text' | 'folder' | 'choice';
 
 /** A setting with its catalog entry (Rust: `app::service::Setting`). */
 export interface Setting {

@@ -419,6 +419,8 @@ describe('dashboard', () => {
       data_quality: { lines_without_cost: 0, revenue_without_cost: '0', rejected_rows_last_import: 0, products_unknown_to_products_sheet: 0, products_without_cost: 0, adjustment_lines: 0 },
       sales_timeline: [],
       category_sales: [],
+      markdowns: [],
+      replenishment: [],
     },
     ...over,
   });
