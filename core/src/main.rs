@@ -543,6 +543,50 @@ fn print_report(r: &analytics::Report) {
             printable(&s.reasons.join(", "))
         );
     }
+    println!("\nMarkdown suggestions: {} batches", r.markdowns.len());
+    if !r.markdowns.is_empty() {
+        println!(
+            "      {:<8} {:<24} {:>5} {:<8} {:>4} {:>9} {:>9} {:>10} {:>12}",
+            "stock", "name", "e", "from", "off", "price", "expected", "recovered", "lost without"
+        );
+    }
+    for m in r.markdowns.iter().take(10) {
+        let off = m.discount.parse::<f64>().map(|d| format!("{:.0}%", d * 100.0)).unwrap_or_else(|_| m.discount.clone());
+        println!(
+            "      {:<8} {:<24} {:>5} {:<8} {:>4} {:>9} {:>9} {:>10} {:>12}{}",
+            printable(&m.stock_id),
+            clip(&m.name, 24),
+            m.elasticity,
+            m.elasticity_source,
+            off,
+            m.suggested_price.as_deref().unwrap_or("-"),
+            m.units_expected,
+            m.money_recovered.as_deref().unwrap_or("-"),
+            m.money_lost_without.as_deref().unwrap_or("-"),
+            if m.cannot_clear { "  cannot clear at the maximum discount" } else { "" }
+        );
+    }
+    let to_order = r.replenishment.iter().filter(|p| p.reorder).count();
+    println!("\nReplenishment: {} products sold in the last 30 days, {to_order} to reorder", r.replenishment.len());
+    if !r.replenishment.is_empty() {
+        println!(
+            "      {:<10} {:<28} {:>9} {:>8} {:>7} {:<10} {:<7} {:>8}",
+            "product", "name", "on hand", "per day", "cover", "stock-out", "reorder", "order"
+        );
+    }
+    for p in r.replenishment.iter().take(10) {
+        println!(
+            "      {:<10} {:<28} {:>9} {:>8} {:>7} {:<10} {:<7} {:>8}",
+            printable(&p.product_id),
+            clip(&p.name, 28),
+            p.on_hand,
+            p.daily_rate,
+            p.days_of_cover,
+            p.stock_out_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            if p.reorder { "yes" } else { "no" },
+            p.suggested_quantity.as_deref().unwrap_or("-")
+        );
+    }
     let tiers = |t: &str| r.clients.iter().filter(|c| c.tier == t).count();
     let promo = r.clients.iter().filter(|c| c.eligible_promo).count();
     println!(

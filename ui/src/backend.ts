@@ -196,28 +196,30 @@ export interface LossRisk {
   forecast_leftover_value: string | null;
 }
 
-/** A markdown suggestion for a batch at risk (Rust: `analytics::Markdown`, SPEC §4.1). */
+/** A markdown suggestion for a batch at risk (SPEC §4.1; Rust: `analytics::Markdown`). */
 export interface Markdown {
   stock_id: string;
   product_id: string;
   name: string;
   quantity: string;
   days_left: number;
-  /** e, as used. */
+  /** e, 2 decimals, as used. */
   elasticity: string;
   elasticity_source: 'product' | 'category' | 'default';
-  /** The rate taken off the price ("0.25" = 25 %). */
+  /** The rate taken off the price: "0.25" = 25 %. */
   discount: string;
   price: string | null;
   suggested_price: string | null;
   units_expected: string;
+  /** The batch's revenue with the markdown minus without it (may be negative). */
   money_recovered: string | null;
+  /** forecast_leftover_value: lost without a markdown. */
   money_lost_without: string | null;
-  /** Even the largest markdown allowed does not sell it out before expiry. */
+  /** Even max_markdown does not sell it out before expiry. */
   cannot_clear: boolean;
 }
 
-/** Days of cover and what to order for a product sold in the last 30 days (Rust: `analytics::Replenishment`). */
+/** Days of cover and what to order, per product sold in the 30 days (SPEC §4.1; Rust: `analytics::Replenishment`). */
 export interface Replenishment {
   product_id: string;
   name: string;
@@ -278,7 +280,7 @@ export interface Report {
   category_sales: { category: string | null; revenue: string; profit: string | null; quantity: string }[];
   /** Markdown suggestions for the batches at risk, judged at as_of. */
   markdowns: Markdown[];
-  /** Days of cover and what to order, per product sold in the 30 days up to as_of. */
+  /** Per product sold in the 30 days up to as_of: reorder first, shortest cover first. */
   replenishment: Replenishment[];
 }
 
@@ -297,7 +299,7 @@ export interface Dashboard {
 }
 
 /** How a setting is typed, checked and shown (Rust: `store::catalog::Kind`). */
-export type SettingKind = 'days' | 'amount' | 'percent' | 'date' | 'text' | 'folder' | 'choice';
+export type SettingKind = 'days' | 'amount' | 'percent' | 'number' | 'date' | 'text' | 'folder' | 'choice';
 
 /** A setting with its catalog entry (Rust: `app::service::Setting`). */
 export interface Setting {

@@ -6,7 +6,7 @@
 
 use crate::analytics::charts::Lang;
 use crate::analytics::lines::{self, LineFilter};
-use crate::analytics::{ClientTier, Kpis, Report, Window};
+use crate::analytics::{ClientTier, Kpis, Markdown, Replenishment, Report, Window};
 use crate::error::{CoreError, Result};
 use crate::import::errors_out::write_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -204,6 +204,10 @@ pub fn dashboard_xlsx(report: &Report, currency: &str, lang: Lang, out: &Path) -
     ];
     write_table(book.add_worksheet().set_name(l("Loss risk", "Risque de perte")).map_err(fail)?, &headers, &risk).map_err(fail)?;
 
+    write_markdowns(book.add_worksheet().set_name(word("sheet_markdowns", lang)).map_err(fail)?, &report.markdowns, lang).map_err(fail)?;
+    write_replenishment(book.add_worksheet().set_name(word("sheet_replenishment", lang)).map_err(fail)?, &report.replenishment, lang)
+        .map_err(fail)?;
+
     write_clients(book.add_worksheet().set_name("Clients").map_err(fail)?, &report.clients, lang).map_err(fail)?;
 
     let ageing: Vec<Vec<Cell>> =
@@ -248,6 +252,136 @@ fn write_clients(sheet: &mut Worksheet, clients: &[ClientTier], lang: Lang) -> s
         l("To the next tier", "Jusqu'au niveau suivant"),
     ];
     write_table(sheet, &headers, &rows)
+}
+
+/// A word of the exports from the catalog (`messages.rs`, `label_…`).
+fn word(key: &str, lang: Lang) -> String {
+    crate::messages::label(key, lang)
+}
+
+fn date_cell(d: Option<chrono::NaiveDate>) -> Cell {
+    text(d.map(|d| d.to_string()).unwrap_or_default())
+}
+
+/// The markdown suggestions of the batches at risk (SPEC §4.1).
+fn write_markdowns(sheet: &mut Worksheet, rows: &[Markdown], lang: Lang) -> std::result::Result<(), XlsxError> {
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|m| {
+            vec![
+                text(&m.stock_id),
+                text(&m.product_id),
+                text(&m.name),
+                amount(&m.quantity),
+                Cell::Int(m.days_left),
+                amount(&m.elasticity),
+                text(word(&format!("elasticity_{}", m.elasticity_source), lang)),
+                amount(&m.discount),
+                maybe(&m.price),
+                maybe(&m.suggested_price),
+                amount(&m.units_expected),
+                maybe(&m.money_recovered),
+                maybe(&m.money_lost_without),
+                text(if m.cannot_clear { word("cannot_clear", lang) } else { word("yes", lang) }),
+            ]
+        })
+        .collect();
+    let headers: Vec<String> = [
+        "col_batch",
+        "col_product",
+        "col_name",
+        "col_quantity",
+        "col_days_left",
+        "col_elasticity",
+        "col_elasticity_source",
+        "col_discount",
+        "col_price",
+        "col_suggested_price",
+        "col_units_expected",
+        "col_money_recovered",
+        "col_money_lost_without",
+        "col_clears",
+    ]
+    .iter()
+    .map(|k| word(k, lang))
+    .collect();
+    write_table(sheet, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &rows)
+}
+
+/// Days of cover and what to order, per product sold in the 30 days (SPEC §4.1).
+fn write_replenishment(sheet: &mut Worksheet, rows: &[Replenishment], lang: Lang) -> std::result::Result<(), XlsxError> {
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                text(&r.product_id),
+                text(&r.name),
+                amount(&r.units_30),
+                amount(&r.daily_rate),
+                amount(&r.on_hand),
+                amount(&r.days_of_cover),
+                date_cell(r.stock_out_date),
+                text(word(if r.reorder { "yes" } else { "no" }, lang)),
+                maybe(&r.suggested_quantity),
+                maybe(&r.order_value),
+            ]
+        })
+        .collect();
+    let headers: Vec<String> = [
+        "col_product",
+        "col_name",
+        "col_sold_30",
+        "col_daily_rate",
+        "col_on_hand",
+        "col_days_of_cover",
+        "col_stock_out",
+        "col_reorder",
+        "col_suggested_quantity",
+        "col_order_value",
+    ]
+    .iter()
+    .map(|k| word(k, lang))
+    .collect();
+    write_table(sheet, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &rows)
+}
+
+/// The order list: the products to reorder with their suggested quantity
+/// (SPEC §4.1), one sheet, most urgent first (the report's order).
+pub fn order_list_xlsx(rows: &[Replenishment], lang: Lang, out: &Path) -> Result<()> {
+    let fail = |e: XlsxError| CoreError::Write { path: out.display().to_string(), reason: e.to_string() };
+    let lines: Vec<Vec<Cell>> = rows
+        .iter()
+        .filter(|r| r.reorder && r.suggested_quantity.is_some())
+        .map(|r| {
+            vec![
+                text(&r.product_id),
+                text(&r.name),
+                maybe(&r.suggested_quantity),
+                maybe(&r.buy_price),
+                maybe(&r.order_value),
+                amount(&r.on_hand),
+                amount(&r.days_of_cover),
+                date_cell(r.stock_out_date),
+            ]
+        })
+        .collect();
+    let headers: Vec<String> = [
+        "col_product",
+        "col_name",
+        "col_quantity_to_order",
+        "col_buy_price",
+        "col_order_value",
+        "col_on_hand",
+        "col_days_of_cover",
+        "col_stock_out",
+    ]
+    .iter()
+    .map(|k| word(k, lang))
+    .collect();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name(word("sheet_order_list", lang)).map_err(fail)?;
+    write_table(sheet, &headers.iter().map(String::as_str).collect::<Vec<_>>(), &lines).map_err(fail)?;
+    save(&mut book, out)
 }
 
 /// The clients eligible for the promotion, one sheet.

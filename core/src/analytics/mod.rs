@@ -169,6 +169,58 @@ pub struct LossRisk {
     pub forecast_leftover_value: Option<String>,
 }
 
+/// A markdown suggestion for a batch at risk (SPEC §4.1, `sql/markdowns.sql`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Markdown {
+    pub stock_id: String,
+    pub product_id: String,
+    pub name: String,
+    pub quantity: String,
+    pub days_left: i64,
+    /// e, 2 decimals, as used.
+    pub elasticity: String,
+    /// `product`, `category` or `default`.
+    pub elasticity_source: String,
+    /// The rate taken off the price, 2 decimals ("0.25" = 25 %).
+    pub discount: String,
+    /// The price before the markdown: sell_price, else the average price of the
+    /// 30 days' sales; None when neither is known.
+    pub price: Option<String>,
+    pub suggested_price: Option<String>,
+    /// Units of the batch expected to sell by its expiry at the suggested price:
+    /// all of it, or less when it cannot be cleared.
+    pub units_expected: String,
+    /// The batch's revenue with the markdown minus its revenue without it (see docs/contract.md).
+    pub money_recovered: Option<String>,
+    /// The batch's forecast_leftover_value: what is lost without a markdown.
+    pub money_lost_without: Option<String>,
+    /// Even the largest markdown (setting max_markdown) does not sell it out before expiry.
+    pub cannot_clear: bool,
+}
+
+/// A product sold in the 30 days up to as_of, and whether to order it (SPEC §4.1, `sql/replenishment.sql`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Replenishment {
+    pub product_id: String,
+    pub name: String,
+    /// Units sold in the 30 days up to as_of.
+    pub units_30: String,
+    /// units_30 ÷ 30, 3 decimals.
+    pub daily_rate: String,
+    /// Σ quantity of its unexpired batches.
+    pub on_hand: String,
+    /// on_hand ÷ daily_rate, 2 decimals.
+    pub days_of_cover: String,
+    /// as_of + ⌊days_of_cover⌋.
+    pub stock_out_date: Option<NaiveDate>,
+    pub reorder: bool,
+    /// ⌈daily_rate × target_cover_days − on_hand⌉; None when not positive.
+    pub suggested_quantity: Option<String>,
+    pub buy_price: Option<String>,
+    /// suggested_quantity × buy_price, in cents; None without either.
+    pub order_value: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ClientTier {
     pub client_id: String,
@@ -219,6 +271,10 @@ pub struct Report {
     pub sales_timeline: Vec<DayPoint>,
     /// Sales per category over the window (the dashboard's chart).
     pub category_sales: Vec<CategorySales>,
+    /// Markdown suggestions for the batches at risk (SPEC §4.1), judged at as_of.
+    pub markdowns: Vec<Markdown>,
+    /// Days of cover and what to order, per product sold in the 30 days up to as_of (SPEC §4.1).
+    pub replenishment: Vec<Replenishment>,
 }
 
 /// Date of the latest invoice in the store, or today when there is none;
@@ -263,6 +319,10 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let (as_of, window, previous) = resolve_window(store, as_of, period)?;
     let (from, to) = (window.from, window.to);
     let (prev_from, prev_to) = (previous.from, previous.to);
+    let risk = loss_risk_exact(store, as_of)?;
+    // A markdown needs a batch at risk with a leftover and a day left: without
+    // one, the markdowns view (which runs the forecast again) is not asked.
+    let may_mark_down = risk.iter().any(|(r, leftover)| r.days_left.is_some_and(|d| d >= 1) && leftover.is_some_and(|l| l > Decimal::ZERO));
     Ok(Report {
         as_of,
         first_sale: first_sale(store)?,
@@ -270,12 +330,14 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
         winners: winners(store, from, to)?,
         ranked_by: winners_ranked_by(store, from, to)?,
         losers: losers(store, from, to)?,
-        loss_risk: loss_risk(store, as_of)?,
+        loss_risk: risk.into_iter().map(|(r, _)| r).collect(),
         clients: client_tiers(store, as_of)?,
         stock_ageing: stock_ageing(store, as_of)?,
         data_quality: data_quality(store, from, to)?,
         sales_timeline: sales_timeline(store, from, to)?,
         category_sales: category_sales(store, from, to)?,
+        markdowns: if may_mark_down { markdowns(store, as_of)? } else { Vec::new() },
+        replenishment: replenishment(store, as_of)?,
         window,
     })
 }
@@ -356,6 +418,11 @@ pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser
 }
 
 pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
+    Ok(loss_risk_exact(store, as_of)?.into_iter().map(|(risk, _)| risk).collect())
+}
+
+/// The loss-risk list, each row with its exact forecast leftover (None without an expiry date).
+fn loss_risk_exact(store: &Store, as_of: NaiveDate) -> Result<Vec<(LossRisk, Option<Decimal>)>> {
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, array_to_string(reasons, ','), quantity::VARCHAR, expiry_date,
                 last_movement, days_left, money(value_at_risk), leftover_30::VARCHAR, buy_price::VARCHAR
@@ -384,17 +451,162 @@ pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
     let mut out = Vec::new();
     for row in rows {
         let (mut risk, leftover_30, buy_price) = row?;
+        let mut leftover = None;
         if let Some(l30) = leftover_30 {
             // The exact leftover is l30 / 30 (a third of a unit is 0.333…, not
             // 0.33): the value is computed from it and both are rounded only here.
             let l30 = exact(&l30)?;
             let thirty = Decimal::from(30);
+            leftover = Some(l30 / thirty);
             risk.forecast_leftover = Some(fixed(round_half_away(l30 / thirty, 2), 2));
             if let Some(buy) = buy_price {
                 risk.forecast_leftover_value = Some(fixed(round_half_away(l30 * exact(&buy)? / thirty, 2), 2));
             }
         }
-        out.push(risk);
+        out.push((risk, leftover));
+    }
+    Ok(out)
+}
+
+/// Markdown suggestions (`sql/markdowns.sql`): the view chooses the elasticity
+/// and the discount; prices and money are computed here in exact decimals,
+/// each rounded to cents (half away from zero) only when shown:
+/// - price = sell_price, else the 30 days' revenue ÷ units sold (cents);
+/// - suggested_price = price × (1 − discount), in cents;
+/// - units_expected = the batch's quantity, or rate(d) × days_left when it cannot be cleared;
+/// - money_recovered = units_expected × suggested_price − (quantity − leftover) × price:
+///   the batch's revenue with the markdown minus its revenue without it;
+/// - money_lost_without = leftover × buy_price (the loss-risk forecast_leftover_value).
+pub fn markdowns(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT stock_id, product_id, name, quantity::VARCHAR, days_left, buy_price::VARCHAR, sell_price::VARCHAR,
+                leftover_30::VARCHAR, revenue_30::VARCHAR, sold_30::VARCHAR, elasticity::VARCHAR, elasticity_source,
+                discount::VARCHAR, cannot_clear, sells_by_expiry
+         FROM markdowns(?::DATE)
+         ORDER BY leftover_30 * coalesce(buy_price, 0) DESC, stock_id",
+    )?;
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        String,
+        bool,
+        f64,
+    );
+    let rows = stmt.query_map(params![as_of], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+            r.get(12)?,
+            r.get(13)?,
+            r.get(14)?,
+        ))
+    })?;
+    let thirty = Decimal::from(30);
+    let mut out = Vec::new();
+    for row in rows {
+        let row: Row = row?;
+        let (stock_id, product_id, name, quantity, days_left, buy, sell, l30, revenue_30, sold_30, e, source, d, cannot_clear, sells) = row;
+        let quantity_d = exact(&quantity)?;
+        let discount = exact(&d)?;
+        let l30 = exact(&l30)?;
+        let positive =
+            |s: Option<String>| -> Result<Option<Decimal>> { Ok(s.as_deref().map(exact).transpose()?.filter(|v| *v > Decimal::ZERO)) };
+        let price = match positive(sell)? {
+            Some(p) => Some(p),
+            None => match (positive(revenue_30)?, positive(sold_30)?) {
+                (Some(rev), Some(units)) => Some(round_half_away(rev / units, 2)),
+                _ => None,
+            },
+        };
+        let units_expected = if cannot_clear {
+            // A binary float (the power of the view): kept to 9 decimals, rounded to 2 when shown.
+            Decimal::from_f64_retain(sells).ok_or_else(|| CoreError::Store(format!("{sells} units is not a number")))?.round_dp(9)
+        } else {
+            quantity_d
+        };
+        let suggested = price.map(|p| round_half_away(p * (Decimal::ONE - discount), 2));
+        let recovered = match (price, suggested) {
+            (Some(p), Some(s)) => Some(units_expected * s - (quantity_d * thirty - l30) * p / thirty),
+            _ => None,
+        };
+        let lost = buy.as_deref().map(exact).transpose()?.map(|b| l30 * b / thirty);
+        out.push(Markdown {
+            stock_id,
+            product_id,
+            name,
+            quantity: trim_decimal(&quantity),
+            days_left,
+            elasticity: fixed(exact(&e)?, 2),
+            elasticity_source: source,
+            discount: fixed(discount, 2),
+            price: price.map(|p| fixed(p, 2)),
+            suggested_price: suggested.map(|s| fixed(s, 2)),
+            units_expected: trim_decimal(&fixed(round_half_away(units_expected, 2), 2)),
+            money_recovered: recovered.map(|m| fixed(round_half_away(m, 2), 2)),
+            money_lost_without: lost.map(|m| fixed(round_half_away(m, 2), 2)),
+            cannot_clear,
+        });
+    }
+    Ok(out)
+}
+
+/// Replenishment (`sql/replenishment.sql`): the view decides reorder and the
+/// suggested quantity exactly; the rate and the days of cover are divided
+/// here in exact decimals. Products to reorder first, the shortest cover first.
+pub fn replenishment(store: &Store, as_of: NaiveDate) -> Result<Vec<Replenishment>> {
+    let mut stmt = store.conn().prepare(
+        "SELECT product_id, name, buy_price::VARCHAR, units_30::VARCHAR, on_hand::VARCHAR, reorder,
+                cover_days::VARCHAR, suggested_quantity::VARCHAR
+         FROM replenishment(?::DATE)
+         ORDER BY reorder DESC, cover_order ASC, product_id",
+    )?;
+    type Row = (String, String, Option<String>, String, String, bool, String, Option<String>);
+    let rows =
+        stmt.query_map(params![as_of], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?;
+    let thirty = Decimal::from(30);
+    let mut out = Vec::new();
+    for row in rows {
+        let (product_id, name, buy, units_30, on_hand, reorder, cover_days, suggested): Row = row?;
+        let (units, held) = (exact(&units_30)?, exact(&on_hand)?);
+        // A cover beyond the calendar (a tiny rate, a huge stock) has no stock-out date.
+        let stock_out_date = cover_days.parse::<u64>().ok().and_then(|n| as_of.checked_add_days(chrono::Days::new(n)));
+        let order_value = match (&suggested, buy.as_deref()) {
+            (Some(q), Some(b)) => Some(fixed(round_half_away(exact(q)? * exact(b)?, 2), 2)),
+            _ => None,
+        };
+        out.push(Replenishment {
+            product_id,
+            name,
+            units_30: trim_decimal(&units_30),
+            daily_rate: fixed(round_half_away(units / thirty, 3), 3),
+            on_hand: trim_decimal(&on_hand),
+            days_of_cover: fixed(round_half_away(held * thirty / units, 2), 2),
+            stock_out_date,
+            reorder,
+            suggested_quantity: suggested,
+            buy_price: buy.as_deref().map(|b| exact(b).map(|b| fixed(round_half_away(b, 2), 2))).transpose()?,
+            order_value,
+        });
     }
     Ok(out)
 }

@@ -708,6 +708,13 @@ impl Service {
         crate::analytics::exports::lines_xlsx(&self.store(), &window, filter, self.language()?, out)
     }
 
+    /// Writes the order list (the products to reorder, SPEC §4.1) as an Excel workbook.
+    pub fn export_order_list(&self, out: &Path) -> Result<()> {
+        let d = self.dashboard(Period::Month, None)?;
+        let report = d.report.ok_or_else(|| CoreError::invalid("nothing_to_export", []))?;
+        crate::analytics::exports::order_list_xlsx(&report.replenishment, self.language()?, out)
+    }
+
     /// The SVG of one chart of the last dashboard shown.
     pub fn chart_svg(&self, name: &str) -> Result<String> {
         self.require_admin()?;
@@ -1026,6 +1033,7 @@ mod tests {
         assert!(forbidden(s.dashboard(Period::Month, None).map(|_| ())));
         assert!(forbidden(s.export_dashboard(Period::Month, None, &f.dir.join("d.xlsx"))));
         assert!(forbidden(s.export_promo_clients(&f.dir.join("p.xlsx"))));
+        assert!(forbidden(s.export_order_list(&f.dir.join("o.xlsx"))));
         assert!(forbidden(s.chart_svg("winners").map(|_| ())));
         assert!(forbidden(s.set_setting("gold_min", "1").map(|_| ())));
         assert!(forbidden(s.set_passphrase(None, Some("secret-1"))));
@@ -1245,7 +1253,10 @@ mod tests {
         s.export_dashboard(Period::Month, None, &out).unwrap();
         let mut book: Xlsx<_> = open_workbook(&out).unwrap();
         let names = book.sheet_names();
-        assert_eq!(names, ["Summary", "Winners", "Losers", "Loss risk", "Clients", "Stock ageing", "Categories", "By day"]);
+        assert_eq!(
+            names,
+            ["Summary", "Winners", "Losers", "Loss risk", "Markdowns", "Replenishment", "Clients", "Stock ageing", "Categories", "By day"]
+        );
         let winners = book.worksheet_range("Winners").unwrap();
         let row = |r: usize| winners.rows().nth(r).unwrap().to_vec();
         assert_eq!(row(1)[1], Data::String("T1".into()));
@@ -1258,5 +1269,11 @@ mod tests {
         let summary = book.worksheet_range("Summary").unwrap();
         assert!(summary.rows().any(|r| r[0] == Data::String("Revenue".into()) && r[1] == Data::Float(9.0)));
         assert!(s.chart_svg("winners").unwrap().starts_with("<svg"));
+        let list = f.dir.join("order.xlsx");
+        s.export_order_list(&list).unwrap();
+        let mut book: Xlsx<_> = open_workbook(&list).unwrap();
+        assert_eq!(book.sheet_names(), ["Order list"]);
+        let header = book.worksheet_range("Order list").unwrap().rows().next().unwrap().to_vec();
+        assert_eq!(header[2], Data::String("Quantity to order".into()));
     }
 }

@@ -16,6 +16,8 @@ pub enum Kind {
     Amount,
     /// A rate stored as a fraction (0.15), typed as `15 %` or `0,15`.
     Percent,
+    /// A plain number ≥ 0, typed as people write it (`1,5`).
+    Number,
     /// `latest` or a date (YYYY-MM-DD).
     Date,
     /// A short text (the currency symbol).
@@ -24,6 +26,15 @@ pub enum Kind {
     Folder,
     /// One of `choices`.
     Choice,
+}
+
+/// Inclusive bounds that a setting's meaning adds to its kind's checks, on
+/// the stored (canonical) value, and the message code of its refusals.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Bounds {
+    pub min: &'static str,
+    pub max: &'static str,
+    pub refusal: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -36,14 +47,27 @@ pub struct Definition {
     /// A person's own preference, which any role may change; the others are
     /// the administrator's, because they change the figures.
     pub personal: bool,
+    /// Further bounds on the value (None: the kind's checks only).
+    pub bounds: Option<Bounds>,
 }
 
 const fn setting(key: &'static str, default: &'static str, kind: Kind) -> Definition {
-    Definition { key, default, kind, choices: &[], personal: false }
+    Definition { key, default, kind, choices: &[], personal: false, bounds: None }
+}
+
+const fn bounded(
+    key: &'static str,
+    default: &'static str,
+    kind: Kind,
+    min: &'static str,
+    max: &'static str,
+    refusal: &'static str,
+) -> Definition {
+    Definition { key, default, kind, choices: &[], personal: false, bounds: Some(Bounds { min, max, refusal }) }
 }
 
 const fn choice(key: &'static str, default: &'static str, choices: &'static [&'static str]) -> Definition {
-    Definition { key, default, kind: Kind::Choice, choices, personal: true }
+    Definition { key, default, kind: Kind::Choice, choices, personal: true, bounds: None }
 }
 
 /// In the order the settings screen shows them. Defaults are SPEC §4's.
@@ -58,6 +82,15 @@ pub const CATALOG: &[Definition] = &[
     setting("promo_threshold", "10000", Kind::Amount),
     // the margin threshold of products that have none
     setting("min_margin", "0", Kind::Percent),
+    // Replenishment (SPEC §4.1): reorder when days of cover < lead_time_days + safety_days
+    setting("lead_time_days", "7", Kind::Days),
+    setting("safety_days", "3", Kind::Days),
+    // the suggested order brings the cover up to this many days
+    setting("target_cover_days", "21", Kind::Days),
+    // Markdowns (SPEC §4.1): the largest discount suggested (steps of 5 %)
+    bounded("max_markdown", "0.5", Kind::Percent, "0.05", "0.95", "setting_markdown"),
+    // the price elasticity when the store's own history cannot give one
+    bounded("default_elasticity", "1.5", Kind::Number, "0.3", "5", "setting_elasticity"),
     // `latest` (the date of the latest invoice) or YYYY-MM-DD
     setting("as_of", "latest", Kind::Date),
     setting("currency", "€", Kind::Text),
@@ -98,5 +131,12 @@ mod tests {
         assert_eq!(find("gold_min").map(|d| (d.default, d.kind, d.personal)), Some(("20000", Kind::Amount, false)));
         assert!(find("language").unwrap().personal && find("theme").unwrap().personal);
         assert!(find("colour").is_none());
+        // Bounds are decimals, within the kind's own range.
+        for d in CATALOG.iter().filter(|d| d.bounds.is_some()) {
+            let b = d.bounds.unwrap();
+            let (min, max) = (b.min.parse::<f64>().unwrap(), b.max.parse::<f64>().unwrap());
+            let default = d.default.parse::<f64>().unwrap();
+            assert!(min <= default && default <= max, "{}: default within its bounds", d.key);
+        }
     }
 }

@@ -22,6 +22,8 @@ pub const VIEWS: &[(&str, &str)] = &[
     ("winners", include_str!("../analytics/sql/winners.sql")),
     ("losers", include_str!("../analytics/sql/losers.sql")),
     ("loss_risk", include_str!("../analytics/sql/loss_risk.sql")),
+    ("markdowns", include_str!("../analytics/sql/markdowns.sql")),
+    ("replenishment", include_str!("../analytics/sql/replenishment.sql")),
     ("clients", include_str!("../analytics/sql/clients.sql")),
     ("kpis", include_str!("../analytics/sql/kpis.sql")),
     ("stock_ageing", include_str!("../analytics/sql/stock_ageing.sql")),

@@ -37,6 +37,17 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<()> {
 pub fn normalise(key: &str, value: &str) -> std::result::Result<String, &'static str> {
     let value = value.trim();
     let Some(definition) = catalog::find(key) else { return Err("setting_unknown") };
+    let canonical = by_kind(definition, value);
+    let Some(bounds) = definition.bounds else { return canonical };
+    // A bounded setting says its own bounds whatever is wrong with what was typed.
+    let value = canonical.map_err(|_| bounds.refusal)?;
+    let number = |s: &str| Decimal::from_str_exact(s).map_err(|_| bounds.refusal);
+    let (v, min, max) = (number(&value)?, number(bounds.min)?, number(bounds.max)?);
+    (min <= v && v <= max).then_some(value).ok_or(bounds.refusal)
+}
+
+/// The stored form of `value` by the kind of setting, or the code of why it is refused.
+fn by_kind(definition: &catalog::Definition, value: &str) -> std::result::Result<String, &'static str> {
     match definition.kind {
         Kind::Date => {
             let latest = ["latest", "dernière", "derniere"].iter().any(|w| value.eq_ignore_ascii_case(w)) || value.is_empty();
@@ -63,6 +74,10 @@ pub fn normalise(key: &str, value: &str) -> std::result::Result<String, &'static
             // A bare number of 1 or more can only be a percentage (a rate is below 1).
             let rate = if percent || d.abs() >= Decimal::ONE { d / Decimal::ONE_HUNDRED } else { d };
             (rate > -Decimal::ONE && rate < Decimal::ONE).then(|| rate.normalize().to_string()).ok_or("setting_margin")
+        }
+        Kind::Number => {
+            let d = number_typed(value).ok_or("setting_number")?;
+            (!d.is_sign_negative()).then(|| d.normalize().to_string()).ok_or("setting_number")
         }
         Kind::Amount => {
             let d = number_typed(value.trim_matches(|c: char| !(c.is_ascii_digit() || "+-.,".contains(c)))).ok_or("setting_amount")?;
@@ -148,7 +163,7 @@ mod tests {
         assert!(set(&store, "theme", "pink").is_err());
         let folder = set(&store, "watch_folder", "/no/such/folder").unwrap_err();
         assert!(folder.render(Lang::Fr).starts_with("Dossier surveillé"), "{}", folder.render(Lang::Fr));
-        assert_eq!(list(&store).unwrap().len(), 11);
+        assert_eq!(list(&store).unwrap().len(), 16);
         // Typed as a person types it, stored canonically.
         set(&store, "gold_min", "20 000 €").unwrap();
         assert_eq!(get(&store, "gold_min").unwrap(), "20000");
@@ -202,6 +217,23 @@ mod tests {
         assert_eq!(normalise("as_of", "2026-02-30"), Err("setting_date"));
         assert_eq!(normalise("as_of", "2026-02-28").unwrap(), "2026-02-28");
         assert_eq!(normalise("currency", "euros et centimes"), Err("setting_currency"));
+        // Replenishment days, the largest markdown and the default elasticity (SPEC §4.1).
+        for key in ["lead_time_days", "safety_days", "target_cover_days"] {
+            assert_eq!(ok(key, "10 jours"), "10");
+            assert_eq!(normalise(key, "2.5"), Err("setting_days"));
+        }
+        for (typed, stored) in [("50 %", "0.5"), ("50", "0.5"), ("0,5", "0.5"), ("5%", "0.05"), ("95 %", "0.95"), ("0.35", "0.35")] {
+            assert_eq!(ok("max_markdown", typed), stored, "{typed}");
+        }
+        for refused in ["4 %", "96 %", "100 %", "0", "-10 %", "beaucoup"] {
+            assert_eq!(normalise("max_markdown", refused), Err("setting_markdown"), "{refused}");
+        }
+        for (typed, stored) in [("1.5", "1.5"), ("1,5", "1.5"), ("0.3", "0.3"), ("5", "5"), ("2.25", "2.25")] {
+            assert_eq!(ok("default_elasticity", typed), stored, "{typed}");
+        }
+        for refused in ["0.29", "5.01", "-1.5", "élevée"] {
+            assert_eq!(normalise("default_elasticity", refused), Err("setting_elasticity"), "{refused}");
+        }
     }
 
     #[test]

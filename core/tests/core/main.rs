@@ -3,6 +3,7 @@
 // Golden tests compare rows as tuples of columns, spelled out where they are read.
 #![allow(clippy::type_complexity)]
 
+mod beyond;
 mod cli;
 mod contract;
 mod drill;

@@ -56,6 +56,41 @@ export const settings: Setting[] = [
   },
   {
     "choices": [],
+    "key": "lead_time_days",
+    "kind": "days",
+    "personal": false,
+    "value": "7"
+  },
+  {
+    "choices": [],
+    "key": "safety_days",
+    "kind": "days",
+    "personal": false,
+    "value": "3"
+  },
+  {
+    "choices": [],
+    "key": "target_cover_days",
+    "kind": "days",
+    "personal": false,
+    "value": "21"
+  },
+  {
+    "choices": [],
+    "key": "max_markdown",
+    "kind": "percent",
+    "personal": false,
+    "value": "0.5"
+  },
+  {
+    "choices": [],
+    "key": "default_elasticity",
+    "kind": "number",
+    "personal": false,
+    "value": "1.5"
+  },
+  {
+    "choices": [],
     "key": "as_of",
     "kind": "date",
     "personal": false,
@@ -589,7 +624,69 @@ export const dashboard: Dashboard = {
         "value_at_risk": "700.85"
       }
     ],
+    "markdowns": [
+      {
+        "cannot_clear": true,
+        "days_left": 1,
+        "discount": "0.50",
+        "elasticity": "0.65",
+        "elasticity_source": "category",
+        "money_lost_without": "619.95",
+        "money_recovered": "-4.45",
+        "name": "Moutarde de Dijon 370 g",
+        "price": "10.03",
+        "product_id": "P00507",
+        "quantity": "83",
+        "stock_id": "S0172",
+        "suggested_price": "5.02",
+        "units_expected": "3.24"
+      },
+      {
+        "cannot_clear": true,
+        "days_left": 2,
+        "discount": "0.50",
+        "elasticity": "1.16",
+        "elasticity_source": "product",
+        "money_lost_without": "564.53",
+        "money_recovered": "10.28",
+        "name": "Bananes Cavendish 1 kg",
+        "price": "9.79",
+        "product_id": "P00102",
+        "quantity": "93",
+        "stock_id": "S0006",
+        "suggested_price": "4.90",
+        "units_expected": "19.81"
+      }
+    ],
     "ranked_by": "profit",
+    "replenishment": [
+      {
+        "buy_price": "3.30",
+        "daily_rate": "3.800",
+        "days_of_cover": "0.00",
+        "name": "Concombre",
+        "on_hand": "0",
+        "order_value": "264.00",
+        "product_id": "P00115",
+        "reorder": true,
+        "stock_out_date": "2026-05-31",
+        "suggested_quantity": "80",
+        "units_30": "114"
+      },
+      {
+        "buy_price": "7.63",
+        "daily_rate": "3.067",
+        "days_of_cover": "1.96",
+        "name": "Jambon blanc x4",
+        "on_hand": "6",
+        "order_value": "450.17",
+        "product_id": "P00306",
+        "reorder": true,
+        "stock_out_date": "2026-06-01",
+        "suggested_quantity": "59",
+        "units_30": "92"
+      }
+    ],
     "sales_timeline": [
       {
         "day": "2026-05-02",

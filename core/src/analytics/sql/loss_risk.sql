@@ -63,7 +63,8 @@ SELECT stock_id, product_id, coalesce(name, product_id) AS name,
              OR (r = 'no_movement' AND (last_movement IS NULL OR last_movement < moved_since))) AS reasons,
        quantity, expiry_date, last_movement, days_left, buy_price,
        cents(quantity, buy_price) AS value_at_risk,  -- in cents, as shown, so that the KPI is the list's total
-       leftover_30
+       leftover_30,
+       units_30  -- the product's units sold in the 30 days (the rate × 30), for markdowns.sql
 FROM forecast
 WHERE coalesce(expiry_date < expiring_before, false)
    OR last_movement IS NULL OR last_movement < moved_since
