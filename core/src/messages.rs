@@ -411,7 +411,6 @@ pub const CATALOG: &[Template] = &[
     t("dialog_export_lines", "Export these lines to Excel", "Exporter ces lignes vers Excel"),
     t("dialog_export_order", "Export the order list to Excel", "Exporter le bon de commande vers Excel"),
     t("dialog_export_promo", "Export the promotion-eligible clients", "Exporter les clients éligibles à la promotion"),
-    t("dialog_export_order_list", "Export the order list", "Exporter le bon de commande"),
     t("dialog_save_chart", "Save the chart", "Enregistrer le graphique"),
     t("dialog_watch_folder", "Choose the folder to watch", "Choisir le dossier à surveiller"),
     // Settings (`settings::set`): {0} is the setting as the settings screen names it, {1} what was typed.

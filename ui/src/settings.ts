@@ -22,6 +22,11 @@ const WORDS: Record<string, { label: MessageKey; hint: MessageKey }> = {
   as_of: { label: 'setting.as_of', hint: 'setting.as_of.hint' },
   currency: { label: 'setting.currency', hint: 'setting.currency.hint' },
   watch_folder: { label: 'setting.watch_folder', hint: 'setting.watch_folder.hint' },
+  lead_time_days: { label: 'setting.lead_time_days', hint: 'setting.lead_time_days.hint' },
+  safety_days: { label: 'setting.safety_days', hint: 'setting.safety_days.hint' },
+  target_cover_days: { label: 'setting.target_cover_days', hint: 'setting.target_cover_days.hint' },
+  max_markdown: { label: 'setting.max_markdown', hint: 'setting.max_markdown.hint' },
+  default_elasticity: { label: 'setting.default_elasticity', hint: 'setting.default_elasticity.hint' },
 };
 
 /** The administrator's settings, in the catalog's order (personal ones have their own card). */
@@ -31,7 +36,7 @@ export function adminSettings(settings: readonly Setting[]): Setting[] {
 
 /** A stored value as the screen shows it: "20000" → "20 000" (fr) / "20,000" (en), "0.15" → "15 %". */
 export function displayValue(kind: SettingKind, stored: string, lang: Lang = getLanguage()): string {
-  if (kind === 'amount') return formatDecimal(stored, lang);
+  if (kind === 'amount' || kind === 'number') return formatDecimal(stored, lang);
   if (kind === 'percent') {
     const pct = times100(stored);
     if (pct === null) return stored;
@@ -140,7 +145,7 @@ export function createSettings(ctx: SettingsContext): SettingsView {
       id,
       'data-testid': id,
       type: kind === 'date' ? 'date' : 'text',
-      inputmode: kind === 'days' ? 'numeric' : kind === 'amount' || kind === 'percent' ? 'decimal' : undefined,
+      inputmode: kind === 'days' ? 'numeric' : kind === 'amount' || kind === 'percent' || kind === 'number' ? 'decimal' : undefined,
       autocomplete: 'off',
       'aria-describedby': `${id}-hint ${id}-status`,
     });
