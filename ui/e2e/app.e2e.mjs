@@ -68,6 +68,12 @@ async function choose(testId, value) {
   );
 }
 
+/** Scrolls an element to the top of the window, as a user would to read it. */
+async function scrollTo(testId) {
+  await browser.execute((s) => document.querySelector(s)?.closest('section')?.scrollIntoView({ block: 'start' }), sel(testId));
+  await browser.pause(300);
+}
+
 async function text(testId) {
   return browser.execute((s) => document.querySelector(s)?.textContent?.trim() ?? null, sel(testId));
 }
@@ -529,6 +535,11 @@ describe('Comptoir desktop app', () => {
     assert.ok(products.length > 0 && products.every((p) => p.startsWith(`${winner.id} `)), 'only that product');
     await browser.$(sel('lines-back')).click();
     await browser.$(sel('lines-panel')).waitForExist({ reverse: true, timeout: 10_000 });
+    // What to order and the markdowns, where the owner reads them.
+    await scrollTo('replenishment-table');
+    await screenshot('replenishment.png');
+    await scrollTo('markdowns-table');
+    await screenshot('markdowns.png');
   });
 
   it('keeps its layout at 1024×700 and in the dark theme', async () => {
@@ -604,6 +615,18 @@ describe('Comptoir desktop app', () => {
       await browser.$(sel('kpi-revenue')).waitForDisplayed({ timeout: 30_000 });
     }
     await assertFrench('dashboard after every period');
+    // The new tables and the lines panel, in French.
+    await scrollTo('replenishment-table');
+    await screenshot('fr-replenishment.png');
+    await scrollTo('markdowns-table');
+    await screenshot('fr-markdowns.png');
+    await browser.$(sel('kpi-revenue')).click();
+    await browser.$(sel('lines-panel')).waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(async () => ((await text('lines-total-revenue')) ?? '') !== '', { timeout: 30_000, interval: 250 });
+    await assertFrench('lines panel');
+    await screenshot('fr-lines.png');
+    await browser.keys('Escape');
+    await browser.$(sel('lines-panel')).waitForExist({ reverse: true, timeout: 10_000 });
     // A refused setting: the sentence comes from Rust, in French, naming the setting as the screen does.
     await openTab('settings');
     await browser.execute((s) => {

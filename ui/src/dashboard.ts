@@ -252,7 +252,11 @@ export function createDashboard(goToImport: () => void): DashboardView {
         label: t('col.discount'),
         num: true,
         sort: dec((r) => r.discount),
-        cell: (r) => (r.cannot_clear ? h('span', { class: 'badge reason expired', title: t('markdown.cannotClear') }, `${formatRate(r.discount, undefined, 0)} · ${t('markdown.cannotClear')}`) : formatRate(r.discount, undefined, 0)),
+        // At the cap and still not enough: said in a word, the sentence in its title.
+        cell: (r) =>
+          r.cannot_clear
+            ? h('span', { class: 'nowrap' }, `${formatRate(r.discount, undefined, 0)} `, h('span', { class: 'badge reason expired', title: t('markdown.cannotClear') }, t('markdown.notEnough')))
+            : formatRate(r.discount, undefined, 0),
       },
       { key: 'suggested_price', label: t('col.suggestedPrice'), num: true, cell: (r) => money(r.suggested_price), title: (r) => (r.price ? `${money(r.price)} → ${money(r.suggested_price)}` : undefined) },
       { key: 'units_expected', label: t('col.unitsExpected'), num: true, cell: (r) => formatQuantity(r.units_expected) },
