@@ -61,7 +61,12 @@ if [[ -z "$work" ]]; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
 fi
-mkdir -p "$work/runs"
+mkdir -p "$work/runs" "$work/bin"
+# Measure copies of the binaries: a build started elsewhere during the run (the target
+# directory is shared) cannot swap what is measured.
+cp "$CLI_BIN" "$work/bin/comptoir"
+cp "$CARGO_TARGET_DIR/release/examples/bench" "$work/bin/bench" 2>/dev/null || true
+CLI_BIN="$work/bin/comptoir"
 
 if [[ "$mode" == xlsx ]]; then
   lines="${LINES:-1000000}"
@@ -71,7 +76,7 @@ if [[ "$mode" == xlsx ]]; then
   [[ "${SKIP_PANDAS:-}" == 1 ]] && pandas_rounds=0
   echo "command: ${LINES:+LINES=$LINES }${ROUNDS:+ROUNDS=$ROUNDS }${PANDAS_ROUNDS:+PANDAS_ROUNDS=$PANDAS_ROUNDS }${SKIP_PANDAS:+SKIP_PANDAS=1 }scripts/bench-peers.sh"
   python3 "$REPO_ROOT/scripts/peers/harness.py" xlsx "$file" \
-    --cli "$CLI_BIN" --bench "$CARGO_TARGET_DIR/release/examples/bench" \
+    --cli "$CLI_BIN" --bench "$work/bin/bench" \
     --py "$peers/latest/bin/python" --py144 "$peers/duckdb-1.4.4/bin/python" \
     --rounds "${ROUNDS:-3}" --pandas-rounds "$pandas_rounds" --work "$work/runs" ${STRICT:+--strict}
 else

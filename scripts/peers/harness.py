@@ -110,6 +110,15 @@ def measure(argv, cwd):
     return wall, max(peak, sampled[0]), proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace")
 
 
+def loadavg():
+    """The 1-minute load average: on 2 shared cores, anything much above 0 means someone else runs."""
+    try:
+        with open("/proc/loadavg") as f:
+            return f.read().split()[0]
+    except OSError:
+        return "?"
+
+
 def run_round_robin(importers, rounds, work):
     for r in range(1, rounds + 1):
         for imp in importers:
@@ -118,6 +127,7 @@ def run_round_robin(importers, rounds, work):
             run_dir = tempfile.mkdtemp(prefix=f"{imp.key}-", dir=work)
             db = os.path.join(run_dir, "store.duckdb")
             argv = [a.replace("{db}", db) for a in imp.argv]
+            load = loadavg()
             wall, peak, code, out, err = measure(argv, run_dir)
             shutil.rmtree(run_dir, ignore_errors=True)
             if code != 0:
@@ -131,7 +141,7 @@ def run_round_robin(importers, rounds, work):
                     imp.rows = None
             imp.walls.append(wall)
             imp.peaks.append(peak)
-            print(f"round {r}  {imp.label}: {wall:.2f} s, peak {peak / 1024:.0f} MB", flush=True)
+            print(f"round {r}  {imp.label}: {wall:.2f} s, peak {peak / 1024:.0f} MB (load before: {load})", flush=True)
 
 
 def available(python, modules):
@@ -168,9 +178,9 @@ def fmt_mb(kb):
     return f"{kb / 1024:.0f} MB" if kb is not None else "—"
 
 
-def print_table(importers, bold_key):
+def print_table(importers, bold_key, first_column):
     print()
-    print("| importer (all but the bare read write a DuckDB file) | median wall | runs (s) | peak RSS (median) |")
+    print(f"| {first_column} | median wall | runs (s) | peak RSS (median) |")
     print("|---|---|---|---|")
     for imp in importers:
         b = "**" if imp.key == bold_key else ""
@@ -219,7 +229,7 @@ def header(what):
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    print(f"# {what}: {now}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GB, {platform.platform(terse=True)}")
+    print(f"# {what}: {now}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GB, {platform.platform(terse=True)}; load {loadavg()}")
 
 
 def xlsx(args):
@@ -259,13 +269,13 @@ def xlsx(args):
 
     header("Import vs peers")
     size = os.path.getsize(file) / 1e6
-    print(f"file: {file} ({size:.1f} MB); {args.rounds} rounds, alternating; pandas {args.pandas_rounds} round(s)")
+    print(f"file: {file} ({size:.1f} MB); {args.rounds} round(s), alternating; pandas {args.pandas_rounds} round(s)")
     # Once through the file so that the first importer does not pay for a cold page cache.
     with open(file, "rb") as f:
         while f.read(1 << 20):
             pass
     run_round_robin(imps, args.rounds, args.work)
-    print_table(imps, "comptoir")
+    print_table(imps, "comptoir", "importer (each writes a DuckDB file, but the bare read)")
     check_rows([i for i in imps if i.expect_rows], "InvoiceLines")
 
     c = median(by["comptoir"].walls)
@@ -303,12 +313,12 @@ def csv(args):
         if imp.unavailable:
             print(f"{imp.label}: {imp.unavailable}")
     header("CSV import vs DuckDB read_csv")
-    print(f"input: {len(files)} CSV files in {folder} ({sum(map(os.path.getsize, files)) / 1e6:.1f} MB); {args.rounds} rounds, alternating")
+    print(f"input: {len(files)} CSV files in {folder} ({sum(map(os.path.getsize, files)) / 1e6:.1f} MB); {args.rounds} round(s), alternating")
     for f in files:
         with open(f, "rb") as h:
             h.read()
     run_round_robin(imps, args.rounds, args.work)
-    print_table(imps, "comptoir")
+    print_table(imps, "comptoir", "importer (each writes a DuckDB file)")
     if imps[1].rows:
         print(f"\nDuckDB's read_csv loaded {imps[1].rows['sales']:,} lines.")
     return print_checks(
