@@ -30,6 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "peer.py")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+NEIGHBOURS = None
 
 
 class Importer:
@@ -110,6 +111,35 @@ def measure(argv, cwd):
     return wall, max(peak, sampled[0]), proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace")
 
 
+FOREIGN = {"rustc", "cc1plus", "cc1", "ld", "node", "tsc", "chromium", "WebKitWebProcess"}
+
+
+class Neighbours:
+    """Notes, once a second, the compilers and other heavy programs running beside the
+    benchmark (the machine is shared): a run that overlapped a build says so."""
+
+    def __init__(self):
+        self.seen = set()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self):
+        while True:
+            for pid in os.listdir("/proc"):
+                if pid.isdigit():
+                    try:
+                        with open(f"/proc/{pid}/comm") as f:
+                            name = f.read().strip()
+                    except OSError:
+                        continue
+                    if name in FOREIGN:
+                        self.seen.add(name)
+            time.sleep(1.0)
+
+    def take(self):
+        seen, self.seen = self.seen, set()
+        return seen
+
+
 def loadavg():
     """The 1-minute load average: on 2 shared cores, anything much above 0 means someone else runs."""
     try:
@@ -128,7 +158,9 @@ def run_round_robin(importers, rounds, work):
             db = os.path.join(run_dir, "store.duckdb")
             argv = [a.replace("{db}", db) for a in imp.argv]
             load = loadavg()
+            NEIGHBOURS.take()
             wall, peak, code, out, err = measure(argv, run_dir)
+            others = NEIGHBOURS.take()
             shutil.rmtree(run_dir, ignore_errors=True)
             if code != 0:
                 imp.unavailable = f"failed (exit {code}): " + " ".join((err or out).strip().splitlines()[-3:])[:300]
@@ -141,7 +173,7 @@ def run_round_robin(importers, rounds, work):
                     imp.rows = None
             imp.walls.append(wall)
             imp.peaks.append(peak)
-            print(f"round {r}  {imp.label}: {wall:.2f} s, peak {peak / 1024:.0f} MB (load before: {load})", flush=True)
+            print(f"round {r}  {imp.label}: {wall:.2f} s, peak {peak / 1024:.0f} MB (load before: {load}{'; beside it: ' + ', '.join(sorted(others)) if others else ''})", flush=True)
 
 
 def available(python, modules):
@@ -339,6 +371,8 @@ def main():
     ap.add_argument("--work", default=None)
     ap.add_argument("--strict", action="store_true", help="exit 1 when a ratio misses its target")
     args = ap.parse_args()
+    global NEIGHBOURS
+    NEIGHBOURS = Neighbours()
     args.work = args.work or tempfile.mkdtemp(prefix="bench-peers-")
     os.makedirs(args.work, exist_ok=True)
     failed = xlsx(args) if args.mode == "xlsx" else csv(args)
