@@ -90,7 +90,7 @@ fn synth(db: &Path, lines: u64, days: u64, products: u64) {
                 DATE '2026-05-31' + (i % 60 - 10)::INTEGER, DATE '2026-05-31' - (i % 90)::INTEGER, 0
          FROM range({batches}) t(i);
          INSERT INTO invoices SELECT 'F' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE 'C' || (i % {clients}) END,
-                TIMESTAMP '2026-05-31 20:00' - INTERVAL ({minutes} MINUTE) + to_minutes((i * {minutes} // ({lines} // 3.5))::BIGINT),
+                TIMESTAMP '2026-05-31 20:00' - to_minutes({minutes}) + to_minutes((i * {minutes} // ({lines} // 3.5))::BIGINT),
                 NULL, md5(i::VARCHAR), 0
          FROM range(({lines} / 3.5)::BIGINT + 1) t(i);
          INSERT INTO invoice_lines SELECT 'F' || (i * 2 // 7), (i % 4)::INTEGER, 'P' || (i * 7919 % {products}),
