@@ -10,8 +10,12 @@ use comptoir_core::analytics::lines::{self, LineFilter, LineSort, PageRequest};
 use comptoir_core::analytics::{self, Period, Window};
 use comptoir_core::store::Store;
 
+/// The totals as the screen gets them, checked against the lines summed one
+/// by one (the screen's come from the daily aggregates when they suffice).
 fn totals(store: &Store, window: &Window, filter: LineFilter) -> lines::LineTotals {
-    lines::totals(store, window, &filter).unwrap()
+    let shown = lines::totals(store, window, &filter).unwrap();
+    assert_eq!(shown, lines::totals_from_lines(store, window, &filter).unwrap(), "{filter:?} {window:?}");
+    shown
 }
 
 fn product(id: &str) -> LineFilter {
@@ -56,6 +60,18 @@ fn every_figure_of_the_sample_is_the_sum_of_its_lines() {
         for day in r.sales_timeline.iter().filter(|d| d.revenue != "0.00") {
             let t = totals(&store, &Window { from: day.day, to: day.day }, LineFilter::default());
             assert_eq!((t.revenue.as_str(), &t.profit), (day.revenue.as_str(), &day.profit), "day {}", day.day);
+        }
+    }
+    // A page found by its keys first (sorted by date or invoice) is the page the full query gives.
+    let r = analytics::report(&store, None, Period::Month).unwrap();
+    for filter in [LineFilter::default(), product(&r.winners[0].product_id)] {
+        for (sort, descending) in [(LineSort::Date, true), (LineSort::Date, false), (LineSort::Invoice, true)] {
+            let request = PageRequest { offset: 3, limit: 20, sort, descending };
+            let page = lines::page(&store, r.window, filter.clone(), request).unwrap().lines;
+            let mut whole = Vec::new();
+            lines::for_each_line(&store, &r.window, &filter, Some(&request), &mut |l| whole.push(l)).unwrap();
+            assert_eq!(page, whole, "{filter:?} {sort:?}");
+            assert_eq!(page.len(), 20, "{filter:?}");
         }
     }
     // A client's lines since the first sale, plus its opening revenue, are its lifetime revenue.
