@@ -1,6 +1,7 @@
 //! Cell values as read from any workbook or CSV, and their conversion to the
 //! types the store keeps (SPEC §2.3): identifiers, exact decimals, dates.
 
+use crate::error::CoreError;
 use crate::messages::Text;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
@@ -374,6 +375,16 @@ pub type Flow = std::ops::ControlFlow<()>;
 pub const NEXT: Flow = Flow::Continue(());
 /// Stop reading: no more rows are wanted.
 pub const STOP: Flow = Flow::Break(());
+
+/// Hands rows to `on_row` until they end or it answers [`STOP`].
+pub(crate) fn handle_all(rows: impl Iterator<Item = Row>, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
+    for row in rows {
+        if on_row(row)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
 
 /// One row of a sheet: its 0-based index and its non-empty cells by column.
 #[derive(Debug, Clone, Default)]

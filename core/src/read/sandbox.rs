@@ -183,7 +183,7 @@ pub(crate) fn for_each_row(
                 _ => Ok(NEXT),
             })
         });
-        let handled = crate::read::workbook::handle_all(rx.iter().flatten(), on_row);
+        let handled = crate::read::cells::handle_all(rx.iter().flatten(), on_row);
         drop(rx); // a decoder still sending is told to stop, and the child is stopped
         let read = decoding
             .join()

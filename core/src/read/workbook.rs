@@ -146,16 +146,6 @@ impl Workbook {
     }
 }
 
-/// Hands rows to `on_row` until they end or it answers [`STOP`].
-pub(crate) fn handle_all(rows: impl Iterator<Item = Row>, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
-    for row in rows {
-        if on_row(row)?.is_break() {
-            break;
-        }
-    }
-    Ok(())
-}
-
 /// Rows handed from the reading thread to the caller at a time.
 const PIPELINE_BATCH: usize = 1024;
 
@@ -188,7 +178,7 @@ impl Workbook {
                 }
                 read
             });
-            let handled = handle_all(rx.iter().flatten(), on_row);
+            let handled = crate::read::cells::handle_all(rx.iter().flatten(), on_row);
             drop(rx); // a reader still sending is told to stop
             let read = reader.join().unwrap_or_else(|_| {
                 Err(CoreError::unreadable(&file, Text::new("sheet_damaged", [sheet.to_string(), "the reader failed".into()])))

@@ -21,7 +21,7 @@ pub fn lake_beside(path: &Path) -> PathBuf {
 }
 
 /// The one `lake/` that every store of a folder shared before version 0.2;
-/// it is moved to the store it belongs to ([`crate::store::lake::write_pending`]).
+/// it is moved to the store it belongs to when that store first writes its lake.
 pub fn legacy_lake(path: &Path) -> PathBuf {
     path.with_file_name("lake")
 }
