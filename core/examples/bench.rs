@@ -123,6 +123,38 @@ fn sales_csv(path: &Path, tag: usize, lines: usize) {
     std::fs::write(path, text).expect("csv written");
 }
 
+/// The median time of each part of the report (as `analytics::report` runs
+/// them), to see where the time goes.
+fn report_parts(store: &Store, n: usize) {
+    let (as_of, w, p) = analytics::resolve_window(store, None, Period::Month).expect("window");
+    let parts: Vec<(&str, Box<dyn Fn()>)> = vec![
+        ("window", Box::new(|| drop(analytics::resolve_window(store, None, Period::Month)))),
+        ("loss_risk", Box::new(|| drop(analytics::loss_risk(store, as_of)))),
+        ("kpis", Box::new(|| drop(analytics::kpis(store, w.from, w.to, "0.00")))),
+        ("kpis_previous", Box::new(|| drop(analytics::kpis(store, p.from, p.to, "0.00")))),
+        ("winners", Box::new(|| drop(analytics::winners(store, w.from, w.to)))),
+        ("losers", Box::new(|| drop(analytics::losers(store, w.from, w.to)))),
+        ("clients", Box::new(|| drop(analytics::client_tiers(store, as_of)))),
+        ("stock_ageing", Box::new(|| drop(analytics::stock_ageing(store, as_of)))),
+        ("data_quality", Box::new(|| drop(analytics::data_quality(store, w.from, w.to)))),
+        ("timeline", Box::new(|| drop(analytics::sales_timeline(store, w.from, w.to)))),
+        ("categories", Box::new(|| drop(analytics::category_sales(store, w.from, w.to)))),
+        ("markdowns", Box::new(|| drop(analytics::markdowns(store, as_of)))),
+        ("replenishment", Box::new(|| drop(analytics::replenishment(store, as_of)))),
+    ];
+    for (name, part) in parts {
+        let mut times: Vec<f64> = (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                part();
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!("  part={name} median_ms={:.1}", times[n / 2]);
+    }
+}
+
 fn watch_bench(dir: &Path, runs: usize) {
     use comptoir_core::app::service::{Role, Service};
     let _ = std::fs::remove_dir_all(dir);
@@ -593,6 +625,7 @@ fn main() {
                 times[n - 1],
                 peak_rss_mb()
             );
+            report_parts(&store, n);
             return;
         }
         // Drill-down (SPEC §7): the first page of the lines behind the month's revenue

@@ -284,7 +284,8 @@ pub fn default_as_of(store: &Store) -> Result<NaiveDate> {
     if let Some(d) = setting.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()) {
         return Ok(d);
     }
-    let latest: Option<NaiveDate> = store.conn().query_row("SELECT max(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?;
+    // Every invoice has lines, so its day is in the (much smaller) client aggregates.
+    let latest: Option<NaiveDate> = store.conn().query_row("SELECT max(sale_date) FROM sales_client_day", [], |r| r.get(0))?;
     Ok(latest.unwrap_or_else(|| chrono::Local::now().date_naive()))
 }
 
@@ -294,7 +295,7 @@ fn earliest_sale(store: &Store, fallback: NaiveDate) -> Result<NaiveDate> {
 
 /// Date of the earliest invoice in the store.
 pub fn first_sale(store: &Store) -> Result<Option<NaiveDate>> {
-    Ok(store.conn().query_row("SELECT min(CAST(ts AS DATE)) FROM invoices", [], |r| r.get(0))?)
+    Ok(store.conn().query_row("SELECT min(sale_date) FROM sales_client_day", [], |r| r.get(0))?)
 }
 
 /// as_of, the window (clipped to as_of: what is dated after it is ignored)
@@ -320,15 +321,20 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let (from, to) = (window.from, window.to);
     let (prev_from, prev_to) = (previous.from, previous.to);
     let risk = loss_risk_exact(store, as_of)?;
+    let value_at_risk = value_at_risk(&risk)?;
     // A markdown needs a batch at risk with a leftover and a day left: without
     // one, the markdowns view (which runs the forecast again) is not asked.
     let may_mark_down = risk.iter().any(|(r, leftover)| r.days_left.is_some_and(|d| d >= 1) && leftover.is_some_and(|l| l > Decimal::ZERO));
+    let current = kpis(store, from, to, &value_at_risk)?;
+    // The winners are ranked by profit when a line of the window has a cost:
+    // exactly when the window's profit is known (winners.sql, kpis.sql).
+    let ranked_by = if current.profit.is_some() { "profit" } else { "revenue" };
     Ok(Report {
         as_of,
         first_sale: first_sale(store)?,
-        kpis: KpiPair { current: kpis(store, from, to, as_of)?, previous: kpis(store, prev_from, prev_to, as_of)? },
+        kpis: KpiPair { current, previous: kpis(store, prev_from, prev_to, &value_at_risk)? },
         winners: winners(store, from, to)?,
-        ranked_by: winners_ranked_by(store, from, to)?,
+        ranked_by: ranked_by.to_string(),
         losers: losers(store, from, to)?,
         loss_risk: risk.into_iter().map(|(r, _)| r).collect(),
         clients: client_tiers(store, as_of)?,
@@ -342,25 +348,27 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     })
 }
 
+/// The value at risk (SPEC §4): the total of the loss-risk rows as shown.
+fn value_at_risk(risk: &[(LossRisk, Option<Decimal>)]) -> Result<String> {
+    let mut total = Decimal::ZERO;
+    for value in risk.iter().filter_map(|(r, _)| r.value_at_risk.as_deref()) {
+        total += exact(value)?;
+    }
+    Ok(fixed(total, 2))
+}
+
 /// Ratios are divided here, in exact decimals: DuckDB divides DECIMALs as
 /// binary floats, which would break money's exactness (10.05 / 2 → 5.02).
-/// Value at risk is judged at `as_of`, whatever the window (SPEC §4).
-pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Result<Kpis> {
-    let (revenue, profit, costed_revenue, invoices, units, stock_value, value_at_risk): (
-        String,
-        Option<String>,
-        String,
-        i64,
-        String,
-        String,
-        String,
-    ) = store.conn().query_row(
-        "SELECT revenue::VARCHAR, profit::VARCHAR, costed_revenue::VARCHAR, invoices, units_sold::VARCHAR,
-                money(stock_value), money(value_at_risk)
-         FROM kpis(?::DATE, ?::DATE, ?::DATE)",
-        params![from, to, as_of],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-    )?;
+/// Value at risk is judged at as_of, whatever the window (SPEC §4): the caller
+/// gives it (`value_at_risk`).
+pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, value_at_risk: &str) -> Result<Kpis> {
+    let (revenue, profit, costed_revenue, invoices, units, stock_value): (String, Option<String>, String, i64, String, String) =
+        store.conn().query_row(
+            "SELECT revenue::VARCHAR, profit::VARCHAR, costed_revenue::VARCHAR, invoices, units_sold::VARCHAR, money(stock_value)
+             FROM kpis(?::DATE, ?::DATE)",
+            params![from, to],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )?;
     let (revenue, costed_revenue) = (exact(&revenue)?, exact(&costed_revenue)?);
     let profit = profit.as_deref().map(exact).transpose()?;
     let ratio = |num: Decimal, den: Decimal, dp: u32| (!den.is_zero()).then(|| fixed(round_half_away(num / den, dp), dp));
@@ -372,7 +380,7 @@ pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> 
         average_basket: ratio(revenue, Decimal::from(invoices), 2),
         units_sold: trim_decimal(&units),
         stock_value,
-        value_at_risk,
+        value_at_risk: value_at_risk.to_string(),
     })
 }
 
@@ -674,12 +682,6 @@ pub fn winners(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Winn
         })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
-}
-
-/// What the winners are ranked by: `profit`, or `revenue` when no line of the
-/// window has a cost (a sales export before any Products file).
-pub fn winners_ranked_by(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<String> {
-    Ok(store.conn().query_row("SELECT winners_ranked_by(?::DATE, ?::DATE)", params![from, to], |r| r.get(0))?)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

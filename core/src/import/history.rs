@@ -102,7 +102,8 @@ pub fn undo(store: &Store, import_id: i64) -> Result<()> {
     }
     crate::store::in_transaction(conn, |conn| {
         conn.execute("SET VARIABLE import_id = ?", duckdb::params![import_id])?;
-        Ok(conn.execute_batch(include_str!("sql/undo.sql"))?)
+        conn.execute_batch(include_str!("sql/undo.sql"))?;
+        Ok(crate::store::refresh_product_months(conn)?)
     })?;
     conn.execute_batch("CHECKPOINT")?;
     Ok(())

@@ -11,7 +11,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v2.sql"),
     include_str!("sql/schema_v3.sql"),
     include_str!("sql/schema_v4.sql"),
+    include_str!("sql/schema_v5.sql"),
 ];
+/// The version that made sales_product_month (filled at open, once the macros exist).
+const PRODUCT_MONTHS_SINCE: i64 = 5;
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.
 pub const VIEWS: &[(&str, &str)] = &[
@@ -106,6 +109,15 @@ impl Store {
         for (_, sql) in VIEWS {
             conn.execute_batch(sql)?;
         }
+        if current < PRODUCT_MONTHS_SINCE {
+            in_transaction(&conn, |conn| {
+                conn.execute_batch(
+                    "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
+                     SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day);",
+                )?;
+                Ok(refresh_product_months(conn)?)
+            })?;
+        }
         // The store's identity, which its lake records (a lake of another store is refused).
         conn.execute(
             "INSERT INTO settings SELECT ?, CAST(gen_random_uuid() AS VARCHAR) WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
@@ -140,10 +152,17 @@ impl Store {
 }
 
 /// Adds the sales of import `import_id`'s invoices (of every invoice when
-/// None) to the aggregates the analytics read.
+/// None) to the aggregates the analytics read, and recomputes the months they fall in.
 pub fn add_sales_aggregates(conn: &Connection, import_id: Option<i64>) -> duckdb::Result<()> {
     conn.execute("SET VARIABLE aggregate_import = ?", params![import_id])?;
-    conn.execute_batch(include_str!("sql/sales_aggregates.sql"))
+    conn.execute_batch(include_str!("sql/sales_aggregates.sql"))?;
+    refresh_product_months(conn)
+}
+
+/// Recomputes sales_product_month for the months from the variable
+/// `months_from` to `months_to` (set by whoever changed the daily aggregates).
+pub fn refresh_product_months(conn: &Connection) -> duckdb::Result<()> {
+    conn.execute_batch(include_str!("sql/product_months.sql"))
 }
 
 /// Runs `work` in one transaction: committed when it succeeds, rolled back
@@ -165,7 +184,7 @@ impl Store {
     /// Recomputes the sales aggregates from the invoices, in one transaction.
     pub fn rebuild_sales_aggregates(&self) -> Result<()> {
         in_transaction(&self.conn, |conn| {
-            conn.execute_batch("DELETE FROM sales_product_day; DELETE FROM sales_client_day;")?;
+            conn.execute_batch("DELETE FROM sales_product_day; DELETE FROM sales_client_day; DELETE FROM sales_product_month;")?;
             Ok(add_sales_aggregates(conn, None)?)
         })
     }

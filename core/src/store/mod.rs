@@ -9,5 +9,7 @@ pub mod lake;
 pub mod place;
 pub mod settings;
 
-pub use database::{add_sales_aggregates, in_transaction, owner_only_files, Store, PASSPHRASE_KEY, STORE_ID_KEY, VIEWS};
+pub use database::{
+    add_sales_aggregates, in_transaction, owner_only_files, refresh_product_months, Store, PASSPHRASE_KEY, STORE_ID_KEY, VIEWS,
+};
 pub use place::{default_db_path, lake_beside, legacy_lake};

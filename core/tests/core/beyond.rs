@@ -364,6 +364,105 @@ fn a_twentieth_selling_day_makes_the_products_own_fit() {
     assert_eq!((q.elasticity.as_str(), q.elasticity_source.as_str(), q.discount.as_str()), ("2.00", "product", "0.25"));
 }
 
+/// The fit of a long history: E sells over three months in two imports, which
+/// share days, and the store keeps each month's figures (sales_product_month)
+/// as they come and go. The elasticity must be the least-squares fit over the
+/// selling days as a whole, computed here from the sales themselves.
+///
+/// Import 1: one sale a day from 01-10 to 03-28 at 4.00 … 9.00 in turn, of
+/// ⌊2000 / p^1.6⌋ + (i mod 3) units. Import 2: on every 7th of those days a
+/// second sale at 7.50 (the day's average price moves), and a sale on 04-10,
+/// after as_of, which never counts. Batch E-1: 2,000 expiring 04-04.
+#[test]
+fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
+    let mut first = Vec::new();
+    let mut second = Vec::new();
+    for i in 0..78 {
+        let day = d("2026-01-10") + chrono::Duration::days(i);
+        let price = 4 + i % 6;
+        let units = (2000.0 / (price as f64).powf(1.6)).floor() as i64 + i % 3;
+        first.push((day.to_string(), units, format!("{price}.00")));
+        if i % 7 == 0 {
+            second.push((day.to_string(), 5 + i % 4, "7.50".to_string()));
+        }
+    }
+    second.push(("2026-04-10".to_string(), 50, "4.00".to_string()));
+    let store = Store::open_in_memory().unwrap();
+    let conn = store.conn();
+    let mut sql = "INSERT INTO products (product_id, name, category, buy_price, sell_price, import_id) VALUES ('E', 'E', 'Long', 2.00, 9.00, 1);
+                   INSERT INTO stock (stock_id, product_id, quantity, expiry_date, import_id) VALUES ('E-1', 'E', 2000, DATE '2026-04-04', 1);\n"
+        .to_string();
+    for (import, sales) in [(1, &first), (2, &second)] {
+        for (n, (day, units, price)) in sales.iter().enumerate() {
+            let id = format!("I{import}-{n}");
+            sql += &format!(
+                "INSERT INTO invoices (invoice_id, ts, content_hash, import_id) VALUES ('{id}', TIMESTAMP '{day} 10:00:00', '{id}', {import});
+                 INSERT INTO invoice_lines VALUES ('{id}', 1, 'E', {units}, {price}, {import});\n"
+            );
+        }
+        sql += &format!("INSERT INTO imports VALUES ({import}, now()::TIMESTAMP, '[]', 'f', '{{}}', 0, 0, 0, NULL, false);\n");
+    }
+    conn.execute_batch(&sql).unwrap();
+    // Each import adds its own aggregates, as an import does.
+    comptoir_core::store::add_sales_aggregates(conn, Some(1)).unwrap();
+    comptoir_core::store::add_sales_aggregates(conn, Some(2)).unwrap();
+
+    // The fit over the days up to as_of, from the sales (revenue in cents per line).
+    let expected = |sales: &[&(String, i64, String)]| -> String {
+        let mut days: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
+        for (day, units, price) in sales.iter().filter(|(day, ..)| day.as_str() <= AS_OF) {
+            let e = days.entry(day.as_str()).or_default();
+            e.0 += *units as f64;
+            e.1 += (*units as f64 * price.parse::<f64>().unwrap() * 100.0).round() / 100.0;
+        }
+        let points: Vec<(f64, f64)> = days.values().map(|(u, r)| ((r / u).ln(), u.ln())).collect();
+        let n = points.len() as f64;
+        let (mx, my) = (points.iter().map(|p| p.0).sum::<f64>() / n, points.iter().map(|p| p.1).sum::<f64>() / n);
+        let sxy: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+        let sxx: f64 = points.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+        let e = -sxy / sxx;
+        assert!(((e * 100.0).fract().abs() - 0.5).abs() > 1e-6, "{e} is no rounding boundary");
+        format!("{:.2}", e)
+    };
+    let fitted = |store: &Store| {
+        let all = analytics::markdowns(store, d(AS_OF)).unwrap();
+        let m = all.into_iter().find(|m| m.stock_id == "E-1").expect("E-1 is marked down");
+        (m.elasticity, m.elasticity_source)
+    };
+    let months = |store: &Store| -> String {
+        store
+            .conn()
+            .query_row(
+                "SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(mean_x, 9), round(mean_y, 9),
+                                             round(sxx, 9), round(sxy, 9), prices), ';' ORDER BY month)
+                 FROM sales_product_month",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let both: Vec<_> = first.iter().chain(&second).collect();
+    assert_eq!(fitted(&store), (expected(&both), "product".to_string()));
+    // What two imports kept equals the months made from every day at once.
+    let kept = months(&store);
+    store.rebuild_sales_aggregates().unwrap();
+    assert_eq!(months(&store), kept);
+    // The latest sale up to as_of is 03-28 (04-10 is after it), read from March's days.
+    let risk = analytics::loss_risk(&store, d(AS_OF)).unwrap();
+    assert_eq!(risk.iter().find(|r| r.stock_id == "E-1").unwrap().last_movement, Some(d("2026-03-28")));
+    // Undoing import 2 takes its sales out of the months it touched.
+    comptoir_core::import::history::undo(&store, 2).unwrap();
+    let only_first: Vec<_> = first.iter().collect();
+    assert_eq!(fitted(&store), (expected(&only_first), "product".to_string()));
+    let after_undo = months(&store);
+    store.rebuild_sales_aggregates().unwrap();
+    assert_eq!(months(&store), after_undo);
+    assert_ne!(after_undo, kept);
+    // As of 04-30, March is a month of the table and 04-10 the latest sale.
+    let later = analytics::loss_risk(&store, d("2026-04-30")).unwrap();
+    assert_eq!(later.iter().find(|r| r.stock_id == "E-1").unwrap().last_movement, Some(d("2026-03-28")));
+}
+
 // ---------------------------------------------------------------- report, CLI and exports
 
 #[test]

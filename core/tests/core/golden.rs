@@ -6,7 +6,7 @@
 use crate::golden_files::case_store;
 
 /// What an import maintains (`add_sales_aggregates` of its own invoices, as
-/// the case runner writes each import) equals a rebuild of the aggregates
+/// the case runner writes each import), its months included, equals a rebuild of the aggregates
 /// from every invoice, and undoing the import removes them with its invoices.
 /// Not a case file: rebuilding and undoing are operations, not queries.
 #[test]
@@ -19,6 +19,8 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
                                ORDER BY sale_date, product_id, line_qty)
              || '|' || (SELECT string_agg(concat_ws('/', import_id, sale_date, client_id, revenue, invoices), ';'
                                           ORDER BY sale_date, client_id) FROM sales_client_day)
+             || '|' || (SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(sxx, 9), round(sxy, 9), prices), ';'
+                                          ORDER BY month, product_id) FROM sales_product_month)
              FROM sales_product_day",
             [],
             |r| r.get(0),
@@ -34,7 +36,8 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
     comptoir_core::import::history::undo(&store, 1).unwrap();
     let left: i64 = conn
         .query_row(
-            "SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day) + (SELECT count(*) FROM invoices)",
+            "SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day) + (SELECT count(*) FROM invoices)
+                    + (SELECT count(*) FROM sales_product_month)",
             [],
             |r| r.get(0),
         )

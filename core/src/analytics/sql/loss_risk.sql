@@ -15,7 +15,7 @@ CREATE OR REPLACE TEMP MACRO loss_risk(as_of) AS TABLE
 WITH RECURSIVE
 last_sale AS (SELECT * FROM last_sales(as_of)),
 rate AS (SELECT product_id, greatest(qty, 0) AS units_30 FROM product_sales(as_of - 29, as_of)),
-batches AS (
+batches AS MATERIALIZED (
     SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, p.name, p.buy_price,
            CASE WHEN s.last_movement <= as_of THEN s.last_movement END AS own_movement,
            ls.last_sold,

@@ -2,7 +2,8 @@
 -- leftover > 0, days_left ≥ 1 and a sales rate > 0 (nothing when the rate is 0).
 --
 -- Elasticity e, fitted on the store's own history up to as_of, read from the
--- daily aggregates: a product's selling days are the days it sold (lines with
+-- per-month figures of its selling days (product_month_figures, kept in
+-- sales_product_month) so that five years cost sixty rows a product: a product's selling days are the days it sold (lines with
 -- qty > 0; returns and stock adjustments left out) for a positive revenue;
 -- y = ln(units of the day), x = ln(the day's average unit price = revenue ÷
 -- units). e = −slope of the least-squares fit of y on x (regr_slope), rounded
@@ -29,57 +30,61 @@
 -- product's selling days of the 30 days (revenue_30 ÷ sold_30).
 CREATE OR REPLACE TEMP MACRO markdowns(as_of) AS TABLE
 WITH
-risk AS (
+risk AS MATERIALIZED (
     SELECT r.stock_id, r.product_id, r.name, r.quantity, r.days_left, r.buy_price, r.leftover_30, r.units_30,
            p.sell_price, p.category
     FROM loss_risk(as_of) r LEFT JOIN products p USING (product_id)
     WHERE r.leftover_30 > 0 AND r.days_left >= 1 AND r.units_30 > 0
 ),
-pool AS (
+pool AS MATERIALIZED (
     SELECT product_id FROM risk
     UNION
     SELECT product_id FROM products WHERE category IN (SELECT category FROM risk)
 ),
-selling_days AS (
-    SELECT product_id, sale_date, sum(qty) AS units, sum(revenue) AS revenue
-    FROM sales_product_day
-    WHERE line_qty > 0 AND NOT adjustment AND sale_date <= as_of
+-- Each month's figures of the pool's products (product_sales.sql): whole months
+-- before as_of's from sales_product_month, that month up to as_of from the days.
+months AS MATERIALIZED (
+    SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
+    FROM sales_product_month
+    WHERE month < CAST(date_trunc('month', as_of) AS DATE) AND days > 0
       AND product_id IN (SELECT product_id FROM pool)
-    GROUP BY product_id, sale_date
-    HAVING sum(revenue) > 0
+    UNION ALL
+    SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
+    FROM product_month_figures(CAST(date_trunc('month', as_of) AS DATE), as_of)
+    WHERE days > 0 AND product_id IN (SELECT product_id FROM pool)
 ),
-logs AS (
-    SELECT s.product_id, p.category, ln(s.units) AS y, ln(s.revenue / s.units) AS x, round(s.revenue / s.units, 4) AS price
-    FROM selling_days s LEFT JOIN products p USING (product_id)
+-- Per product, its months combined: n days, the means of x and y over them, and
+-- Sxx = Σ (x − x̄)², Sxy = Σ (x − x̄)(y − ȳ) over every day, each month's
+-- centred sums plus what its own means add (exact algebra, no cancellation
+-- of large sums). The least-squares slope is Sxy ÷ Sxx (regr_slope).
+product_means AS (
+    SELECT product_id, sum(days) AS n, sum(days * mean_x) / sum(days) AS mx, sum(days * mean_y) / sum(days) AS my
+    FROM months GROUP BY product_id
 ),
--- Per product: its own fit, and what a pooled fit adds up. With each product's
--- means removed, the pooled least-squares slope is Σ Sxy ÷ Σ Sxx over the
--- category's products (Sxy = n × covar_pop(y, x), Sxx = n × var_pop(x)): one
--- pass over the days, no window.
-product_fit AS (
-    SELECT product_id, any_value(category) AS category, -regr_slope(y, x) AS e, count(*) AS n,
-           count(*) * covar_pop(y, x) AS sxy, count(*) * var_pop(x) AS sxx, count(DISTINCT price) AS prices
-    FROM logs
-    GROUP BY product_id
+product_fit AS MATERIALIZED (
+    SELECT m.product_id, any_value(p.category) AS category, any_value(pm.n) AS n,
+           sum(m.sxx + m.days * (m.mean_x - pm.mx) * (m.mean_x - pm.mx)) AS sxx,
+           sum(m.sxy + m.days * (m.mean_x - pm.mx) * (m.mean_y - pm.my)) AS sxy,
+           -- each month keeps up to 5 of its prices: enough to tell whether there are 5
+           list_distinct(flatten(list(m.prices))) AS prices
+    FROM months m JOIN product_means pm USING (product_id) LEFT JOIN products p USING (product_id)
+    GROUP BY m.product_id
 ),
-category_prices AS (
-    SELECT l.category, count(DISTINCT l.price) AS prices
-    FROM logs l JOIN product_fit f USING (product_id)
-    WHERE l.category IS NOT NULL AND f.n >= 2
-    GROUP BY l.category
-),
+-- The pooled fit of a category: each product's days with its own means removed
+-- (products with a single selling day carry nothing and are left out), so its
+-- slope is Σ Sxy ÷ Σ Sxx over the category's products.
 category_fit AS (
-    SELECT f.category, CASE WHEN sum(f.sxx) > 0 THEN -sum(f.sxy) / sum(f.sxx) END AS e, sum(f.n) AS n,
-           any_value(cp.prices) AS prices
-    FROM product_fit f JOIN category_prices cp USING (category)
-    WHERE f.n >= 2
-    GROUP BY f.category
+    SELECT category, CASE WHEN sum(sxx) > 0 THEN -sum(sxy) / sum(sxx) END AS e, sum(n) AS n,
+           length(list_distinct(flatten(list(prices)))) AS prices
+    FROM product_fit
+    WHERE category IS NOT NULL AND n >= 2
+    GROUP BY category
 ),
 -- e rounded to 2 decimals (as shown); a slope of no sense (far outside 0.3 … 5) stays out of the cast.
 fits AS (
-    SELECT 'product' AS source, product_id AS k, n, prices,
+    SELECT 'product' AS source, product_id AS k, n, length(prices) AS prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END AS e
-    FROM product_fit
+    FROM (SELECT *, CASE WHEN sxx > 0 THEN -sxy / sxx END AS e FROM product_fit)
     UNION ALL
     SELECT 'category', category, n, prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END
@@ -88,10 +93,14 @@ fits AS (
 usable AS (
     SELECT source, k, e FROM fits WHERE n >= 20 AND prices >= 5 AND e BETWEEN 0.3 AND 5
 ),
+-- the selling days of the 30 days, for the price before the markdown
 recent AS (
     SELECT product_id, sum(revenue) AS revenue_30, sum(units) AS sold_30
-    FROM selling_days
-    WHERE sale_date >= as_of - 29 AND product_id IN (SELECT product_id FROM risk)
+    FROM (SELECT product_id, sum(qty) AS units, sum(revenue) AS revenue
+          FROM sales_product_day
+          WHERE line_qty > 0 AND sale_date BETWEEN as_of - 29 AND as_of AND product_id IN (SELECT product_id FROM risk)
+          GROUP BY product_id, sale_date
+          HAVING sum(revenue) > 0)
     GROUP BY product_id
 ),
 chosen AS (

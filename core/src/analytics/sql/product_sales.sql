@@ -11,13 +11,43 @@ FROM (SELECT s.product_id, any_value(p.name) AS name, any_value(p.buy_price) AS 
              any_value(p.sell_price) AS sell_price, any_value(p.min_margin_threshold) AS min_margin_threshold,
              sum(s.qty) AS qty, sum(s.revenue) AS revenue, sum(s.lines) AS lines,
              sum(s.lines * cents(s.line_qty, p.buy_price)) AS cost
-      FROM sales_product_day AS s LEFT JOIN products AS p USING (product_id)
-      WHERE s.sale_date BETWEEN d_from AND d_to AND NOT s.adjustment
+      -- the window's days summed per line quantity first: one cost per quantity, not per day
+      FROM (SELECT product_id, line_qty, sum(lines) AS lines, sum(qty) AS qty, sum(revenue) AS revenue
+            FROM sales_product_day
+            WHERE sale_date BETWEEN d_from AND d_to AND NOT adjustment
+            GROUP BY product_id, line_qty) AS s
+      LEFT JOIN products AS p USING (product_id)
       GROUP BY s.product_id);
 
--- The latest day each product was sold (a line with qty > 0), up to as_of.
+-- Per product and month, from the daily aggregates from d_from to d_to: the
+-- latest day sold (a line with qty > 0) and the figures of its selling days
+-- that markdowns.sql fits the price elasticity on. A selling day is a day the
+-- product sold (lines with qty > 0: returns and stock adjustments left out)
+-- for a positive revenue; x = ln(the day's average unit price = revenue ÷
+-- units), y = ln(units of the day). Kept per month in sales_product_month
+-- (store/sql/product_months.sql); the month of as_of is read from the days.
+CREATE OR REPLACE TEMP MACRO product_month_figures(d_from, d_to) AS TABLE
+SELECT CAST(date_trunc('month', sale_date) AS DATE) AS month, product_id, max(sale_date) AS last_sold,
+       count(x) AS days, avg(x) AS mean_x, avg(y) AS mean_y,
+       coalesce(count(x) * var_pop(x), 0) AS sxx, coalesce(count(x) * covar_pop(x, y), 0) AS sxy,
+       list_slice(list_sort(list_distinct(list(price))), 1, 5) AS prices
+FROM (SELECT product_id, sale_date,
+             CASE WHEN revenue > 0 THEN ln(revenue / units) END AS x,
+             CASE WHEN revenue > 0 THEN ln(units) END AS y,
+             CASE WHEN revenue > 0 THEN round(revenue / units, 4) END AS price
+      FROM (SELECT product_id, sale_date, sum(qty) AS units, sum(revenue) AS revenue
+            FROM sales_product_day
+            WHERE line_qty > 0 AND sale_date BETWEEN d_from AND d_to
+            GROUP BY product_id, sale_date))
+GROUP BY ALL;
+
+-- The latest day each product was sold (a line with qty > 0), up to as_of:
+-- the months before as_of's from sales_product_month, that month from the days.
 CREATE OR REPLACE TEMP MACRO last_sales(as_of) AS TABLE
-SELECT product_id, max(sale_date) AS last_sold
-FROM sales_product_day
-WHERE line_qty > 0 AND sale_date <= as_of
+SELECT product_id, max(last_sold) AS last_sold
+FROM (SELECT product_id, last_sold FROM sales_product_month
+      WHERE month < CAST(date_trunc('month', as_of) AS DATE) AND last_sold IS NOT NULL
+      UNION ALL
+      SELECT product_id, sale_date FROM sales_product_day
+      WHERE line_qty > 0 AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
 GROUP BY product_id;

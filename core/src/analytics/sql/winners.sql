@@ -3,12 +3,10 @@
 -- Products whose profit is unknown (no buy_price) cannot rank. When no line of
 -- the window has a cost, the 10 are ranked by revenue instead (ranked_by =
 -- 'revenue') and their profit stays unknown (NULL), never 0.
-CREATE OR REPLACE TEMP MACRO winners_ranked_by(d_from, d_to) AS
-    (SELECT CASE WHEN coalesce(bool_or(cost IS NOT NULL), false) THEN 'profit' ELSE 'revenue' END
-     FROM product_sales(d_from, d_to));
-
 CREATE OR REPLACE TEMP MACRO winners(d_from, d_to) AS TABLE
-WITH basis AS (SELECT winners_ranked_by(d_from, d_to) AS ranked_by)
+WITH sold AS MATERIALIZED (SELECT * FROM product_sales(d_from, d_to)),
+basis AS (SELECT CASE WHEN coalesce(bool_or(cost IS NOT NULL), false) THEN 'profit' ELSE 'revenue' END AS ranked_by
+          FROM sold)
 SELECT
     row_number() OVER (ORDER BY CASE WHEN b.ranked_by = 'profit' THEN s.profit ELSE s.revenue END DESC,
                                 s.revenue DESC, s.product_id ASC) AS rank,
@@ -18,7 +16,7 @@ SELECT
     s.revenue,
     s.profit,
     b.ranked_by
-FROM product_sales(d_from, d_to) AS s, basis AS b
+FROM sold AS s, basis AS b
 WHERE b.ranked_by = 'revenue' OR s.cost IS NOT NULL
 ORDER BY rank
 LIMIT 10;

@@ -12,7 +12,9 @@ SELECT i.import_id, CAST(i.ts AS DATE), l.product_id, l.qty, l.qty < 0 AND l.uni
 FROM invoice_lines l JOIN invoices i USING (invoice_id)
 WHERE getvariable('aggregate_import') IS NULL
    OR (i.import_id = getvariable('aggregate_import') AND l.import_id = getvariable('aggregate_import'))
-GROUP BY ALL;
+GROUP BY ALL
+-- in date order, so that a window's query skips the row groups of other days
+ORDER BY 2, 3;
 INSERT INTO sales_client_day
 SELECT import_id, sale_date, client_id, sum(revenue), count(*) FILTER (WHERE revenue > 0)
 FROM (SELECT i.import_id, CAST(i.ts AS DATE) AS sale_date, i.client_id, i.invoice_id,
@@ -21,4 +23,10 @@ FROM (SELECT i.import_id, CAST(i.ts AS DATE) AS sale_date, i.client_id, i.invoic
       WHERE getvariable('aggregate_import') IS NULL
    OR (i.import_id = getvariable('aggregate_import') AND l.import_id = getvariable('aggregate_import'))
       GROUP BY ALL)
-GROUP BY ALL;
+GROUP BY ALL
+ORDER BY 2, 3;
+-- The months whose figures change (product_months.sql runs next).
+SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day
+                            WHERE getvariable('aggregate_import') IS NULL OR import_id = getvariable('aggregate_import'));
+SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day
+                          WHERE getvariable('aggregate_import') IS NULL OR import_id = getvariable('aggregate_import'));
