@@ -323,7 +323,7 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let risk = loss_risk_exact(store, as_of)?;
     let value_at_risk = value_at_risk(&risk)?;
     // A markdown needs a batch at risk with a leftover and a day left: without
-    // one, the markdowns view (which runs the forecast again) is not asked.
+    // one, the markdowns view is not asked.
     let may_mark_down = risk.iter().any(|(r, leftover)| r.days_left.is_some_and(|d| d >= 1) && leftover.is_some_and(|l| l > Decimal::ZERO));
     let current = kpis(store, from, to, &value_at_risk)?;
     // The winners are ranked by profit when a line of the window has a cost:
@@ -342,7 +342,7 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
         data_quality: data_quality(store, from, to)?,
         sales_timeline: sales_timeline(store, from, to)?,
         category_sales: category_sales(store, from, to)?,
-        markdowns: if may_mark_down { markdowns(store, as_of)? } else { Vec::new() },
+        markdowns: if may_mark_down { markdowns_of_risk(store, as_of)? } else { Vec::new() },
         replenishment: replenishment(store, as_of)?,
         window,
     })
@@ -429,15 +429,18 @@ pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
     Ok(loss_risk_exact(store, as_of)?.into_iter().map(|(risk, _)| risk).collect())
 }
 
-/// The loss-risk list, each row with its exact forecast leftover (None without an expiry date).
+/// The loss-risk list, each row with its exact forecast leftover (None without
+/// an expiry date). The rows are kept in the temporary table `at_risk`, which
+/// the markdowns read (markdowns.sql) instead of running the forecast again.
 fn loss_risk_exact(store: &Store, as_of: NaiveDate) -> Result<Vec<(LossRisk, Option<Decimal>)>> {
+    store.conn().execute("CREATE OR REPLACE TEMP TABLE at_risk AS SELECT * FROM loss_risk(?::DATE)", params![as_of])?;
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, array_to_string(reasons, ','), quantity::VARCHAR, expiry_date,
                 last_movement, days_left, money(value_at_risk), leftover_30::VARCHAR, buy_price::VARCHAR
-         FROM loss_risk(?::DATE)
+         FROM at_risk
          ORDER BY value_at_risk DESC NULLS LAST, stock_id",
     )?;
-    let rows = stmt.query_map(params![as_of], |r| {
+    let rows = stmt.query_map([], |r| {
         Ok((
             LossRisk {
                 stock_id: r.get(0)?,
@@ -486,6 +489,12 @@ fn loss_risk_exact(store: &Store, as_of: NaiveDate) -> Result<Vec<(LossRisk, Opt
 ///   the batch's revenue with the markdown minus its revenue without it;
 /// - money_lost_without = leftover × buy_price (the loss-risk forecast_leftover_value).
 pub fn markdowns(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
+    loss_risk_exact(store, as_of)?;
+    markdowns_of_risk(store, as_of)
+}
+
+/// The markdowns of the loss-risk rows of `as_of` that `loss_risk_exact` just kept.
+fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, quantity::VARCHAR, days_left, buy_price::VARCHAR, sell_price::VARCHAR,
                 leftover_30::VARCHAR, revenue_30::VARCHAR, sold_30::VARCHAR, elasticity::VARCHAR, elasticity_source,

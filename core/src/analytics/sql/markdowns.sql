@@ -15,6 +15,9 @@
 --      nothing and are left out), the same conditions on the pooled days;
 --   3. else the setting default_elasticity.
 -- Only the products of the batches at risk and of their categories are read.
+-- The batches at risk are loss_risk(as_of)'s rows, which the caller keeps in
+-- the temporary table at_risk (`analytics::loss_risk_exact`) so that the
+-- forecast runs once per report.
 --
 -- Discount: the smallest d among 5 %, 10 %, … up to the setting max_markdown at
 -- which the marked-down batch, sold from as_of at rate(d) = rate × (1 − d)^(−e),
@@ -28,12 +31,14 @@
 -- report in exact decimals from these columns (analytics/mod.rs `markdowns`);
 -- the price before the markdown is sell_price, else the average price of the
 -- product's selling days of the 30 days (revenue_30 ÷ sold_30).
+-- at_risk's columns, until a report fills it.
+CREATE OR REPLACE TEMP TABLE at_risk AS FROM loss_risk(DATE '1990-01-01') LIMIT 0;
 CREATE OR REPLACE TEMP MACRO markdowns(as_of) AS TABLE
 WITH
 risk AS MATERIALIZED (
     SELECT r.stock_id, r.product_id, r.name, r.quantity, r.days_left, r.buy_price, r.leftover_30, r.units_30,
            p.sell_price, p.category
-    FROM loss_risk(as_of) r LEFT JOIN products p USING (product_id)
+    FROM at_risk r LEFT JOIN products p USING (product_id)  -- loss_risk(as_of), kept by the report (analytics/mod.rs)
     WHERE r.leftover_30 > 0 AND r.days_left >= 1 AND r.units_30 > 0
 ),
 pool AS MATERIALIZED (
@@ -64,27 +69,38 @@ product_means AS (
 product_fit AS MATERIALIZED (
     SELECT m.product_id, any_value(p.category) AS category, any_value(pm.n) AS n,
            sum(m.sxx + m.days * (m.mean_x - pm.mx) * (m.mean_x - pm.mx)) AS sxx,
-           sum(m.sxy + m.days * (m.mean_x - pm.mx) * (m.mean_y - pm.my)) AS sxy,
-           -- each month keeps up to 5 of its prices: enough to tell whether there are 5
-           list_distinct(flatten(list(m.prices))) AS prices
+           sum(m.sxy + m.days * (m.mean_x - pm.mx) * (m.mean_y - pm.my)) AS sxy
     FROM months m JOIN product_means pm USING (product_id) LEFT JOIN products p USING (product_id)
     GROUP BY m.product_id
+),
+-- Each month keeps up to 5 of its distinct prices: enough to tell whether
+-- a product, or a category's products of ≥ 2 days, have 5.
+month_prices AS MATERIALIZED (
+    SELECT m.product_id, f.category, f.n, unnest(m.prices) AS price
+    FROM months m JOIN product_fit f USING (product_id)
+),
+product_prices AS (
+    SELECT product_id, count(DISTINCT price) AS prices FROM month_prices GROUP BY product_id
+),
+category_prices AS (
+    SELECT category, count(DISTINCT price) AS prices FROM month_prices
+    WHERE category IS NOT NULL AND n >= 2 GROUP BY category
 ),
 -- The pooled fit of a category: each product's days with its own means removed
 -- (products with a single selling day carry nothing and are left out), so its
 -- slope is Σ Sxy ÷ Σ Sxx over the category's products.
 category_fit AS (
-    SELECT category, CASE WHEN sum(sxx) > 0 THEN -sum(sxy) / sum(sxx) END AS e, sum(n) AS n,
-           length(list_distinct(flatten(list(prices)))) AS prices
-    FROM product_fit
-    WHERE category IS NOT NULL AND n >= 2
-    GROUP BY category
+    SELECT f.category, CASE WHEN sum(f.sxx) > 0 THEN -sum(f.sxy) / sum(f.sxx) END AS e, sum(f.n) AS n,
+           any_value(cp.prices) AS prices
+    FROM product_fit f JOIN category_prices cp USING (category)
+    WHERE f.n >= 2
+    GROUP BY f.category
 ),
 -- e rounded to 2 decimals (as shown); a slope of no sense (far outside 0.3 … 5) stays out of the cast.
 fits AS (
-    SELECT 'product' AS source, product_id AS k, n, length(prices) AS prices,
+    SELECT 'product' AS source, product_id AS k, n, prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END AS e
-    FROM (SELECT *, CASE WHEN sxx > 0 THEN -sxy / sxx END AS e FROM product_fit)
+    FROM (SELECT *, CASE WHEN sxx > 0 THEN -sxy / sxx END AS e FROM product_fit JOIN product_prices USING (product_id))
     UNION ALL
     SELECT 'category', category, n, prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END
