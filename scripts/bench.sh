@@ -17,7 +17,6 @@ for run in 1 2 3; do
   "$bench" read "$work/lines-$lines.xlsx"
   "$bench" import "$work/lines-$lines.xlsx" "$work/import.duckdb"
 done
-DUCKDB_MEMORY_LIMIT=128MB "$bench" import "$work/lines-$lines.xlsx" "$work/import.duckdb"
 rm -f "$work/sample.duckdb"
 "$CLI_BIN" --db "$work/sample.duckdb" import "$REPO_ROOT/sample/stock_data.xlsx" >/dev/null
 echo "sample (20,000 lines):"; "$bench" refresh "$work/sample.duckdb" 9

@@ -548,9 +548,6 @@ fn main() {
             let _ = std::fs::remove_file(&db);
             let _ = std::fs::remove_file(db.with_extension("duckdb.wal"));
             let store = Store::open(&db).expect("store opens");
-            if let Ok(limit) = std::env::var("DUCKDB_MEMORY_LIMIT") {
-                store.conn().execute_batch(&format!("SET memory_limit = '{limit}'")).expect("memory limit set");
-            }
             let baseline_mb = rss_mb("VmRSS:");
             let done = std::sync::atomic::AtomicBool::new(false);
             let monitor_conn = store.conn().try_clone().expect("second connection");
