@@ -3,12 +3,16 @@
 -- Each check adds to stg_problems; rows with an error get ok = false.
 
 -- The head of an invoice: its row in an Invoices sheet, or the first of its
--- rows in a sheet that carries one row per line.
-CREATE OR REPLACE TEMP VIEW stg_heads AS
-SELECT i.*, o.carries_lines, o.sheet
+-- rows in a sheet that carries one row per line. Which rows are heads never
+-- changes, so they are found once; the view reads their current `ok`.
+CREATE OR REPLACE TEMP TABLE stg_head_rows AS
+SELECT i.src, i.row_no
 FROM stg_invoices i JOIN stg_sources o USING (src)
 WHERE i.invoice_id IS NOT NULL
 QUALIFY NOT o.carries_lines OR row_number() OVER (PARTITION BY i.src, i.invoice_id ORDER BY i.row_no) = 1;
+CREATE OR REPLACE TEMP VIEW stg_heads AS
+SELECT i.*, o.carries_lines, o.sheet
+FROM stg_invoices i JOIN stg_head_rows USING (src, row_no) JOIN stg_sources o USING (src);
 
 -- A key listed twice in this import: every later occurrence is an error.
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)

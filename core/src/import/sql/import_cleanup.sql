@@ -1,4 +1,4 @@
-DROP VIEW IF EXISTS stg_heads;
+DROP VIEW IF EXISTS stg_heads; DROP TABLE IF EXISTS stg_head_rows;
 DROP TABLE IF EXISTS stg_sources; DROP TABLE IF EXISTS stg_columns; DROP TABLE IF EXISTS stg_problems;
 DROP TABLE IF EXISTS stg_products; DROP TABLE IF EXISTS stg_stock; DROP TABLE IF EXISTS stg_clients;
 DROP TABLE IF EXISTS stg_invoices; DROP TABLE IF EXISTS stg_lines;
