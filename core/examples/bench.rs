@@ -127,7 +127,8 @@ fn sales_csv(path: &Path, tag: usize, lines: usize) {
 /// them), to see where the time goes.
 fn report_parts(store: &Store, n: usize) {
     let (as_of, w, p) = analytics::resolve_window(store, None, Period::Month).expect("window");
-    let parts: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Part<'a> = (&'static str, Box<dyn Fn() + 'a>);
+    let parts: Vec<Part> = vec![
         ("window", Box::new(|| drop(analytics::resolve_window(store, None, Period::Month)))),
         ("loss_risk", Box::new(|| drop(analytics::loss_risk(store, as_of)))),
         ("kpis", Box::new(|| drop(analytics::kpis(store, w.from, w.to, "0.00")))),
