@@ -2,7 +2,7 @@
 //! process, so that peak memory is that mode's alone).
 //!
 //!   bench read FILE          calamine's streaming reader over every sheet (the baseline)
-//!   bench import FILE DB     Comptoir's import of FILE into a fresh store DB
+//!   bench import FILE|DIR DB Comptoir's import of FILE (or every file of DIR, as one import) into a fresh store DB
 //!   bench synth DB LINES [DAYS [PRODUCTS]]
 //!                            fill DB with LINES generated invoice lines over DAYS days
 //!                            (182) and PRODUCTS products (150), in SQL (fast)
@@ -556,7 +556,16 @@ fn main() {
             let mut phases: Vec<(String, f64)> = Vec::new();
             let (report, beyond_mb) = std::thread::scope(|s| {
                 let monitor = s.spawn(|| watch_memory_beyond_database(monitor_conn, &done));
-                let report = import::import_files(&store, &[arg(1)], &ImportOptions::default(), &mut |p| {
+                // A folder is imported whole, its files in name order, as one import.
+                let files = match std::fs::read_dir(arg(1)) {
+                    Ok(dir) => {
+                        let mut files: Vec<PathBuf> = dir.map(|e| e.expect("folder entry").path()).collect();
+                        files.sort();
+                        files
+                    }
+                    Err(_) => vec![arg(1)],
+                };
+                let report = import::import_files(&store, &files, &ImportOptions::default(), &mut |p| {
                     let name = format!("{:?}", p.phase).to_lowercase();
                     if phases.last().map(|(n, _)| n != &name).unwrap_or(true) {
                         phases.push((name, started.elapsed().as_secs_f64()));

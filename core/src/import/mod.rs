@@ -12,7 +12,7 @@ pub mod layout;
 pub mod mappings;
 mod staging;
 pub use staging::Problem;
-use staging::{join_params, split_params, Source};
+use staging::{split_params, Source, StagedMeta};
 pub mod suggest;
 
 use crate::error::{CoreError, Result};
@@ -154,6 +154,13 @@ struct Importer<'a> {
     progress: &'a mut dyn FnMut(Progress),
     rows_read: u64,
     estimate: Estimate,
+    /// Staged rows not yet handed to DuckDB, by sheet kind.
+    buffers: HashMap<SheetKind, StageBuffer>,
+    /// Sources, columns and problems on their way to their staging tables.
+    meta: StagedMeta,
+    /// The day/month order each date column proved in this import's latest
+    /// sheet that had text dates in it: the first guess for the next sheet.
+    date_orders: HashMap<&'static str, DayOrder>,
 }
 
 /// The estimated total rows of an import, for progress: the rows the open
@@ -203,8 +210,23 @@ pub fn import_inputs(
         let mappings = crate::import::mappings::load_all(store)?;
         let bytes_total = inputs.iter().map(|i| i.len()).sum();
         let estimate = Estimate { bytes_total, ..Estimate::default() };
-        let mut importer = Importer { store, mappings, sources: Vec::new(), mappings_used: Vec::new(), progress, rows_read: 0, estimate };
-        let staged = inputs.iter().map(|input| importer.stage_file(input)).collect::<Result<Vec<_>>>();
+        let mut importer = Importer {
+            store,
+            mappings,
+            sources: Vec::new(),
+            mappings_used: Vec::new(),
+            progress,
+            rows_read: 0,
+            estimate,
+            date_orders: HashMap::new(),
+            meta: StagedMeta::default(),
+            buffers: HashMap::new(),
+        };
+        let staged = inputs
+            .iter()
+            .map(|input| importer.stage_file(input))
+            .collect::<Result<Vec<_>>>()
+            .and_then(|files| importer.flush_buffers().and_then(|_| importer.meta.append(conn)).map(|_| files));
         let report = staged.and_then(|file_meta| {
             importer.report(Phase::Validating, "");
             importer.validate_and_write(&file_meta, options)
@@ -249,9 +271,7 @@ impl Importer<'_> {
         }
         match &self.sources[first_source..] {
             [] => return Err(CoreError::NoKnownSheet { file: name }),
-            [only] if is_flat_export(only, &input.extension()) => {
-                self.store.conn().execute("UPDATE stg_sources SET flat = true WHERE src = ?", params![first_source as i32])?;
-            }
+            [only] if is_flat_export(only, &input.extension()) => self.meta.mark_flat(first_source as i32),
             _ => {}
         }
         Ok(FileMeta { name, sha256, bytes: input.len() })
@@ -259,22 +279,28 @@ impl Importer<'_> {
 
     /// Stages one sheet; returns false when it is not one of ours.
     fn stage_sheet(&mut self, book: &mut Workbook, file: &str, sheet: &str) -> Result<bool> {
-        let mut orders: HashMap<&'static str, DayOrder> = HashMap::new();
-        // Text dates decide day/month order per column over the whole column: a
-        // first pass reads day-first; if a column proves month-first, read again.
+        // Text dates decide day/month order per column over the whole column
+        // (month-first when some dates can only be month-first and none only
+        // day-first; else day-first). A first pass reads each column in the
+        // order the import's previous sheet proved (day-first at first); if the
+        // column proves the other order, the sheet is read again. A folder of
+        // daily exports is thus read once a file, not twice.
+        let mut orders = self.date_orders.clone();
         let rows_at_start = self.rows_read;
         for attempt in 0..2 {
             self.rows_read = rows_at_start; // a second pass reads the same rows again
             let src = self.sources.len() as i32;
             let outcome = self.stage_sheet_pass(book, file, sheet, src, &orders)?;
             let Some((header, evidence)) = outcome else { return Ok(false) };
-            let month_first: Vec<&'static str> =
-                evidence.iter().filter(|(_, e)| e.month_first > 0 && e.day_first == 0).map(|(c, _)| *c).collect();
-            if attempt == 0 && !month_first.is_empty() {
+            let proved: HashMap<&'static str, DayOrder> = evidence
+                .iter()
+                .map(|(c, e)| (*c, if e.month_first > 0 && e.day_first == 0 { DayOrder::MonthFirst } else { DayOrder::DayFirst }))
+                .collect();
+            let read_otherwise = proved.iter().any(|(c, order)| orders.get(c).copied().unwrap_or(DayOrder::DayFirst) != *order);
+            self.date_orders.extend(proved.iter().map(|(c, order)| (*c, *order)));
+            if attempt == 0 && read_otherwise {
                 self.unstage(src)?;
-                for c in month_first {
-                    orders.insert(c, DayOrder::MonthFirst);
-                }
+                orders.extend(proved);
                 continue;
             }
             for (column, e) in &evidence {
@@ -290,14 +316,10 @@ impl Importer<'_> {
             }
             let carries_lines =
                 header.kind == SheetKind::Invoices && header.index_of("product_id").is_some() && header.index_of("qty").is_some();
-            let conn = self.store.conn();
-            conn.execute(
-                "INSERT INTO stg_sources (src, file, sheet, carries_lines) VALUES (?, ?, ?, ?)",
-                params![src, file, sheet, carries_lines],
-            )?;
+            self.meta.source(src, file, sheet, carries_lines);
             let named = header.columns.iter().map(|(c, n)| (*c, n.to_string()));
             for (col, name) in named.chain(header.unknown.iter().cloned()) {
-                conn.execute("INSERT INTO stg_columns VALUES (?, ?, ?, ?)", params![src, name, cells::column_letters(col), col])?;
+                self.meta.column(src, name, col);
             }
             self.sources.push(Source { input: Arc::clone(book.input()), sheet: sheet.to_string(), header });
             return Ok(true);
@@ -305,12 +327,14 @@ impl Importer<'_> {
         unreachable!("the second pass always returns")
     }
 
-    fn unstage(&self, src: i32) -> Result<()> {
+    fn unstage(&mut self, src: i32) -> Result<()> {
+        self.flush_buffers()?;
         let conn = self.store.conn();
         for kind in SheetKind::ALL {
             conn.execute(&format!("DELETE FROM {} WHERE src = ?", kind.staging_table()), params![src])?;
         }
         conn.execute("DELETE FROM stg_problems WHERE src = ?", params![src])?;
+        self.meta.forget_problems(src);
         Ok(())
     }
 
@@ -332,6 +356,7 @@ impl Importer<'_> {
         let mut mapping_used = None;
         let progress = &mut *self.progress;
         let estimate = &self.estimate;
+        let buffers = &mut self.buffers;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
         let dates = DateBounds::today();
@@ -371,7 +396,8 @@ impl Importer<'_> {
                             order: orders.get(name).copied().unwrap_or(DayOrder::DayFirst),
                         })
                         .collect();
-                    staging = Some((appender, StageBuffer::new(h.kind), plan));
+                    let buffer = buffers.remove(&h.kind).unwrap_or_else(|| StageBuffer::new(h.kind));
+                    staging = Some((appender, buffer, plan));
                 }
                 return Ok(NEXT);
             }
@@ -421,9 +447,11 @@ impl Importer<'_> {
             }
             Ok(NEXT)
         })?;
-        if let Some((mut appender, mut buffer, _)) = staging {
-            buffer.flush(&mut appender)?;
+        // Full batches went to DuckDB; the last rows wait in the buffer for the
+        // next sheet of the same kind (a folder of small files appends full batches).
+        if let Some((mut appender, buffer, _)) = staging {
             appender.flush()?;
+            self.buffers.insert(buffer.kind(), buffer);
         }
         let Some(header) = header else { return Ok(None) };
         if let Some(used) = mapping_used {
@@ -438,12 +466,18 @@ impl Importer<'_> {
         Ok(Some((header, evidence)))
     }
 
-    fn add_problem(&self, src: i32, row: u32, column: &str, value: &str, text: &Text, severity: &str) -> Result<()> {
-        self.store.conn().execute(
-            "INSERT INTO stg_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            params![src, row, column, value, text.code, join_params(&text.params), severity, text.render(Lang::En)],
-        )?;
+    /// Hands every staged row still buffered to DuckDB.
+    fn flush_buffers(&mut self) -> Result<()> {
+        for (kind, buffer) in self.buffers.iter_mut() {
+            let mut appender = self.store.conn().appender_to_catalog_and_db(kind.staging_table(), "temp", "main")?;
+            buffer.flush(&mut appender)?;
+            appender.flush()?;
+        }
         Ok(())
+    }
+
+    fn add_problem(&mut self, src: i32, row: u32, column: &str, value: &str, text: &Text, severity: &'static str) -> Result<()> {
+        self.meta.problem(self.store.conn(), (src, row), column, value, text, severity)
     }
 
     /// Renders the English sentence of each problem the SQL checks found

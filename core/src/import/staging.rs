@@ -72,6 +72,7 @@ enum Column {
 
 /// Converted rows of one sheet kind on their way to its staging table.
 pub(crate) struct StageBuffer {
+    kind: SheetKind,
     schema: SchemaRef,
     src: Int32Builder,
     row_no: Int32Builder,
@@ -102,6 +103,7 @@ impl StageBuffer {
             })
             .collect();
         StageBuffer {
+            kind,
             schema: Arc::new(Schema::new(schema)),
             src: Int32Builder::new(),
             row_no: Int32Builder::new(),
@@ -109,6 +111,10 @@ impl StageBuffer {
             columns,
             rows: 0,
         }
+    }
+
+    pub fn kind(&self) -> SheetKind {
+        self.kind
     }
 
     /// Adds one row (`values` in `SheetKind::staged_fields` order); flushes a full batch.
@@ -203,6 +209,90 @@ pub struct Problem {
     pub code: String,
     #[serde(default)]
     pub params: Vec<String>,
+}
+
+/// What staging says about its sheets (source, columns) and the problems it
+/// found, gathered in memory and appended in bulk: one INSERT a row cost
+/// ~1 ms, 8 ms a file, 2.6 s for a folder of 305 daily exports.
+#[derive(Default)]
+pub(crate) struct StagedMeta {
+    sources: Vec<(i32, String, String, bool, bool)>,
+    columns: Vec<(i32, String, String, u32)>,
+    problems: Vec<(i32, u32, String, String, String, String, &'static str, String)>,
+}
+
+/// Problems kept in memory before they are appended (a sheet full of errors
+/// stays bounded).
+const PROBLEMS_IN_MEMORY: usize = 10_000;
+
+impl StagedMeta {
+    pub fn source(&mut self, src: i32, file: &str, sheet: &str, carries_lines: bool) {
+        self.sources.push((src, file.to_string(), sheet.to_string(), carries_lines, false));
+    }
+
+    /// A flat sales export (SPEC §2.2): known once its whole file is read.
+    pub fn mark_flat(&mut self, src: i32) {
+        self.sources.iter_mut().filter(|s| s.0 == src).for_each(|s| s.4 = true);
+    }
+
+    pub fn column(&mut self, src: i32, name: String, index: u32) {
+        self.columns.push((src, name, crate::read::cells::column_letters(index), index));
+    }
+
+    /// A problem at a row (`value` as the cell shows it; the English sentence is kept).
+    pub fn problem(
+        &mut self,
+        conn: &duckdb::Connection,
+        at: (i32, u32),
+        column: &str,
+        value: &str,
+        text: &crate::messages::Text,
+        severity: &'static str,
+    ) -> Result<()> {
+        let message = text.render(crate::messages::Lang::En);
+        self.problems.push((
+            at.0,
+            at.1,
+            column.to_string(),
+            value.to_string(),
+            text.code.to_string(),
+            join_params(&text.params),
+            severity,
+            message,
+        ));
+        if self.problems.len() >= PROBLEMS_IN_MEMORY {
+            self.append_problems(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the problems of a source read again (those already appended are deleted by the caller).
+    pub fn forget_problems(&mut self, src: i32) {
+        self.problems.retain(|p| p.0 != src);
+    }
+
+    fn append_problems(&mut self, conn: &duckdb::Connection) -> Result<()> {
+        let mut appender = conn.appender_to_catalog_and_db("stg_problems", "temp", "main")?;
+        for (src, row, col, val, code, params, severity, message) in self.problems.drain(..) {
+            appender.append_row(duckdb::params![src, row, col, val, code, params, severity, message])?;
+        }
+        Ok(appender.flush()?)
+    }
+
+    /// Appends everything gathered to stg_sources, stg_columns and stg_problems.
+    pub fn append(&mut self, conn: &duckdb::Connection) -> Result<()> {
+        let mut sources = conn.appender_to_catalog_and_db("stg_sources", "temp", "main")?;
+        for (src, file, sheet, carries_lines, flat) in self.sources.drain(..) {
+            sources.append_row(duckdb::params![src, file, sheet, carries_lines, flat])?;
+        }
+        sources.flush()?;
+        let mut columns = conn.appender_to_catalog_and_db("stg_columns", "temp", "main")?;
+        for (src, name, letter, index) in self.columns.drain(..) {
+            columns.append_row(duckdb::params![src, name, letter, index])?;
+        }
+        columns.flush()?;
+        self.append_problems(conn)
+    }
 }
 
 /// Where staged rows came from: one entry per (file, sheet).

@@ -187,6 +187,30 @@ fn text_dates_decide_day_or_month_first_per_column() {
     assert_eq!(r.warnings[0].cell, "B1");
 }
 
+/// The order a file proved is only the next file's first guess: each file's
+/// dates are still decided by its own column.
+#[test]
+fn each_file_of_an_import_decides_its_own_date_order() {
+    let dir = TempDir::new("dates-files");
+    let store = Store::open_in_memory().unwrap();
+    let p = write(&dir, "products.csv", PRODUCTS);
+    // Month-first (05/13 can only be that), then only ambiguous dates (day-first,
+    // with a warning), then day-first (13/05 can only be that), then month-first again.
+    let a = write(&dir, "invoices-a.csv", "invoice_id,timestamp\nF1,05/13/2026\nF2,05/04/2026\n");
+    let b = write(&dir, "invoices-b.csv", "invoice_id,timestamp\nF3,03/04/2026\n");
+    let c = write(&dir, "invoices-c.csv", "invoice_id,timestamp\nF4,13/05/2026\nF5,05/04/2026\n");
+    let d = write(&dir, "invoices-d.csv", "invoice_id,timestamp\nF6,12/31/2025\nF7,01/02/2026\n");
+    let lines = write(&dir, "lines.csv", "invoice_id,product_id,qty\nF1,T1,1\nF2,T1,1\nF3,T1,1\nF4,T1,1\nF5,T1,1\nF6,T1,1\nF7,T1,1\n");
+    let r = run(&store, &[p, a, b, c, d, lines], ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Imported, "{:?}", r.errors);
+    assert_eq!(
+        scalar(&store, "SELECT string_agg(invoice_id || '=' || CAST(ts AS DATE), ' ' ORDER BY invoice_id) FROM invoices"),
+        "F1=2026-05-13 F2=2026-05-04 F3=2026-04-03 F4=2026-05-13 F5=2026-04-05 F6=2025-12-31 F7=2026-01-02"
+    );
+    let warned: Vec<(&str, &str)> = r.warnings.iter().map(|w| (w.file.as_str(), w.cell.as_str())).collect();
+    assert_eq!(warned, [("invoices-b.csv", "B1")]);
+}
+
 #[test]
 fn warnings_do_not_block_totals_and_prices() {
     let dir = TempDir::new("warn");
