@@ -117,16 +117,26 @@ pub fn imported_by(store: &Store, sha256: &str) -> Result<Option<i64>> {
 
 /// The import that already brought this content, and when (`YYYY-MM-DD HH:MM`).
 pub fn earlier_import(store: &Store, sha256: &str) -> Result<Option<(i64, String)>> {
+    Ok(earlier_imports(store)?.remove(sha256))
+}
+
+/// For each content (SHA-256) the imports brought and that were not undone,
+/// the first import that brought it, and when: one query for a whole folder.
+pub fn earlier_imports(store: &Store) -> Result<std::collections::HashMap<String, (i64, String)>> {
     let mut stmt = store.conn().prepare(
-        r#"SELECT import_id, strftime(imported_at, '%Y-%m-%d %H:%M') FROM imports
-         WHERE undone_at IS NULL AND contains(files, '"sha256":"' || ? || '"')
-         ORDER BY import_id LIMIT 1"#,
+        "SELECT import_id, strftime(imported_at, '%Y-%m-%d %H:%M'), files FROM imports
+         WHERE undone_at IS NULL ORDER BY import_id DESC",
     )?;
-    let mut rows = stmt.query([sha256])?;
-    Ok(match rows.next()? {
-        Some(r) => Some((r.get(0)?, r.get(1)?)),
-        None => None,
-    })
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut earlier = std::collections::HashMap::new();
+    for row in rows {
+        let (import_id, imported_at, files) = row?;
+        // Newest first: an older import of the same content replaces it.
+        for file in serde_json::from_str::<Vec<FileMeta>>(&files).unwrap_or_default() {
+            earlier.insert(file.sha256, (import_id, imported_at.clone()));
+        }
+    }
+    Ok(earlier)
 }
 
 /// Whether a file with this content was refused before (a failure recorded

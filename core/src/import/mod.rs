@@ -571,13 +571,14 @@ impl Importer<'_> {
     }
 
     fn already_imported(&self, files: &[FileMeta]) -> Result<Vec<EarlierImport>> {
-        let mut earlier = Vec::new();
-        for f in files {
-            if let Some((import_id, imported_at)) = crate::import::history::earlier_import(self.store, &f.sha256)? {
-                earlier.push(EarlierImport { file: f.name.clone(), import_id, imported_at });
-            }
-        }
-        Ok(earlier)
+        let known = crate::import::history::earlier_imports(self.store)?;
+        Ok(files
+            .iter()
+            .filter_map(|f| {
+                let (import_id, imported_at) = known.get(&f.sha256)?.clone();
+                Some(EarlierImport { file: f.name.clone(), import_id, imported_at })
+            })
+            .collect())
     }
 
     fn read_counts(&self) -> Result<TableCounts> {
