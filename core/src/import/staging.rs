@@ -218,7 +218,19 @@ pub struct Problem {
 pub(crate) struct StagedMeta {
     sources: Vec<(i32, String, String, bool, bool)>,
     columns: Vec<(i32, String, String, u32)>,
-    problems: Vec<(i32, u32, String, String, String, String, &'static str, String)>,
+    problems: Vec<ProblemRow>,
+}
+
+/// A row of stg_problems (`import_staging.sql`).
+struct ProblemRow {
+    src: i32,
+    row: u32,
+    column: String,
+    value: String,
+    code: String,
+    params: String,
+    severity: &'static str,
+    message: String,
 }
 
 /// Problems kept in memory before they are appended (a sheet full of errors
@@ -249,17 +261,16 @@ impl StagedMeta {
         text: &crate::messages::Text,
         severity: &'static str,
     ) -> Result<()> {
-        let message = text.render(crate::messages::Lang::En);
-        self.problems.push((
-            at.0,
-            at.1,
-            column.to_string(),
-            value.to_string(),
-            text.code.to_string(),
-            join_params(&text.params),
+        self.problems.push(ProblemRow {
+            src: at.0,
+            row: at.1,
+            column: column.to_string(),
+            value: value.to_string(),
+            code: text.code.to_string(),
+            params: join_params(&text.params),
             severity,
-            message,
-        ));
+            message: text.render(crate::messages::Lang::En),
+        });
         if self.problems.len() >= PROBLEMS_IN_MEMORY {
             self.append_problems(conn)?;
         }
@@ -268,13 +279,13 @@ impl StagedMeta {
 
     /// Forgets the problems of a source read again (those already appended are deleted by the caller).
     pub fn forget_problems(&mut self, src: i32) {
-        self.problems.retain(|p| p.0 != src);
+        self.problems.retain(|p| p.src != src);
     }
 
     fn append_problems(&mut self, conn: &duckdb::Connection) -> Result<()> {
         let mut appender = conn.appender_to_catalog_and_db("stg_problems", "temp", "main")?;
-        for (src, row, col, val, code, params, severity, message) in self.problems.drain(..) {
-            appender.append_row(duckdb::params![src, row, col, val, code, params, severity, message])?;
+        for p in self.problems.drain(..) {
+            appender.append_row(duckdb::params![p.src, p.row, p.column, p.value, p.code, p.params, p.severity, p.message])?;
         }
         Ok(appender.flush()?)
     }

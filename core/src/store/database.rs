@@ -13,8 +13,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v4.sql"),
     include_str!("sql/schema_v5.sql"),
 ];
-/// The version that made sales_product_month (filled at open, once the macros exist).
-const PRODUCT_MONTHS_SINCE: i64 = 5;
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.
 pub const VIEWS: &[(&str, &str)] = &[
@@ -115,7 +113,10 @@ impl Store {
         for (_, sql) in VIEWS {
             conn.execute_batch(sql)?;
         }
-        if current < PRODUCT_MONTHS_SINCE {
+        // Made at the first open after v5, and again if that ever did not finish.
+        let months_missing: bool =
+            conn.query_row("SELECT EXISTS (FROM sales_product_day) AND NOT EXISTS (FROM sales_product_month)", [], |r| r.get(0))?;
+        if months_missing {
             in_transaction(&conn, |conn| {
                 conn.execute_batch(
                     "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
@@ -154,10 +155,18 @@ impl Store {
     /// Runs `work` with DuckDB's memory bounded to `limit` (beyond it, DuckDB
     /// spills to disk), then gives DuckDB its usual memory back.
     pub fn with_memory_limit<T>(&self, limit: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        /// Gives the memory back however `work` ends, a panic included (the store outlives it).
+        struct Usual<'a>(&'a Connection);
+        impl Drop for Usual<'_> {
+            fn drop(&mut self) {
+                if let Err(e) = self.0.execute_batch(&format!("SET memory_limit = '{MEMORY_LIMIT}'")) {
+                    tracing::warn!("DuckDB's memory limit could not be set back: {e}");
+                }
+            }
+        }
         self.conn.execute_batch(&format!("SET memory_limit = '{limit}'"))?;
-        let result = work();
-        self.conn.execute_batch(&format!("SET memory_limit = '{MEMORY_LIMIT}'"))?;
-        result
+        let _usual = Usual(&self.conn);
+        work()
     }
 
     pub fn has_data(&self) -> Result<bool> {

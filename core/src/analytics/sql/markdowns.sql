@@ -61,7 +61,9 @@ months AS MATERIALIZED (
 -- Per product, its months combined: n days, the means of x and y over them, and
 -- Sxx = Σ (x − x̄)², Sxy = Σ (x − x̄)(y − ȳ) over every day, each month's
 -- centred sums plus what its own means add (exact algebra, no cancellation
--- of large sums). The least-squares slope is Sxy ÷ Sxx (regr_slope).
+-- of large sums). The least-squares slope is Sxy ÷ Sxx (regr_slope). A price
+-- that never moved gives Sxx = 0 up to the rounding of the means (~1e-30 a
+-- day): below 1e-24 a day it is 0 and there is no slope, as regr_slope says.
 product_means AS (
     SELECT product_id, sum(days) AS n, sum(days * mean_x) / sum(days) AS mx, sum(days * mean_y) / sum(days) AS my
     FROM months GROUP BY product_id
@@ -90,7 +92,7 @@ category_prices AS (
 -- (products with a single selling day carry nothing and are left out), so its
 -- slope is Σ Sxy ÷ Σ Sxx over the category's products.
 category_fit AS (
-    SELECT f.category, CASE WHEN sum(f.sxx) > 0 THEN -sum(f.sxy) / sum(f.sxx) END AS e, sum(f.n) AS n,
+    SELECT f.category, CASE WHEN sum(f.sxx) > 1e-24 * sum(f.n) THEN -sum(f.sxy) / sum(f.sxx) END AS e, sum(f.n) AS n,
            any_value(cp.prices) AS prices
     FROM product_fit f JOIN category_prices cp USING (category)
     WHERE f.n >= 2
@@ -100,7 +102,7 @@ category_fit AS (
 fits AS (
     SELECT 'product' AS source, product_id AS k, n, prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END AS e
-    FROM (SELECT *, CASE WHEN sxx > 0 THEN -sxy / sxx END AS e FROM product_fit JOIN product_prices USING (product_id))
+    FROM (SELECT *, CASE WHEN sxx > 1e-24 * n THEN -sxy / sxx END AS e FROM product_fit JOIN product_prices USING (product_id))
     UNION ALL
     SELECT 'category', category, n, prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END
