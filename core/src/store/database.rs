@@ -117,6 +117,7 @@ impl Store {
         let months_missing: bool =
             conn.query_row("SELECT EXISTS (FROM sales_product_day) AND NOT EXISTS (FROM sales_product_month)", [], |r| r.get(0))?;
         if months_missing {
+            tracing::info!("building the monthly sales figures of {} (once; a large store takes a few seconds)", path.display());
             in_transaction(&conn, |conn| {
                 conn.execute_batch(
                     "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
