@@ -29,6 +29,15 @@ fn peak_rss_mb() -> f64 {
     rss_mb("VmHWM:")
 }
 
+/// User and system CPU time of this process so far (its threads, not its children).
+fn own_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 fn rss_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -553,7 +562,8 @@ fn main() {
             let done = std::sync::atomic::AtomicBool::new(false);
             let monitor_conn = store.conn().try_clone().expect("second connection");
             let started = Instant::now();
-            let mut phases: Vec<(String, f64)> = Vec::new();
+            // (phase, wall seconds, this process's CPU seconds, the parse child's not included)
+            let mut phases: Vec<(String, f64, f64)> = Vec::new();
             let (report, beyond_mb) = std::thread::scope(|s| {
                 let monitor = s.spawn(|| watch_memory_beyond_database(monitor_conn, &done));
                 // A folder is imported whole, its files in name order, as one import.
@@ -567,15 +577,15 @@ fn main() {
                 };
                 let report = import::import_files(&store, &files, &ImportOptions::default(), &mut |p| {
                     let name = format!("{:?}", p.phase).to_lowercase();
-                    if phases.last().map(|(n, _)| n != &name).unwrap_or(true) {
-                        phases.push((name, started.elapsed().as_secs_f64()));
+                    if phases.last().map(|(n, ..)| n != &name).unwrap_or(true) {
+                        phases.push((name, started.elapsed().as_secs_f64(), own_cpu_seconds()));
                     }
                 })
                 .expect("import runs");
                 done.store(true, std::sync::atomic::Ordering::Relaxed);
                 (report, monitor.join().expect("monitor ends"))
             });
-            let marks: Vec<String> = phases.iter().map(|(n, t)| format!("{n}@{t:.2}s")).collect();
+            let marks: Vec<String> = phases.iter().map(|(n, t, cpu)| format!("{n}@{t:.2}s(cpu {cpu:.2}s)")).collect();
             eprintln!("phases: {}", marks.join(" "));
             assert_eq!(report.error_count, 0, "{:?}", report.errors.first());
             let secs = started.elapsed().as_secs_f64();

@@ -170,6 +170,9 @@ pub enum FieldType {
     /// Not read from a cell: the line's digest, computed from its other fields
     /// (`staging::line_digest`); an invoice's content hash sums them.
     LineDigest,
+    /// Not read from a cell: the line's number in its invoice, 1, 2, … in
+    /// the order of the rows (`staging::LineNumbers`).
+    LineNo,
 }
 
 pub(crate) const RATE_SCALE: i8 = 4;
@@ -188,6 +191,7 @@ impl FieldType {
             FieldType::Date => "DATE".into(),
             FieldType::DateTime => "TIMESTAMP".into(),
             FieldType::LineDigest => "UBIGINT".into(),
+            FieldType::LineNo => "INTEGER".into(),
         }
     }
 }
@@ -215,11 +219,12 @@ impl SheetKind {
 
     /// The staged columns, in the order of the staging table (after `src,
     /// row_no, ok`): the imported columns as described, then the line's
-    /// digest for the kinds that carry lines.
+    /// digest and number for the kinds that carry lines.
     pub(crate) fn staged_fields(self) -> Vec<(&'static str, FieldType)> {
         let mut fields: Vec<_> = self.columns().iter().filter_map(|c| c.ty.map(|ty| (c.name, ty))).collect();
         if matches!(self, SheetKind::Invoices | SheetKind::InvoiceLines) {
             fields.push(("line_digest", FieldType::LineDigest));
+            fields.push(("line_no", FieldType::LineNo));
         }
         fields
     }
@@ -423,7 +428,9 @@ mod tests {
                     (SheetKind::Products, _) => "products",
                     (SheetKind::Stock, _) => "stock",
                     (SheetKind::Clients, _) => "clients",
-                    (SheetKind::Invoices, "product_id" | "qty" | "unit_price") | (SheetKind::InvoiceLines, _) => "invoice_lines",
+                    (SheetKind::Invoices, "product_id" | "qty" | "unit_price" | "line_no") | (SheetKind::InvoiceLines, _) => {
+                        "invoice_lines"
+                    }
                     (SheetKind::Invoices, "description") => continue, // names a product known only from sales
                     (SheetKind::Invoices, _) => "invoices",
                 };

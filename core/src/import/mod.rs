@@ -11,14 +11,14 @@ pub mod history;
 pub mod layout;
 pub mod mappings;
 mod staging;
-pub use staging::Problem;
+pub use staging::{line_number_key, Problem};
 use staging::{split_params, Source, StagedMeta};
 pub mod suggest;
 
 use crate::error::{CoreError, Result};
 use crate::import::layout::FieldType;
 use crate::import::mappings::SavedMapping;
-use crate::import::staging::{line_digest, StageBuffer, Val};
+use crate::import::staging::{line_digest, LineNumbers, StageBuffer, Val};
 use crate::messages::{Lang, Text};
 use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::read::cells::{Row, NEXT, STOP};
@@ -162,6 +162,7 @@ struct Importer<'a> {
     /// The day/month order each date column proved in this import's latest
     /// sheet that had text dates in it: the first guess for the next sheet.
     date_orders: HashMap<&'static str, DayOrder>,
+    line_numbers: LineNumbers,
 }
 
 /// The estimated total rows of an import, for progress: the rows the open
@@ -222,6 +223,7 @@ pub fn import_inputs(
             date_orders: HashMap::new(),
             meta: StagedMeta::default(),
             buffers: HashMap::new(),
+            line_numbers: LineNumbers::default(),
         };
         let staged = inputs
             .iter()
@@ -315,9 +317,8 @@ impl Importer<'_> {
                 let warning = Text::new("unknown_column", [text.clone(), cells::column_letters(*col)]);
                 self.add_problem(src, header.row, text, text, &warning, "warning")?;
             }
-            let carries_lines =
-                header.kind == SheetKind::Invoices && header.index_of("product_id").is_some() && header.index_of("qty").is_some();
-            self.meta.source(src, file, sheet, carries_lines);
+            // (stg_sources.carries_lines: an Invoices sheet with one row per line)
+            self.meta.source(src, file, sheet, header.kind == SheetKind::Invoices && carries_lines(&header));
             let named = header.columns.iter().map(|(c, n)| (*c, n.to_string()));
             for (col, name) in named.chain(header.unknown.iter().cloned()) {
                 self.meta.column(src, name, col);
@@ -336,6 +337,7 @@ impl Importer<'_> {
         }
         conn.execute("DELETE FROM stg_problems WHERE src = ?", params![src])?;
         self.meta.forget_problems(src);
+        self.line_numbers.recount(conn)?;
         Ok(())
     }
 
@@ -352,7 +354,7 @@ impl Importer<'_> {
         let named_kind = SheetKind::from_sheet_name(sheet);
         let mut header: Option<HeaderMap> = None;
         let mut evidence: HashMap<&'static str, Evidence> = HashMap::new();
-        let mut staging: Option<(duckdb::Appender<'_>, StageBuffer, Vec<FieldPlan>)> = None;
+        let mut staging: Option<Staging<'_>> = None;
         let mut problems: Vec<(u32, &'static str, String, Text)> = Vec::new();
         let mut mapping_used = None;
         let progress = &mut *self.progress;
@@ -360,6 +362,7 @@ impl Importer<'_> {
         let buffers = &mut self.buffers;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
+        let line_numbers = &mut self.line_numbers;
         let dates = DateBounds::today();
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
@@ -398,17 +401,25 @@ impl Importer<'_> {
                         })
                         .collect();
                     let buffer = buffers.remove(&h.kind).unwrap_or_else(|| StageBuffer::new(h.kind));
-                    staging = Some((appender, buffer, plan));
+                    staging = Some(Staging { appender, buffer, plan, carries_lines: carries_lines(h) });
                 }
                 return Ok(NEXT);
             }
-            let (appender, buffer, plan) = staging.as_mut().expect("staging starts with the header");
+            let Staging { appender, buffer, plan, carries_lines } = staging.as_mut().expect("staging starts with the header");
             let row_index = row.index;
             let mut values: Vec<Val> = Vec::with_capacity(plan.len());
             let mut ok = true;
             for field in plan.iter() {
                 if field.ty == FieldType::LineDigest {
                     values.push(digest_of(plan, &values));
+                    continue;
+                }
+                if field.ty == FieldType::LineNo {
+                    let invoice_id = match plan.iter().zip(&values).find(|(f, _)| f.name == "invoice_id") {
+                        Some((_, Val::Str(Some(id)))) if *carries_lines => Some(id.as_str()),
+                        _ => None,
+                    };
+                    values.push(Val::LineNo(invoice_id.map(|id| line_numbers.next(id))));
                     continue;
                 }
                 let mut absent = CellValue::Empty;
@@ -450,7 +461,7 @@ impl Importer<'_> {
         })?;
         // Full batches went to DuckDB; the last rows wait in the buffer for the
         // next sheet of the same kind (a folder of small files appends full batches).
-        if let Some((mut appender, buffer, _)) = staging {
+        if let Some(Staging { mut appender, buffer, .. }) = staging {
             appender.flush()?;
             self.buffers.insert(buffer.kind(), buffer);
         }
@@ -650,6 +661,25 @@ impl Evidence {
     }
 }
 
+/// A sheet being staged: its appender, buffered rows and how each field is read.
+struct Staging<'conn> {
+    appender: duckdb::Appender<'conn>,
+    buffer: StageBuffer,
+    plan: Vec<FieldPlan>,
+    /// Its rows are invoice lines (a Lines sheet, or an Invoices sheet with one row per line).
+    carries_lines: bool,
+}
+
+/// Whether a sheet's rows are invoice lines: a Lines sheet, or an Invoices
+/// sheet with one row per line (it has products and quantities).
+fn carries_lines(header: &HeaderMap) -> bool {
+    match header.kind {
+        SheetKind::InvoiceLines => true,
+        SheetKind::Invoices => header.index_of("product_id").is_some() && header.index_of("qty").is_some(),
+        _ => false,
+    }
+}
+
 /// How one staged field is read from a sheet whose header is known.
 struct FieldPlan {
     name: &'static str,
@@ -680,10 +710,8 @@ fn digest_of(plan: &[FieldPlan], values: &[Val]) -> Val {
 /// sheet. A normalised workbook (SPEC §2.1) never does: an unknown product
 /// there is a typo, an error at its cell (SPEC §3).
 fn is_flat_export(source: &Source, extension: &str) -> bool {
-    let carries_lines = source.header.kind == SheetKind::Invoices
-        && source.header.index_of("product_id").is_some()
-        && source.header.index_of("qty").is_some();
-    carries_lines
+    source.header.kind == SheetKind::Invoices
+        && carries_lines(&source.header)
         && (crate::read::workbook::DELIMITED.contains(&extension) || SheetKind::from_sheet_name(&source.sheet) != Some(SheetKind::Invoices))
 }
 
@@ -756,7 +784,7 @@ fn convert(cell: &CellValue, ty: FieldType, order: DayOrder, dates: DateBounds) 
             dates.check(at.map(|t| t.date()))?;
             Val::Ts(at)
         }
-        FieldType::LineDigest => ty.null(),
+        FieldType::LineDigest | FieldType::LineNo => ty.null(),
     })
 }
 

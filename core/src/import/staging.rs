@@ -12,6 +12,7 @@ use duckdb::arrow::array::{
 use duckdb::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A converted cell bound for a staging column.
@@ -22,6 +23,7 @@ pub(crate) enum Val {
     Date(Option<NaiveDate>),
     Ts(Option<NaiveDateTime>),
     Digest(u64),
+    LineNo(Option<i32>),
 }
 
 impl Val {
@@ -32,6 +34,7 @@ impl Val {
             Val::Date(x) => x.is_none(),
             Val::Ts(x) => x.is_none(),
             Val::Digest(_) => false,
+            Val::LineNo(x) => x.is_none(),
         }
     }
 }
@@ -44,6 +47,7 @@ impl FieldType {
             FieldType::Date => Val::Date(None),
             FieldType::DateTime => Val::Ts(None),
             FieldType::LineDigest => Val::Digest(0),
+            FieldType::LineNo => Val::LineNo(None),
         }
     }
 
@@ -55,6 +59,7 @@ impl FieldType {
             FieldType::Date => DataType::Date32,
             FieldType::DateTime => DataType::Timestamp(TimeUnit::Microsecond, None),
             FieldType::LineDigest => DataType::UInt64,
+            FieldType::LineNo => DataType::Int32,
         }
     }
 }
@@ -68,6 +73,7 @@ enum Column {
     Date(Date32Builder),
     Ts(TimestampMicrosecondBuilder),
     Digest(UInt64Builder),
+    LineNo(Int32Builder),
 }
 
 /// Converted rows of one sheet kind on their way to its staging table.
@@ -99,6 +105,7 @@ impl StageBuffer {
                 DataType::Date32 => Column::Date(Date32Builder::new()),
                 DataType::Timestamp(..) => Column::Ts(TimestampMicrosecondBuilder::new()),
                 DataType::UInt64 => Column::Digest(UInt64Builder::new()),
+                DataType::Int32 => Column::LineNo(Int32Builder::new()),
                 _ => Column::Str(StringBuilder::new()),
             })
             .collect();
@@ -129,6 +136,7 @@ impl StageBuffer {
                 (Column::Date(b), Val::Date(v)) => b.append_option(v.map(days_since_epoch)),
                 (Column::Ts(b), Val::Ts(v)) => b.append_option(v.map(|t| t.and_utc().timestamp_micros())),
                 (Column::Digest(b), Val::Digest(v)) => b.append_value(v),
+                (Column::LineNo(b), Val::LineNo(v)) => b.append_option(v),
                 _ => unreachable!("values follow staged_fields"),
             }
         }
@@ -151,6 +159,7 @@ impl StageBuffer {
                 Column::Date(b) => Arc::new(b.finish()),
                 Column::Ts(b) => Arc::new(b.finish()),
                 Column::Digest(b) => Arc::new(b.finish()),
+                Column::LineNo(b) => Arc::new(b.finish()),
             });
         }
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).expect("arrays follow the schema");
@@ -182,6 +191,69 @@ pub(crate) fn line_digest(product_id: Option<&str>, qty: Option<Decimal>, unit_p
         }
     };
     fnv1a_64(&[product_id.unwrap_or("").as_bytes(), &part(&qty), &part(&price)])
+}
+
+/// Numbers each invoice's lines 1, 2, … in the order they are read (the order
+/// of files, sheets and rows), while they are staged, so that no window over
+/// all lines is needed afterwards.
+///
+/// The counters are keyed by a 32-bit hash of the invoice id: a few MB for
+/// hundreds of thousands of invoices, where the ids themselves would take
+/// tens. Two ids of the same hash share a counter, so their lines' numbers
+/// stay distinct but leave gaps in one of them; the checks find exactly those
+/// invoices (their highest number exceeds their count of lines) and number
+/// them again (import_checks.sql).
+#[derive(Default)]
+pub(crate) struct LineNumbers(HashMap<u32, i32, std::hash::BuildHasherDefault<KeyHasher>>);
+
+/// The keys are hashes already: they are used as they are.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // spread the 32 bits over the 64 the table takes its bucket and tag from
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
+    }
+}
+
+impl LineNumbers {
+    pub fn next(&mut self, invoice_id: &str) -> i32 {
+        let counter = self.0.entry(line_number_key(invoice_id)).or_insert(0);
+        *counter += 1;
+        *counter
+    }
+
+    /// Counts again from the lines still staged (after a sheet was unstaged).
+    pub fn recount(&mut self, conn: &duckdb::Connection) -> Result<()> {
+        self.0.clear();
+        let mut stmt = conn.prepare(
+            "SELECT invoice_id, max(line_no)::INTEGER FROM (SELECT invoice_id, line_no FROM stg_lines
+                                                      UNION ALL SELECT invoice_id, line_no FROM stg_invoices)
+             WHERE line_no IS NOT NULL GROUP BY invoice_id",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)))? {
+            let (invoice_id, highest) = row?;
+            let counter = self.0.entry(line_number_key(&invoice_id)).or_insert(0);
+            *counter = (*counter).max(highest);
+        }
+        Ok(())
+    }
+}
+
+/// The key of an invoice's line counter (FNV-1a, folded to 32 bits); public so
+/// that tests can find two invoice ids sharing one.
+pub fn line_number_key(invoice_id: &str) -> u32 {
+    let h = invoice_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    (h ^ (h >> 32)) as u32
 }
 
 /// FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.

@@ -258,6 +258,26 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// cents() multiplies in 64 bits below its bounds and in 128 above them:
+    /// on both sides of each bound, ties included, it rounds the exact product
+    /// half away from zero, as rust_decimal does.
+    #[test]
+    fn cents_rounds_the_exact_product_on_both_sides_of_its_bounds() {
+        use rust_decimal::{Decimal, RoundingStrategy};
+        let store = Store::open_in_memory().unwrap();
+        let quantities = ["0.001", "1", "3.333", "-2.5", "999999.999", "-999999.999", "1000000", "-1000000.001", "12345678.125"];
+        let prices = ["0.0001", "0.005", "0.0050", "0.125", "-0.015", "99999.9999", "-99999.9999", "100000", "1234567.1235"];
+        for q in quantities {
+            for p in prices {
+                let sql = format!("SELECT cents(CAST('{q}' AS DECIMAL(18, 3)), CAST('{p}' AS DECIMAL(18, 4)))::VARCHAR");
+                let got: String = store.conn().query_row(&sql, [], |r| r.get(0)).unwrap();
+                let exact = (q.parse::<Decimal>().unwrap() * p.parse::<Decimal>().unwrap())
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                assert_eq!(got.parse::<Decimal>().unwrap(), exact, "cents({q}, {p})");
+            }
+        }
+    }
+
     #[test]
     fn lock_message_names_the_other_process() {
         let msg = "IO Error: Could not set lock on file \"x\": Conflicting lock is held in /usr/bin/comptoir (PID 4242) by user root.";

@@ -79,6 +79,47 @@ fn dry_run_counts_and_writes_nothing() {
     assert_eq!(scalar(&store, "SELECT unit_price FROM invoice_lines WHERE invoice_id = 'F2'"), "8.0000");
 }
 
+/// Lines are numbered 1, 2, … per invoice in the order of the files and rows,
+/// also for two invoices whose line counters share one key while they are
+/// staged (their numbers are put right before anything is written).
+#[test]
+fn lines_are_numbered_per_invoice_in_row_order_even_when_two_ids_share_a_counter() {
+    let mut seen = std::collections::HashMap::new();
+    let (a, b) = (0..)
+        .find_map(|n| {
+            let id = format!("INV{n}");
+            seen.insert(comptoir_core::import::line_number_key(&id), id.clone()).map(|other| (other, id))
+        })
+        .unwrap();
+    assert_eq!(comptoir_core::import::line_number_key(&a), comptoir_core::import::line_number_key(&b));
+    let dir = TempDir::new("line-numbers");
+    let invoices = format!("invoice_id,client_id,timestamp\n{a},,2026-05-30 10:00\n{b},,2026-05-30 11:00\nF3,,2026-05-30 12:00\n");
+    let files = [
+        write(&dir, "products.csv", PRODUCTS),
+        write(&dir, "invoices.csv", &invoices),
+        write(
+            &dir,
+            "lines.csv",
+            &format!("invoice_id,product_id,qty,unit_price\n{a},T1,1,1\n{b},T1,4,1\nF3,C1,7,1\n{a},C1,2,1\n{b},T1,5,1\nF3,T1,8,1\n"),
+        ),
+        write(&dir, "lines2.csv", &format!("invoice_id,product_id,qty,unit_price\n{b},C1,6,1\n{a},T1,3,1\n")),
+    ];
+    let store = Store::open_in_memory().unwrap();
+    let r = run(&store, &files, ImportOptions::default());
+    assert_eq!((r.outcome, r.counts.lines.new), (Outcome::Imported, 8), "{:?}", r.errors);
+    let numbered = |id: &str| {
+        scalar(
+            &store,
+            &format!(
+                "SELECT string_agg(line_no || ':' || qty::INTEGER, ' ' ORDER BY line_no) FROM invoice_lines WHERE invoice_id = '{id}'"
+            ),
+        )
+    };
+    assert_eq!(numbered(&a), "1:1 2:2 3:3");
+    assert_eq!(numbered(&b), "1:4 2:5 3:6");
+    assert_eq!(numbered("F3"), "1:7 2:8");
+}
+
 #[test]
 fn same_invoice_with_other_content_is_an_error_naming_the_earlier_import() {
     let dir = TempDir::new("conflict");

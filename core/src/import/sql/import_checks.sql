@@ -8,28 +8,36 @@
 CREATE OR REPLACE TEMP TABLE stg_head_rows AS
 SELECT i.src, i.row_no
 FROM stg_invoices i JOIN stg_sources o USING (src)
-WHERE i.invoice_id IS NOT NULL
-QUALIFY NOT o.carries_lines OR row_number() OVER (PARTITION BY i.src, i.invoice_id ORDER BY i.row_no) = 1;
+WHERE i.invoice_id IS NOT NULL AND NOT o.carries_lines
+UNION ALL
+SELECT i.src, min(i.row_no)
+FROM stg_invoices i JOIN stg_sources o USING (src)
+WHERE i.invoice_id IS NOT NULL AND o.carries_lines
+GROUP BY i.src, i.invoice_id;
 CREATE OR REPLACE TEMP VIEW stg_heads AS
 SELECT i.*, o.carries_lines, o.sheet
 FROM stg_invoices i JOIN stg_head_rows USING (src, row_no) JOIN stg_sources o USING (src);
 
 -- A key listed twice in this import: every later occurrence is an error.
+-- (The keys listed more than once are found first: the ranking reads only them.)
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
+WITH keys AS MATERIALIZED (
+    SELECT 'product' AS what, 'product_id' AS col, src, row_no, product_id AS key FROM stg_products
+    UNION ALL
+    SELECT 'stock', CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, src, row_no,
+           coalesce(stock_id, product_id || '#' || batch_no) FROM stg_stock
+    UNION ALL
+    SELECT 'client', 'client_id', src, row_no, client_id FROM stg_clients
+    UNION ALL
+    SELECT 'invoice', 'invoice_id', src, row_no, invoice_id FROM stg_heads
+),
+repeated AS (SELECT what, key FROM keys WHERE key IS NOT NULL GROUP BY what, key HAVING count(*) > 1)
 SELECT src, row_no, col, key,
        'duplicate_' || what, concat_ws(chr(31), key, first_sheet, (first_row + 1)::VARCHAR), 'error'
 FROM (SELECT k.*, row_number() OVER w AS n, first_value(k.row_no) OVER w AS first_row,
              first_value(o.sheet) OVER w AS first_sheet
-      FROM (SELECT 'product' AS what, 'product_id' AS col, src, row_no, product_id AS key FROM stg_products
-            UNION ALL
-            SELECT 'stock', CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, src, row_no,
-                   coalesce(stock_id, product_id || '#' || batch_no) FROM stg_stock
-            UNION ALL
-            SELECT 'client', 'client_id', src, row_no, client_id FROM stg_clients
-            UNION ALL
-            SELECT 'invoice', 'invoice_id', src, row_no, invoice_id FROM stg_heads) AS k
+      FROM keys k SEMI JOIN repeated r ON r.what = k.what AND r.key = k.key
       JOIN stg_sources o USING (src)
-      WHERE k.key IS NOT NULL
       WINDOW w AS (PARTITION BY k.what, k.key ORDER BY k.src, k.row_no))
 WHERE n > 1;
 
@@ -111,7 +119,7 @@ WHERE ok AND client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM k
 
 -- Lines carried by an Invoices sheet (one row per line) join the other lines.
 INSERT INTO stg_lines
-SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price, i.line_digest
+SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price, i.line_digest, i.line_no
 FROM stg_invoices i JOIN stg_sources o USING (src)
 WHERE o.carries_lines;
 
@@ -144,10 +152,29 @@ WHERE l.ok AND l.unit_price IS NULL AND k.sell_price IS NULL;
 UPDATE stg_lines s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
+-- Each invoice's lines in one pass: whether all are acceptable, their total
+-- (unit price resolved) and the order-independent digest of their content
+-- (staging::line_digest).
+CREATE OR REPLACE TEMP TABLE line_sums AS
+SELECT l.invoice_id, bool_and(l.ok) AS all_ok, count(*) AS lines, max(l.line_no) = count(*) AS numbered,
+       sum(l.qty * coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4)) AS lines_total,
+       (sum(l.line_digest::HUGEINT) % 18446744073709551616)::VARCHAR AS lines_digest
+FROM stg_lines l LEFT JOIN known_products k USING (product_id)
+WHERE l.invoice_id IS NOT NULL
+GROUP BY l.invoice_id;
+
+-- The lines of an invoice whose counter another invoice id shared while they
+-- were staged (staging::LineNumbers) are numbered again: 1, 2, … in the order
+-- of the rows, as every other invoice's are.
+UPDATE stg_lines l SET line_no = r.line_no
+FROM (SELECT src, row_no, row_number() OVER (PARTITION BY invoice_id ORDER BY src, row_no)::INTEGER AS line_no
+      FROM stg_lines WHERE invoice_id IN (SELECT invoice_id FROM line_sums WHERE NOT numbered)) r
+WHERE l.src = r.src AND l.row_no = r.row_no;
+
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT h.src, h.row_no, 'invoice_id', h.invoice_id, 'invoice_no_lines', h.invoice_id, 'error'
 FROM stg_heads h
-WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM stg_lines WHERE invoice_id IS NOT NULL);
+WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM line_sums);
 
 UPDATE stg_invoices s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
@@ -155,31 +182,17 @@ FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity =
 -- An invoice is taken whole or not at all: one bad line rejects it, and a
 -- rejected invoice rejects its lines.
 CREATE OR REPLACE TEMP TABLE bad_invoices AS
-SELECT DISTINCT invoice_id FROM stg_lines WHERE NOT ok AND invoice_id IS NOT NULL
+SELECT invoice_id FROM line_sums WHERE NOT all_ok
 UNION
 SELECT DISTINCT invoice_id FROM stg_invoices WHERE NOT ok AND invoice_id IS NOT NULL;
 
--- Content of each acceptable invoice: header and lines (unit price resolved).
-CREATE OR REPLACE TEMP TABLE fin_lines AS
-SELECT l.invoice_id,
-       row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.src, l.row_no)::INTEGER AS line_no,
-       l.product_id, l.qty,
-       coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price,
-       l.line_digest
-FROM stg_lines l JOIN known_products k USING (product_id)
-WHERE l.ok AND l.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
-
+-- Content of each acceptable invoice: header and lines.
 CREATE OR REPLACE TEMP TABLE inv_content AS
-SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no,
-       c.lines_total,
+SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no, c.lines, c.lines_total,
        md5(concat_ws('|', coalesce(h.client_id, ''), strftime(h.ts, '%Y-%m-%d %H:%M:%S'),
                      coalesce(h.total_amount::VARCHAR, ''), c.lines_digest)) AS content_hash
-FROM stg_heads h
-JOIN (SELECT invoice_id, sum(qty * unit_price) AS lines_total,
-             -- order-independent digest of the lines (staging::line_digest)
-             (sum(line_digest::HUGEINT) % 18446744073709551616)::VARCHAR AS lines_digest
-      FROM fin_lines GROUP BY invoice_id) c USING (invoice_id)
-WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+FROM stg_heads h JOIN line_sums c USING (invoice_id)
+WHERE h.ok AND c.all_ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 
 -- Re-importing an invoice is fine only with the same content.
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
@@ -198,7 +211,6 @@ UPDATE stg_lines SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FR
 -- …and an invoice set aside for a line is set aside itself (its row goes to
 -- the errors workbook with its lines).
 UPDATE stg_invoices SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FROM bad_invoices);
-DELETE FROM fin_lines WHERE invoice_id IN (SELECT invoice_id FROM bad_invoices);
 
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT src, row_no, 'total_amount', money(total_amount),
@@ -213,6 +225,13 @@ SELECT c.invoice_id, c.client_id, c.ts, c.total_amount, c.content_hash,
        CASE WHEN s.invoice_id IS NULL THEN 'new' ELSE 'unchanged' END AS change
 FROM inv_content c LEFT JOIN invoices s USING (invoice_id)
 WHERE c.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+
+-- The lines of the invoices written or found unchanged (every line of such an
+-- invoice is acceptable, its product known), numbered as staged.
+CREATE OR REPLACE TEMP VIEW fin_lines AS
+SELECT l.invoice_id, l.line_no, l.product_id, l.qty, coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
+FROM stg_lines l JOIN known_products k USING (product_id)
+WHERE l.invoice_id IN (SELECT invoice_id FROM fin_invoices);
 
 -- Master data: an empty cell keeps what the store has (blank = no change).
 CREATE OR REPLACE TEMP TABLE fin_products AS
@@ -233,7 +252,7 @@ FROM (SELECT product_id, name, category, buy_price, sell_price, min_margin_thres
       FROM stg_products WHERE ok
       UNION ALL
       SELECT product_id, name, NULL, NULL, NULL, NULL, true FROM known_products
-      WHERE derived AND product_id IN (SELECT product_id FROM fin_lines)) s
+      WHERE derived AND product_id IN (SELECT l.product_id FROM fin_lines l SEMI JOIN known_products k ON k.product_id = l.product_id AND k.derived)) s
 LEFT JOIN products p USING (product_id);
 
 -- A row without stock_id is the stored batch of the same product and batch_no,
@@ -286,6 +305,6 @@ SELECT 'invoices', count(*) FILTER (WHERE change = 'new'), 0,
        count(*) FILTER (WHERE change = 'unchanged'), (SELECT count(*) FROM bad_invoices)
 FROM fin_invoices
 UNION ALL
-SELECT 'lines', count(*) FILTER (WHERE f.change = 'new'), 0,
-       count(*) FILTER (WHERE f.change = 'unchanged'), (SELECT count(*) FROM stg_lines WHERE NOT ok)
-FROM fin_lines l JOIN fin_invoices f USING (invoice_id);
+SELECT 'lines', coalesce(sum(c.lines) FILTER (WHERE f.change = 'new'), 0), 0,
+       coalesce(sum(c.lines) FILTER (WHERE f.change = 'unchanged'), 0), (SELECT count(*) FROM stg_lines WHERE NOT ok)
+FROM inv_content c JOIN fin_invoices f USING (invoice_id);
