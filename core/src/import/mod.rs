@@ -332,12 +332,12 @@ impl Importer<'_> {
     fn unstage(&mut self, src: i32) -> Result<()> {
         self.flush_buffers()?;
         let conn = self.store.conn();
+        self.line_numbers.forget(conn, src)?;
         for kind in SheetKind::ALL {
             conn.execute(&format!("DELETE FROM {} WHERE src = ?", kind.staging_table()), params![src])?;
         }
         conn.execute("DELETE FROM stg_problems WHERE src = ?", params![src])?;
         self.meta.forget_problems(src);
-        self.line_numbers.recount(conn)?;
         Ok(())
     }
 

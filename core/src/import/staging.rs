@@ -232,18 +232,19 @@ impl LineNumbers {
         *counter
     }
 
-    /// Counts again from the lines still staged (after a sheet was unstaged).
-    pub fn recount(&mut self, conn: &duckdb::Connection) -> Result<()> {
-        self.0.clear();
+    /// Gives back the numbers a sheet's rows took, before they are unstaged
+    /// (the sheet is read again): the counters are as before it was read.
+    pub fn forget(&mut self, conn: &duckdb::Connection, src: i32) -> Result<()> {
         let mut stmt = conn.prepare(
-            "SELECT invoice_id, max(line_no)::INTEGER FROM (SELECT invoice_id, line_no FROM stg_lines
-                                                      UNION ALL SELECT invoice_id, line_no FROM stg_invoices)
+            "SELECT invoice_id, count(*)::INTEGER FROM (SELECT invoice_id, line_no FROM stg_lines WHERE src = ?1
+                                                 UNION ALL SELECT invoice_id, line_no FROM stg_invoices WHERE src = ?1)
              WHERE line_no IS NOT NULL GROUP BY invoice_id",
         )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)))? {
-            let (invoice_id, highest) = row?;
-            let counter = self.0.entry(line_number_key(&invoice_id)).or_insert(0);
-            *counter = (*counter).max(highest);
+        for row in stmt.query_map([src], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)))? {
+            let (invoice_id, taken) = row?;
+            if let Some(counter) = self.0.get_mut(&line_number_key(&invoice_id)) {
+                *counter -= taken;
+            }
         }
         Ok(())
     }
