@@ -425,6 +425,19 @@ pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
 
+/// Whether as_of's month is whole in sales_product_month as of as_of: no line
+/// was sold after as_of in that month (as when as_of is the latest sale, the
+/// default), so the views that need every month up to as_of (last sales, the
+/// markdowns' fit) read that month there instead of from its days.
+fn month_is_whole(store: &Store, as_of: NaiveDate) -> Result<bool> {
+    Ok(store.conn().query_row(
+        "SELECT coalesce(max(last_sold) <= ?1::DATE, true) FROM sales_product_month
+         WHERE month = CAST(date_trunc('month', ?1::DATE) AS DATE)",
+        params![as_of],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
     Ok(loss_risk_exact(store, as_of)?.into_iter().map(|(risk, _)| risk).collect())
 }
@@ -433,7 +446,10 @@ pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
 /// an expiry date). The rows are kept in the temporary table `at_risk`, which
 /// the markdowns read (markdowns.sql) instead of running the forecast again.
 fn loss_risk_exact(store: &Store, as_of: NaiveDate) -> Result<Vec<(LossRisk, Option<Decimal>)>> {
-    store.conn().execute("CREATE OR REPLACE TEMP TABLE at_risk AS SELECT * FROM loss_risk(?::DATE)", params![as_of])?;
+    store.conn().execute(
+        "CREATE OR REPLACE TEMP TABLE at_risk AS SELECT * FROM loss_risk(?::DATE, whole_month := ?)",
+        params![as_of, month_is_whole(store, as_of)?],
+    )?;
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, array_to_string(reasons, ','), quantity::VARCHAR, expiry_date,
                 last_movement, days_left, money(value_at_risk), leftover_30::VARCHAR, buy_price::VARCHAR
@@ -499,7 +515,7 @@ fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
         "SELECT stock_id, product_id, name, quantity::VARCHAR, days_left, buy_price::VARCHAR, sell_price::VARCHAR,
                 leftover_30::VARCHAR, revenue_30::VARCHAR, sold_30::VARCHAR, elasticity::VARCHAR, elasticity_source,
                 discount::VARCHAR, cannot_clear, sells_by_expiry
-         FROM markdowns(?::DATE)
+         FROM markdowns(?::DATE, whole_month := ?)
          ORDER BY leftover_30 * coalesce(buy_price, 0) DESC, stock_id",
     )?;
     type Row = (
@@ -519,7 +535,7 @@ fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
         bool,
         f64,
     );
-    let rows = stmt.query_map(params![as_of], |r| {
+    let rows = stmt.query_map(params![as_of, month_is_whole(store, as_of)?], |r| {
         Ok((
             r.get(0)?,
             r.get(1)?,
@@ -648,8 +664,10 @@ pub fn client_tiers(store: &Store, as_of: NaiveDate) -> Result<Vec<ClientTier>> 
 }
 
 pub fn stock_ageing(store: &Store, as_of: NaiveDate) -> Result<Vec<AgeingBucket>> {
-    let mut stmt = store.conn().prepare("SELECT bucket, units::VARCHAR, money(value), batches FROM stock_ageing(?::DATE) ORDER BY ord")?;
-    let rows = stmt.query_map(params![as_of], |r| {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT bucket, units::VARCHAR, money(value), batches FROM stock_ageing(?::DATE, whole_month := ?) ORDER BY ord")?;
+    let rows = stmt.query_map(params![as_of, month_is_whole(store, as_of)?], |r| {
         Ok(AgeingBucket { bucket: r.get(0)?, units: trim_decimal(&r.get::<_, String>(1)?), value: r.get(2)?, batches: r.get(3)? })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)

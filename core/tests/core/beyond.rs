@@ -390,7 +390,8 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
     let store = Store::open_in_memory().unwrap();
     let conn = store.conn();
     let mut sql = "INSERT INTO products (product_id, name, category, buy_price, sell_price, import_id) VALUES ('E', 'E', 'Long', 2.00, 9.00, 1);
-                   INSERT INTO stock (stock_id, product_id, quantity, expiry_date, import_id) VALUES ('E-1', 'E', 2000, DATE '2026-04-04', 1);\n"
+                   INSERT INTO stock (stock_id, product_id, quantity, expiry_date, import_id) VALUES ('E-1', 'E', 2000, DATE '2026-04-04', 1);
+                   INSERT INTO stock (stock_id, product_id, quantity, expiry_date, import_id) VALUES ('E-2', 'E', 2000, DATE '2026-03-25', 1);\n"
         .to_string();
     for (import, sales) in [(1, &first), (2, &second)] {
         for (n, (day, units, price)) in sales.iter().enumerate() {
@@ -408,9 +409,9 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
     comptoir_core::store::add_sales_aggregates(conn, Some(2)).unwrap();
 
     // The fit over the days up to as_of, from the sales (revenue in cents per line).
-    let expected = |sales: &[&(String, i64, String)]| -> String {
+    let expected_at = |as_of: &str, sales: &[&(String, i64, String)]| -> String {
         let mut days: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
-        for (day, units, price) in sales.iter().filter(|(day, ..)| day.as_str() <= AS_OF) {
+        for (day, units, price) in sales.iter().filter(|(day, ..)| day.as_str() <= as_of) {
             let e = days.entry(day.as_str()).or_default();
             e.0 += *units as f64;
             e.1 += (*units as f64 * price.parse::<f64>().unwrap() * 100.0).round() / 100.0;
@@ -424,11 +425,13 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
         assert!(((e * 100.0).fract().abs() - 0.5).abs() > 1e-6, "{e} is no rounding boundary");
         format!("{:.2}", e)
     };
-    let fitted = |store: &Store| {
-        let all = analytics::markdowns(store, d(AS_OF)).unwrap();
-        let m = all.into_iter().find(|m| m.stock_id == "E-1").expect("E-1 is marked down");
+    let expected = |sales: &[&(String, i64, String)]| expected_at(AS_OF, sales);
+    let fitted_at = |store: &Store, as_of: &str, batch: &str| {
+        let all = analytics::markdowns(store, d(as_of)).unwrap();
+        let m = all.into_iter().find(|m| m.stock_id == batch).expect("the batch is marked down");
         (m.elasticity, m.elasticity_source)
     };
+    let fitted = |store: &Store| fitted_at(store, AS_OF, "E-1");
     let months = |store: &Store| -> String {
         store
             .conn()
@@ -442,12 +445,19 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
             .unwrap()
     };
     let both: Vec<_> = first.iter().chain(&second).collect();
+    // As of 03-31 no sale follows in March: March is read whole from the month table…
     assert_eq!(fitted(&store), (expected(&both), "product".to_string()));
+    // …as of 03-20 sales follow in March: March up to the 20th is read from its days
+    // (E-2 expires on 03-25).
+    assert_eq!(fitted_at(&store, "2026-03-20", "E-2"), (expected_at("2026-03-20", &both), "product".to_string()));
+    assert_ne!(expected_at("2026-03-20", &both), expected(&both), "the two dates fit different days");
+    let mid_march = analytics::loss_risk(&store, d("2026-03-20")).unwrap();
+    assert_eq!(mid_march.iter().find(|r| r.stock_id == "E-2").unwrap().last_movement, Some(d("2026-03-20")));
     // What two imports kept equals the months made from every day at once.
     let kept = months(&store);
     store.rebuild_sales_aggregates().unwrap();
     assert_eq!(months(&store), kept);
-    // The latest sale up to as_of is 03-28 (04-10 is after it), read from March's days.
+    // The latest sale up to as_of is 03-28 (04-10 is after it), read from March's row.
     let risk = analytics::loss_risk(&store, d(AS_OF)).unwrap();
     assert_eq!(risk.iter().find(|r| r.stock_id == "E-1").unwrap().last_movement, Some(d("2026-03-28")));
     // Undoing import 2 takes its sales out of the months it touched.

@@ -11,9 +11,10 @@
 -- leftover_30 = 30 × leftover. The report divides and rounds only when it
 -- shows them (analytics.rs): leftover = leftover_30 / 30, leftover_value =
 -- leftover_30 × buy_price / 30.
-CREATE OR REPLACE TEMP MACRO loss_risk(as_of) AS TABLE
+-- whole_month: see last_sales (product_sales.sql).
+CREATE OR REPLACE TEMP MACRO loss_risk(as_of, whole_month := false) AS TABLE
 WITH RECURSIVE
-last_sale AS (SELECT * FROM last_sales(as_of)),
+last_sale AS (SELECT * FROM last_sales(as_of, whole_month := whole_month)),
 rate AS (SELECT product_id, greatest(qty, 0) AS units_30 FROM product_sales(as_of - 29, as_of)),
 batches AS MATERIALIZED (
     SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, p.name, p.buy_price,

@@ -33,7 +33,7 @@
 -- product's selling days of the 30 days (revenue_30 ÷ sold_30).
 -- at_risk's columns, until a report fills it.
 CREATE OR REPLACE TEMP TABLE at_risk AS FROM loss_risk(DATE '1990-01-01') LIMIT 0;
-CREATE OR REPLACE TEMP MACRO markdowns(as_of) AS TABLE
+CREATE OR REPLACE TEMP MACRO markdowns(as_of, whole_month := false) AS TABLE
 WITH
 risk AS MATERIALIZED (
     SELECT r.stock_id, r.product_id, r.name, r.quantity, r.days_left, r.buy_price, r.leftover_30, r.units_30,
@@ -47,15 +47,17 @@ pool AS MATERIALIZED (
     SELECT product_id FROM products WHERE category IN (SELECT category FROM risk)
 ),
 -- Each month's figures of the pool's products (product_sales.sql): whole months
--- before as_of's from sales_product_month, that month up to as_of from the days.
+-- before as_of's from sales_product_month, that month up to as_of from the days
+-- (an empty range when whole_month says that month is whole in
+-- sales_product_month: see last_sales).
 months AS MATERIALIZED (
     SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
     FROM sales_product_month
-    WHERE month < CAST(date_trunc('month', as_of) AS DATE) AND days > 0
-      AND product_id IN (SELECT product_id FROM pool)
+    WHERE (month < CAST(date_trunc('month', as_of) AS DATE) OR (whole_month AND month = CAST(date_trunc('month', as_of) AS DATE)))
+      AND days > 0 AND product_id IN (SELECT product_id FROM pool)
     UNION ALL
     SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
-    FROM product_month_figures(CAST(date_trunc('month', as_of) AS DATE), as_of)
+    FROM product_month_figures(CAST(date_trunc('month', as_of) AS DATE), CASE WHEN whole_month THEN as_of - 31 ELSE as_of END)
     WHERE days > 0 AND product_id IN (SELECT product_id FROM pool)
 ),
 -- Per product, its months combined: n days, the means of x and y over them, and

@@ -42,12 +42,15 @@ FROM (SELECT product_id, sale_date,
 GROUP BY ALL;
 
 -- The latest day each product was sold (a line with qty > 0), up to as_of:
--- the months before as_of's from sales_product_month, that month from the days.
-CREATE OR REPLACE TEMP MACRO last_sales(as_of) AS TABLE
+-- the months before as_of's from sales_product_month, that month from the days,
+-- or from sales_product_month too when whole_month says it is whole there (no
+-- line sold after as_of in it: `analytics::month_is_whole`).
+CREATE OR REPLACE TEMP MACRO last_sales(as_of, whole_month := false) AS TABLE
 SELECT product_id, max(last_sold) AS last_sold
 FROM (SELECT product_id, last_sold FROM sales_product_month
-      WHERE month < CAST(date_trunc('month', as_of) AS DATE) AND last_sold IS NOT NULL
+      WHERE (month < CAST(date_trunc('month', as_of) AS DATE) OR (whole_month AND month = CAST(date_trunc('month', as_of) AS DATE)))
+        AND last_sold IS NOT NULL
       UNION ALL
       SELECT product_id, sale_date FROM sales_product_day
-      WHERE line_qty > 0 AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
+      WHERE NOT whole_month AND line_qty > 0 AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
 GROUP BY product_id;

@@ -1,8 +1,9 @@
 -- Stock ageing: stock rows with quantity > 0 by days since their last movement
 -- (the later of the row's last_movement and the product's latest sale, ≤ as_of).
 -- Never moved counts as 90+.
-CREATE OR REPLACE TEMP MACRO stock_ageing(as_of) AS TABLE
-WITH last_sale AS (SELECT * FROM last_sales(as_of)), aged AS (
+-- whole_month: see last_sales (product_sales.sql).
+CREATE OR REPLACE TEMP MACRO stock_ageing(as_of, whole_month := false) AS TABLE
+WITH last_sale AS (SELECT * FROM last_sales(as_of, whole_month := whole_month)), aged AS (
     SELECT s.quantity, cents(s.quantity, p.buy_price) AS value,
            date_diff('day',
                CASE WHEN s.last_movement > as_of OR s.last_movement IS NULL THEN ls.last_sold
