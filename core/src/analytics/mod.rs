@@ -430,12 +430,21 @@ pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser
 /// default), so the views that need every month up to as_of (last sales, the
 /// markdowns' fit) read that month there instead of from its days.
 fn month_is_whole(store: &Store, as_of: NaiveDate) -> Result<bool> {
-    Ok(store.conn().query_row(
-        "SELECT coalesce(max(last_sold) <= ?1::DATE, true) FROM sales_product_month
-         WHERE month = CAST(date_trunc('month', ?1::DATE) AS DATE)",
+    Ok(kept_history(store, as_of)?.0)
+}
+
+/// (whether as_of's month is whole as of as_of: `month_is_whole`; whether,
+/// moreover, no later month holds a sale, so that the store's whole-history
+/// fits, sales_product_fit, are the fits up to as_of).
+fn kept_history(store: &Store, as_of: NaiveDate) -> Result<(bool, bool)> {
+    let (whole_month, later_months): (bool, i64) = store.conn().query_row(
+        "SELECT coalesce(max(last_sold) FILTER (WHERE month = m) <= ?1::DATE, true), count(*) FILTER (WHERE month > m)
+         FROM sales_product_month, (SELECT CAST(date_trunc('month', ?1::DATE) AS DATE) AS m)
+         WHERE month >= m",
         params![as_of],
-        |r| r.get(0),
-    )?)
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((whole_month, whole_month && later_months == 0))
 }
 
 pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
@@ -515,7 +524,7 @@ fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
         "SELECT stock_id, product_id, name, quantity::VARCHAR, days_left, buy_price::VARCHAR, sell_price::VARCHAR,
                 leftover_30::VARCHAR, revenue_30::VARCHAR, sold_30::VARCHAR, elasticity::VARCHAR, elasticity_source,
                 discount::VARCHAR, cannot_clear, sells_by_expiry
-         FROM markdowns(?::DATE, whole_month := ?)
+         FROM markdowns(?::DATE, whole_month := ?, whole_history := ?)
          ORDER BY leftover_30 * coalesce(buy_price, 0) DESC, stock_id",
     )?;
     type Row = (
@@ -535,7 +544,8 @@ fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
         bool,
         f64,
     );
-    let rows = stmt.query_map(params![as_of, month_is_whole(store, as_of)?], |r| {
+    let (whole_month, whole_history) = kept_history(store, as_of)?;
+    let rows = stmt.query_map(params![as_of, whole_month, whole_history], |r| {
         Ok((
             r.get(0)?,
             r.get(1)?,

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v3.sql"),
     include_str!("sql/schema_v4.sql"),
     include_str!("sql/schema_v5.sql"),
+    include_str!("sql/schema_v6.sql"),
 ];
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.
@@ -126,6 +127,18 @@ impl Store {
                 Ok(refresh_product_months(conn)?)
             })?;
         }
+        // Made at the first open after v6 (the month fill above makes them too).
+        let fits_missing: bool =
+            conn.query_row("SELECT EXISTS (FROM sales_product_month) AND NOT EXISTS (FROM sales_product_fit)", [], |r| r.get(0))?;
+        if fits_missing {
+            tracing::info!("building the whole-history sales fits of {} (once)", path.display());
+            in_transaction(&conn, |conn| {
+                conn.execute_batch(
+                    "INSERT INTO sales_product_fit SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')",
+                )?;
+                Ok(())
+            })?;
+        }
         // The store's identity, which its lake records (a lake of another store is refused).
         conn.execute(
             "INSERT INTO settings SELECT ?, CAST(gen_random_uuid() AS VARCHAR) WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
@@ -209,7 +222,9 @@ impl Store {
     /// Recomputes the sales aggregates from the invoices, in one transaction.
     pub fn rebuild_sales_aggregates(&self) -> Result<()> {
         in_transaction(&self.conn, |conn| {
-            conn.execute_batch("DELETE FROM sales_product_day; DELETE FROM sales_client_day; DELETE FROM sales_product_month;")?;
+            conn.execute_batch(
+                "DELETE FROM sales_product_day; DELETE FROM sales_client_day; DELETE FROM sales_product_month; DELETE FROM sales_product_fit;",
+            )?;
             Ok(add_sales_aggregates(conn, None)?)
         })
     }

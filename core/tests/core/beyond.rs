@@ -438,6 +438,8 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
             .query_row(
                 "SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(mean_x, 9), round(mean_y, 9),
                                              round(sxx, 9), round(sxy, 9), prices), ';' ORDER BY month)
+                        || ' fit: ' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9), round(sxy, 9), prices), ';')
+                                        FROM sales_product_fit)
                  FROM sales_product_month",
                 [],
                 |r| r.get(0),
@@ -453,14 +455,15 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
     assert_ne!(expected_at("2026-03-20", &both), expected(&both), "the two dates fit different days");
     let mid_march = analytics::loss_risk(&store, d("2026-03-20")).unwrap();
     assert_eq!(mid_march.iter().find(|r| r.stock_id == "E-2").unwrap().last_movement, Some(d("2026-03-20")));
-    // What two imports kept equals the months made from every day at once.
+    // What two imports kept equals the months (and the whole-history fit) made from every day at once.
     let kept = months(&store);
     store.rebuild_sales_aggregates().unwrap();
     assert_eq!(months(&store), kept);
     // The latest sale up to as_of is 03-28 (04-10 is after it), read from March's row.
     let risk = analytics::loss_risk(&store, d(AS_OF)).unwrap();
     assert_eq!(risk.iter().find(|r| r.stock_id == "E-1").unwrap().last_movement, Some(d("2026-03-28")));
-    // Undoing import 2 takes its sales out of the months it touched.
+    // Undoing import 2 takes its sales out of the months it touched; April is
+    // gone, so as of 03-31 the fit is read from the whole-history row.
     comptoir_core::import::history::undo(&store, 2).unwrap();
     let only_first: Vec<_> = first.iter().collect();
     assert_eq!(fitted(&store), (expected(&only_first), "product".to_string()));

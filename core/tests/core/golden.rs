@@ -21,6 +21,8 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
                                           ORDER BY sale_date, client_id) FROM sales_client_day)
              || '|' || (SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(sxx, 9), round(sxy, 9), prices), ';'
                                           ORDER BY month, product_id) FROM sales_product_month)
+             || '|' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9), round(sxy, 9), prices), ';' ORDER BY product_id)
+                        FROM sales_product_fit)
              FROM sales_product_day",
             [],
             |r| r.get(0),
@@ -37,7 +39,7 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
     let left: i64 = conn
         .query_row(
             "SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day) + (SELECT count(*) FROM invoices)
-                    + (SELECT count(*) FROM sales_product_month)",
+                    + (SELECT count(*) FROM sales_product_month) + (SELECT count(*) FROM sales_product_fit)",
             [],
             |r| r.get(0),
         )

@@ -3,7 +3,8 @@
 --
 -- Elasticity e, fitted on the store's own history up to as_of, read from the
 -- per-month figures of its selling days (product_month_figures, kept in
--- sales_product_month) so that five years cost sixty rows a product: a product's selling days are the days it sold (lines with
+-- sales_product_month; their combination over the whole history is kept in
+-- sales_product_fit): a product's selling days are the days it sold (lines with
 -- qty > 0; returns and stock adjustments left out) for a positive revenue;
 -- y = ln(units of the day), x = ln(the day's average unit price = revenue ÷
 -- units). e = −slope of the least-squares fit of y on x (regr_slope), rounded
@@ -31,9 +32,49 @@
 -- report in exact decimals from these columns (analytics/mod.rs `markdowns`);
 -- the price before the markdown is sell_price, else the average price of the
 -- product's selling days of the 30 days (revenue_30 ÷ sold_30).
+
 -- at_risk's columns, until a report fills it.
 CREATE OR REPLACE TEMP TABLE at_risk AS FROM loss_risk(DATE '1990-01-01') LIMIT 0;
-CREATE OR REPLACE TEMP MACRO markdowns(as_of, whole_month := false) AS TABLE
+
+-- Per product, its selling days' figures combined over the months of
+-- sales_product_month up to month_to and the days from days_from to days_to
+-- (product_month_figures; an empty range adds none): n days, Sxx = Σ (x − x̄)²,
+-- Sxy = Σ (x − x̄)(y − ȳ) over every day, and up to 5 of its distinct prices.
+-- Each month's centred sums plus what its own means add (exact algebra, no
+-- cancellation of large sums); the least-squares slope is Sxy ÷ Sxx (regr_slope).
+-- The store keeps them over its whole history in sales_product_fit
+-- (store/sql/product_months.sql).
+CREATE OR REPLACE TEMP MACRO product_fits(month_to, days_from, days_to) AS TABLE
+WITH
+months AS (
+    SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
+    FROM sales_product_month WHERE month <= month_to AND days > 0
+    UNION ALL
+    SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
+    FROM product_month_figures(days_from, days_to) WHERE days > 0
+),
+means AS (
+    SELECT product_id, CAST(sum(days) AS BIGINT) AS n, sum(days * mean_x) / sum(days) AS mx, sum(days * mean_y) / sum(days) AS my
+    FROM months GROUP BY product_id
+),
+-- each month keeps up to 5 of its distinct prices: enough to tell whether a
+-- product, or a category's products, have 5
+prices AS (
+    SELECT product_id, list_slice(list_sort(list(DISTINCT price)), 1, 5) AS prices
+    FROM (SELECT product_id, unnest(prices) AS price FROM months)
+    GROUP BY product_id
+)
+SELECT m.product_id, any_value(s.n) AS n,
+       sum(m.sxx + m.days * (m.mean_x - s.mx) * (m.mean_x - s.mx)) AS sxx,
+       sum(m.sxy + m.days * (m.mean_x - s.mx) * (m.mean_y - s.my)) AS sxy,
+       coalesce(any_value(pr.prices), []) AS prices
+FROM months m JOIN means s USING (product_id) LEFT JOIN prices pr USING (product_id)
+GROUP BY m.product_id;
+
+-- whole_month: as_of's month is whole in sales_product_month (see last_sales);
+-- whole_history: moreover no later month holds a sale, so sales_product_fit is
+-- the fit up to as_of (analytics::fit_source).
+CREATE OR REPLACE TEMP MACRO markdowns(as_of, whole_month := false, whole_history := false) AS TABLE
 WITH
 risk AS MATERIALIZED (
     SELECT r.stock_id, r.product_id, r.name, r.quantity, r.days_left, r.buy_price, r.leftover_30, r.units_30,
@@ -46,49 +87,26 @@ pool AS MATERIALIZED (
     UNION
     SELECT product_id FROM products WHERE category IN (SELECT category FROM risk)
 ),
--- Each month's figures of the pool's products (product_sales.sql): whole months
--- before as_of's from sales_product_month, that month up to as_of from the days
--- (an empty range when whole_month says that month is whole in
--- sales_product_month: see last_sales).
-months AS MATERIALIZED (
-    SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
-    FROM sales_product_month
-    WHERE (month < CAST(date_trunc('month', as_of) AS DATE) OR (whole_month AND month = CAST(date_trunc('month', as_of) AS DATE)))
-      AND days > 0 AND product_id IN (SELECT product_id FROM pool)
-    UNION ALL
-    SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
-    FROM product_month_figures(CAST(date_trunc('month', as_of) AS DATE), CASE WHEN whole_month THEN as_of - 31 ELSE as_of END)
-    WHERE days > 0 AND product_id IN (SELECT product_id FROM pool)
-),
--- Per product, its months combined: n days, the means of x and y over them, and
--- Sxx = Σ (x − x̄)², Sxy = Σ (x − x̄)(y − ȳ) over every day, each month's
--- centred sums plus what its own means add (exact algebra, no cancellation
--- of large sums). The least-squares slope is Sxy ÷ Sxx (regr_slope). A price
--- that never moved gives Sxx = 0 up to the rounding of the means (~1e-30 a
--- day): below 1e-24 a day it is 0 and there is no slope, as regr_slope says.
-product_means AS (
-    SELECT product_id, sum(days) AS n, sum(days * mean_x) / sum(days) AS mx, sum(days * mean_y) / sum(days) AS my
-    FROM months GROUP BY product_id
-),
+-- The pool's fits up to as_of: kept whole in sales_product_fit, else combined
+-- from the months before as_of's and that month (from the month table when it
+-- is whole there, else from its days up to as_of).
 product_fit AS MATERIALIZED (
-    SELECT m.product_id, any_value(p.category) AS category, any_value(pm.n) AS n,
-           sum(m.sxx + m.days * (m.mean_x - pm.mx) * (m.mean_x - pm.mx)) AS sxx,
-           sum(m.sxy + m.days * (m.mean_x - pm.mx) * (m.mean_y - pm.my)) AS sxy
-    FROM months m JOIN product_means pm USING (product_id) LEFT JOIN products p USING (product_id)
-    GROUP BY m.product_id
-),
--- Each month keeps up to 5 of its distinct prices: enough to tell whether
--- a product, or a category's products of ≥ 2 days, have 5.
-month_prices AS MATERIALIZED (
-    SELECT m.product_id, f.category, f.n, unnest(m.prices) AS price
-    FROM months m JOIN product_fit f USING (product_id)
-),
-product_prices AS (
-    SELECT product_id, count(DISTINCT price) AS prices FROM month_prices GROUP BY product_id
+    SELECT f.product_id, p.category, f.n, f.sxx, f.sxy, f.prices
+    FROM (SELECT * FROM sales_product_fit WHERE whole_history
+          UNION ALL
+          SELECT * FROM product_fits(
+              CASE WHEN whole_month THEN CAST(date_trunc('month', as_of) AS DATE)
+                   ELSE CAST(date_trunc('month', as_of) - INTERVAL 1 MONTH AS DATE) END,
+              CAST(date_trunc('month', as_of) AS DATE),
+              CASE WHEN whole_month THEN as_of - 31 ELSE as_of END)
+          WHERE NOT whole_history) AS f
+    LEFT JOIN products p USING (product_id)
+    WHERE f.product_id IN (SELECT product_id FROM pool)
 ),
 category_prices AS (
-    SELECT category, count(DISTINCT price) AS prices FROM month_prices
-    WHERE category IS NOT NULL AND n >= 2 GROUP BY category
+    SELECT category, count(DISTINCT price) AS prices
+    FROM (SELECT category, unnest(prices) AS price FROM product_fit WHERE category IS NOT NULL AND n >= 2)
+    GROUP BY category
 ),
 -- The pooled fit of a category: each product's days with its own means removed
 -- (products with a single selling day carry nothing and are left out), so its
@@ -100,11 +118,14 @@ category_fit AS (
     WHERE f.n >= 2
     GROUP BY f.category
 ),
--- e rounded to 2 decimals (as shown); a slope of no sense (far outside 0.3 … 5) stays out of the cast.
+-- e rounded to 2 decimals (as shown); a slope of no sense (far outside 0.3 … 5)
+-- stays out of the cast. A price that never moved gives Sxx = 0 up to the
+-- rounding of the means (~1e-30 a day): below 1e-24 a day it is 0 and there is
+-- no slope, as regr_slope says.
 fits AS (
-    SELECT 'product' AS source, product_id AS k, n, prices,
+    SELECT 'product' AS source, product_id AS k, n, len(prices) AS prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END AS e
-    FROM (SELECT *, CASE WHEN sxx > 1e-24 * n THEN -sxy / sxx END AS e FROM product_fit JOIN product_prices USING (product_id))
+    FROM (SELECT *, CASE WHEN sxx > 1e-24 * n THEN -sxy / sxx END AS e FROM product_fit)
     UNION ALL
     SELECT 'category', category, n, prices,
            CASE WHEN abs(e) < 1000 THEN CAST(round(e, 2) AS DECIMAL(9, 2)) END

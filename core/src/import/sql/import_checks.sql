@@ -158,7 +158,7 @@ FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity =
 CREATE OR REPLACE TEMP TABLE line_sums AS
 SELECT l.invoice_id, bool_and(l.ok) AS all_ok, count(*) AS lines, max(l.line_no) = count(*) AS numbered,
        sum(l.qty * coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4)) AS lines_total,
-       (sum(l.line_digest::HUGEINT) % 18446744073709551616)::VARCHAR AS lines_digest
+       sum(l.line_digest::HUGEINT) % 18446744073709551616 AS lines_digest
 FROM stg_lines l LEFT JOIN known_products k USING (product_id)
 WHERE l.invoice_id IS NOT NULL
 GROUP BY l.invoice_id;
@@ -190,7 +190,7 @@ SELECT DISTINCT invoice_id FROM stg_invoices WHERE NOT ok AND invoice_id IS NOT 
 CREATE OR REPLACE TEMP TABLE inv_content AS
 SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no, c.lines, c.lines_total,
        md5(concat_ws('|', coalesce(h.client_id, ''), strftime(h.ts, '%Y-%m-%d %H:%M:%S'),
-                     coalesce(h.total_amount::VARCHAR, ''), c.lines_digest)) AS content_hash
+                     coalesce(h.total_amount::VARCHAR, ''), c.lines_digest::VARCHAR)) AS content_hash
 FROM stg_heads h JOIN line_sums c USING (invoice_id)
 WHERE h.ok AND c.all_ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
 

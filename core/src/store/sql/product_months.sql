@@ -2,9 +2,22 @@
 -- to months_to (dates; NULL: nothing to do) from the daily aggregates, after an
 -- import added days to them or an undo removed some. Whole months are
 -- recomputed, not added to: a day may hold the sales of several imports.
+-- The products whose months change (before and after): their whole-history
+-- fits (sales_product_fit, markdowns.sql `product_fits`) are made again.
+CREATE OR REPLACE TEMP TABLE refit_products AS
+SELECT DISTINCT product_id FROM sales_product_month
+WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
 DELETE FROM sales_product_month
 WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
 INSERT INTO sales_product_month
 SELECT * FROM product_month_figures(CAST(date_trunc('month', getvariable('months_from')) AS DATE),
                                    CAST(date_trunc('month', getvariable('months_to')) + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE))
 ORDER BY month, product_id;
+INSERT INTO refit_products
+SELECT DISTINCT product_id FROM sales_product_month
+WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
+DELETE FROM sales_product_fit WHERE product_id IN (SELECT product_id FROM refit_products);
+INSERT INTO sales_product_fit
+SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')  -- every month, no day
+WHERE product_id IN (SELECT product_id FROM refit_products);
+DROP TABLE refit_products;
