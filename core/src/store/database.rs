@@ -114,31 +114,15 @@ impl Store {
         for (_, sql) in VIEWS {
             conn.execute_batch(sql)?;
         }
-        // Made at the first open after v5, and again if that ever did not finish.
-        let months_missing: bool =
-            conn.query_row("SELECT EXISTS (FROM sales_product_day) AND NOT EXISTS (FROM sales_product_month)", [], |r| r.get(0))?;
-        if months_missing {
-            tracing::info!("building the monthly sales figures of {} (once; a large store takes a few seconds)", path.display());
-            in_transaction(&conn, |conn| {
-                conn.execute_batch(
-                    "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
-                     SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day);",
-                )?;
-                Ok(refresh_product_months(conn)?)
-            })?;
-        }
-        // Made at the first open after v6 (the month fill above makes them too).
-        let fits_missing: bool =
-            conn.query_row("SELECT EXISTS (FROM sales_product_month) AND NOT EXISTS (FROM sales_product_fit)", [], |r| r.get(0))?;
-        if fits_missing {
-            tracing::info!("building the whole-history sales fits of {} (once)", path.display());
-            in_transaction(&conn, |conn| {
-                conn.execute_batch(
-                    "INSERT INTO sales_product_fit SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')",
-                )?;
-                Ok(())
-            })?;
-        }
+        // Made at the first open after v5 and v6, and again if that ever did not finish
+        // (the month fill makes the fits too).
+        let months = "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
+                      SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day);"
+            .to_string()
+            + include_str!("sql/product_months.sql");
+        fill_once(&conn, &path, "the monthly sales figures", "sales_product_day", "sales_product_month", &months)?;
+        let fits = "INSERT INTO sales_product_fit SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')";
+        fill_once(&conn, &path, "the whole-history sales fits", "sales_product_month", "sales_product_fit", fits)?;
         // The store's identity, which its lake records (a lake of another store is refused).
         conn.execute(
             "INSERT INTO settings SELECT ?, CAST(gen_random_uuid() AS VARCHAR) WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
@@ -195,6 +179,17 @@ pub fn add_sales_aggregates(conn: &Connection, import_id: Option<i64>) -> duckdb
     conn.execute("SET VARIABLE aggregate_import = ?", params![import_id])?;
     conn.execute_batch(include_str!("sql/sales_aggregates.sql"))?;
     refresh_product_months(conn)
+}
+
+/// Runs `fill` (in one transaction, said in the log) when `table` is empty but
+/// `source`, which it is made from, is not: a table a newer schema added.
+fn fill_once(conn: &Connection, path: &Path, what: &str, source: &str, table: &str, fill: &str) -> Result<()> {
+    let missing: bool = conn.query_row(&format!("SELECT EXISTS (FROM {source}) AND NOT EXISTS (FROM {table})"), [], |r| r.get(0))?;
+    if missing {
+        tracing::info!("building {what} of {} (once; a large store takes a few seconds)", path.display());
+        in_transaction(conn, |conn| Ok(conn.execute_batch(fill)?))?;
+    }
+    Ok(())
 }
 
 /// Recomputes sales_product_month for the months from the variable

@@ -436,9 +436,9 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
         store
             .conn()
             .query_row(
-                "SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(mean_x, 9), round(mean_y, 9),
-                                             round(sxx, 9), round(sxy, 9), prices), ';' ORDER BY month)
-                        || ' fit: ' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9), round(sxy, 9), prices), ';')
+                "SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(mean_x, 9) + 0.0, round(mean_y, 9) + 0.0,
+                                             round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';' ORDER BY month)
+                        || ' fit: ' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';' ORDER BY product_id)
                                         FROM sales_product_fit)
                  FROM sales_product_month",
                 [],
@@ -474,6 +474,40 @@ fn the_elasticity_fit_spans_months_and_imports_and_follows_an_undo() {
     // As of 04-30, March is a month of the table and 04-10 the latest sale.
     let later = analytics::loss_risk(&store, d("2026-04-30")).unwrap();
     assert_eq!(later.iter().find(|r| r.stock_id == "E-1").unwrap().last_movement, Some(d("2026-03-28")));
+}
+
+/// A store made before the month table (v5) or the whole-history fits (v6)
+/// gets them at its next open, equal to what imports keep. (Sums of floats
+/// are compared to 9 decimals, `+ 0.0` making −0.0 and 0.0 one: their order
+/// of addition is free.)
+#[test]
+fn an_older_store_gets_its_month_and_fit_tables_at_its_next_open() {
+    let dir = TempDir::new("fill-once");
+    let path = dir.join("s.duckdb");
+    let kept = |store: &Store| -> String {
+        store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM sales_product_month) || ':' || (SELECT count(*) FROM sales_product_fit) || ' '
+                        || (SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(sxx, 9) + 0.0, prices), ';' ORDER BY month, product_id)
+                            FROM sales_product_month)
+                        || ' ' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';' ORDER BY product_id)
+                                   FROM sales_product_fit)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let imported = {
+        let store = Store::open(&path).unwrap();
+        import(&store, &[sample_path()]);
+        kept(&store)
+    };
+    assert!(!imported.starts_with("0:") && !imported.contains(":0 "), "{imported}");
+    for emptied in ["DELETE FROM sales_product_fit", "DELETE FROM sales_product_month; DELETE FROM sales_product_fit"] {
+        Store::open(&path).unwrap().conn().execute_batch(emptied).unwrap();
+        assert_eq!(kept(&Store::open(&path).unwrap()), imported, "after {emptied}");
+    }
 }
 
 // ---------------------------------------------------------------- report, CLI and exports

@@ -19,9 +19,9 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
                                ORDER BY sale_date, product_id, line_qty)
              || '|' || (SELECT string_agg(concat_ws('/', import_id, sale_date, client_id, revenue, invoices), ';'
                                           ORDER BY sale_date, client_id) FROM sales_client_day)
-             || '|' || (SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(sxx, 9), round(sxy, 9), prices), ';'
+             || '|' || (SELECT string_agg(concat_ws('/', month, product_id, last_sold, days, round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';'
                                           ORDER BY month, product_id) FROM sales_product_month)
-             || '|' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9), round(sxy, 9), prices), ';' ORDER BY product_id)
+             || '|' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';' ORDER BY product_id)
                         FROM sales_product_fit)
              FROM sales_product_day",
             [],
