@@ -107,6 +107,13 @@ impl CoreError {
     }
 }
 
+impl CoreError {
+    /// DuckDB ran out of the memory it was given.
+    pub fn is_out_of_memory(&self) -> bool {
+        matches!(self, CoreError::Store(reason) if reason.starts_with("Out of Memory Error"))
+    }
+}
+
 impl From<duckdb::Error> for CoreError {
     fn from(e: duckdb::Error) -> Self {
         // DuckDB messages can span lines (hints); the first line is the sentence.

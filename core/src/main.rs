@@ -208,7 +208,11 @@ fn run(cli: Cli) -> Result<u8, CoreError> {
                     show_progress(bar, &p);
                 }
             };
-            let report = service.import(&files, &ImportOptions { dry_run, skip_invalid, errors_out }, &mut on_progress)?;
+            let report = service.import(
+                &files,
+                &ImportOptions { dry_run, skip_invalid, errors_out, ..ImportOptions::default() },
+                &mut on_progress,
+            )?;
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }

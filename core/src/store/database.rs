@@ -38,7 +38,8 @@ pub const VIEWS: &[(&str, &str)] = &[
 /// DuckDB's memory on a shop's desktop, rather than its default of 80 % of the
 /// machine's: a report on the five-year, 100,000,000-line benchmark store
 /// peaks at ~270 MB. Work that needs less says so (`Store::with_memory_limit`).
-const MEMORY_LIMIT: &str = "1GB";
+pub const MEMORY_LIMIT_MB: u64 = 1024;
+const MEMORY_LIMIT: &str = "1024MB";
 
 /// The settings key of the store's identity (never listed, never copied to a lake's settings).
 pub const STORE_ID_KEY: &str = "store_id";

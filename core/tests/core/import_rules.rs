@@ -120,6 +120,36 @@ fn lines_are_numbered_per_invoice_in_row_order_even_when_two_ids_share_a_counter
     assert_eq!(numbered("F3"), "1:7 2:8");
 }
 
+/// An import that exhausts DuckDB's memory is run again from the start with
+/// twice as much: nothing of the failed attempts is left (no problem twice, no
+/// row twice), and the result is the one a usual import gives.
+#[test]
+fn an_import_short_of_memory_runs_again_with_more_and_gives_the_same_result() {
+    let dir = TempDir::new("memory");
+    let lines = "invoice_id,product_id,qty,unit_price\nF1,T1,2,4.90\nF2,C1,1,\nF2,X9,1,1\n";
+    let files = [write(&dir, "products.csv", PRODUCTS), write(&dir, "invoices.csv", INVOICES), write(&dir, "lines.csv", lines)];
+    let skip = || ImportOptions { skip_invalid: true, ..Default::default() };
+    let usual = Store::open_in_memory().unwrap();
+    let expected = run(&usual, &files, skip());
+    let short = Store::open_in_memory().unwrap();
+    let got = run(&short, &files, ImportOptions { first_memory_mb: Some(1), ..skip() });
+    assert_eq!(got.outcome, Outcome::Imported);
+    assert_eq!(
+        (got.counts.clone(), got.errors.clone(), got.error_count),
+        (expected.counts.clone(), expected.errors.clone(), expected.error_count)
+    );
+    assert_eq!(got.error_count, 1, "the unknown product X9, once: {:?}", got.errors);
+    let stored = |store: &Store| {
+        scalar(
+            store,
+            "SELECT string_agg(invoice_id || ':' || line_no || ':' || product_id, ' ' ORDER BY invoice_id, line_no) FROM invoice_lines",
+        ) + " | "
+            + &scalar(store, "SELECT count(*) FROM import_problems")
+    };
+    assert_eq!(stored(&short), stored(&usual));
+    assert_eq!(stored(&short), "F1:1:T1 | 1");
+}
+
 #[test]
 fn same_invoice_with_other_content_is_an_error_naming_the_earlier_import() {
     let dir = TempDir::new("conflict");

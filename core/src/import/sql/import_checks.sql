@@ -21,7 +21,7 @@ FROM stg_invoices i JOIN stg_head_rows USING (src, row_no) JOIN stg_sources o US
 -- A key listed twice in this import: every later occurrence is an error.
 -- (The keys listed more than once are found first: the ranking reads only them.)
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
-WITH keys AS MATERIALIZED (
+WITH keys AS NOT MATERIALIZED (
     SELECT 'product' AS what, 'product_id' AS col, src, row_no, product_id AS key FROM stg_products
     UNION ALL
     SELECT 'stock', CASE WHEN stock_id IS NULL THEN 'batch_no' ELSE 'stock_id' END, src, row_no,
