@@ -580,10 +580,10 @@ fn main() {
                     if phases.last().map(|(n, ..)| n != &name).unwrap_or(true) {
                         phases.push((name, started.elapsed().as_secs_f64(), own_cpu_seconds()));
                     }
-                })
-                .expect("import runs");
+                });
+                // The monitor stops whatever the import's outcome (else a failed import hangs here).
                 done.store(true, std::sync::atomic::Ordering::Relaxed);
-                (report, monitor.join().expect("monitor ends"))
+                (report.expect("import runs"), monitor.join().expect("monitor ends"))
             });
             let marks: Vec<String> = phases.iter().map(|(n, t, cpu)| format!("{n}@{t:.2}s(cpu {cpu:.2}s)")).collect();
             eprintln!("phases: {}", marks.join(" "));
