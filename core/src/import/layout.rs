@@ -170,8 +170,11 @@ pub enum FieldType {
     /// Not read from a cell: the line's digest, computed from its other fields
     /// (`staging::line_digest`); an invoice's content hash sums them.
     LineDigest,
+    /// Not read from a cell: the invoice id's key in this import
+    /// (`staging::InvoiceKeys`), on which the checks join.
+    InvoiceKey,
     /// Not read from a cell: the line's number in its invoice, 1, 2, … in
-    /// the order of the rows (`staging::LineNumbers`).
+    /// the order of the rows (`staging::InvoiceKeys`).
     LineNo,
 }
 
@@ -191,7 +194,7 @@ impl FieldType {
             FieldType::Date => "DATE".into(),
             FieldType::DateTime => "TIMESTAMP".into(),
             FieldType::LineDigest => "UBIGINT".into(),
-            FieldType::LineNo => "INTEGER".into(),
+            FieldType::InvoiceKey | FieldType::LineNo => "INTEGER".into(),
         }
     }
 }
@@ -219,11 +222,12 @@ impl SheetKind {
 
     /// The staged columns, in the order of the staging table (after `src,
     /// row_no, ok`): the imported columns as described, then the line's
-    /// digest and number for the kinds that carry lines.
+    /// digest, the invoice's key and the line's number for the kinds that carry lines.
     pub(crate) fn staged_fields(self) -> Vec<(&'static str, FieldType)> {
         let mut fields: Vec<_> = self.columns().iter().filter_map(|c| c.ty.map(|ty| (c.name, ty))).collect();
         if matches!(self, SheetKind::Invoices | SheetKind::InvoiceLines) {
             fields.push(("line_digest", FieldType::LineDigest));
+            fields.push(("inv_key", FieldType::InvoiceKey));
             fields.push(("line_no", FieldType::LineNo));
         }
         fields

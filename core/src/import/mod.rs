@@ -11,14 +11,14 @@ pub mod history;
 pub mod layout;
 pub mod mappings;
 mod staging;
-pub use staging::{line_number_key, Problem};
+pub use staging::Problem;
 use staging::{split_params, Source, StagedMeta};
 pub mod suggest;
 
 use crate::error::{CoreError, Result};
 use crate::import::layout::FieldType;
 use crate::import::mappings::SavedMapping;
-use crate::import::staging::{line_digest, LineNumbers, StageBuffer, Val};
+use crate::import::staging::{line_digest, InvoiceKeys, StageBuffer, Val};
 use crate::messages::{Lang, Text};
 use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::read::cells::{Row, NEXT, STOP};
@@ -165,7 +165,7 @@ struct Importer<'a> {
     /// The day/month order each date column proved in this import's latest
     /// sheet that had text dates in it: the first guess for the next sheet.
     date_orders: HashMap<&'static str, DayOrder>,
-    line_numbers: LineNumbers,
+    invoice_keys: InvoiceKeys,
 }
 
 /// The estimated total rows of an import, for progress: the rows the open
@@ -250,7 +250,7 @@ fn import_once(
             date_orders: HashMap::new(),
             meta: StagedMeta::default(),
             buffers: HashMap::new(),
-            line_numbers: LineNumbers::default(),
+            invoice_keys: InvoiceKeys::default(),
         };
         let staged = inputs
             .iter()
@@ -359,7 +359,7 @@ impl Importer<'_> {
     fn unstage(&mut self, src: i32) -> Result<()> {
         self.flush_buffers()?;
         let conn = self.store.conn();
-        self.line_numbers.forget(conn, src)?;
+        self.invoice_keys.forget(conn, src)?;
         for kind in SheetKind::ALL {
             conn.execute(&format!("DELETE FROM {} WHERE src = ?", kind.staging_table()), params![src])?;
         }
@@ -389,7 +389,7 @@ impl Importer<'_> {
         let buffers = &mut self.buffers;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
-        let line_numbers = &mut self.line_numbers;
+        let invoice_keys = &mut self.invoice_keys;
         let dates = DateBounds::today();
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
@@ -441,12 +441,20 @@ impl Importer<'_> {
                     values.push(digest_of(plan, &values));
                     continue;
                 }
-                if field.ty == FieldType::LineNo {
+                if field.ty == FieldType::InvoiceKey {
                     let invoice_id = match plan.iter().zip(&values).find(|(f, _)| f.name == "invoice_id") {
-                        Some((_, Val::Str(Some(id)))) if *carries_lines => Some(id.as_str()),
+                        Some((_, Val::Str(Some(id)))) => Some(id.as_str()),
                         _ => None,
                     };
-                    values.push(Val::LineNo(invoice_id.map(|id| line_numbers.next(id))));
+                    values.push(Val::Int(invoice_id.map(|id| invoice_keys.key(id))));
+                    continue;
+                }
+                if field.ty == FieldType::LineNo {
+                    let line_no = match values.last() /* the invoice's key */ {
+                        Some(Val::Int(Some(key))) if *carries_lines => Some(invoice_keys.next_line(*key)),
+                        _ => None,
+                    };
+                    values.push(Val::Int(line_no));
                     continue;
                 }
                 let mut absent = CellValue::Empty;
@@ -586,7 +594,7 @@ impl Importer<'_> {
         crate::store::in_transaction(conn, |conn| {
             conn.execute("SET VARIABLE import_id = ?", params![import_id])?;
             conn.execute_batch(include_str!("sql/import_write.sql"))?;
-            crate::store::add_sales_aggregates(conn, Some(import_id))?;
+            crate::store::add_staged_sales_aggregates(conn, import_id)?;
             conn.execute(
                 "INSERT INTO imports (import_id, imported_at, files, file_names, counts, errors, warnings, rejected)
                  VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
@@ -814,7 +822,7 @@ fn convert(cell: &CellValue, ty: FieldType, order: DayOrder, dates: DateBounds) 
             dates.check(at.map(|t| t.date()))?;
             Val::Ts(at)
         }
-        FieldType::LineDigest | FieldType::LineNo => ty.null(),
+        FieldType::LineDigest | FieldType::InvoiceKey | FieldType::LineNo => ty.null(),
     })
 }
 

@@ -12,7 +12,7 @@ use duckdb::arrow::array::{
 use duckdb::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// A converted cell bound for a staging column.
@@ -23,7 +23,8 @@ pub(crate) enum Val {
     Date(Option<NaiveDate>),
     Ts(Option<NaiveDateTime>),
     Digest(u64),
-    LineNo(Option<i32>),
+    /// A key or a line number (`inv_key`, `line_no`).
+    Int(Option<i32>),
 }
 
 impl Val {
@@ -34,7 +35,7 @@ impl Val {
             Val::Date(x) => x.is_none(),
             Val::Ts(x) => x.is_none(),
             Val::Digest(_) => false,
-            Val::LineNo(x) => x.is_none(),
+            Val::Int(x) => x.is_none(),
         }
     }
 }
@@ -47,7 +48,7 @@ impl FieldType {
             FieldType::Date => Val::Date(None),
             FieldType::DateTime => Val::Ts(None),
             FieldType::LineDigest => Val::Digest(0),
-            FieldType::LineNo => Val::LineNo(None),
+            FieldType::InvoiceKey | FieldType::LineNo => Val::Int(None),
         }
     }
 
@@ -59,7 +60,7 @@ impl FieldType {
             FieldType::Date => DataType::Date32,
             FieldType::DateTime => DataType::Timestamp(TimeUnit::Microsecond, None),
             FieldType::LineDigest => DataType::UInt64,
-            FieldType::LineNo => DataType::Int32,
+            FieldType::InvoiceKey | FieldType::LineNo => DataType::Int32,
         }
     }
 }
@@ -73,7 +74,7 @@ enum Column {
     Date(Date32Builder),
     Ts(TimestampMicrosecondBuilder),
     Digest(UInt64Builder),
-    LineNo(Int32Builder),
+    Int(Int32Builder),
 }
 
 /// Converted rows of one sheet kind on their way to its staging table.
@@ -105,7 +106,7 @@ impl StageBuffer {
                 DataType::Date32 => Column::Date(Date32Builder::new()),
                 DataType::Timestamp(..) => Column::Ts(TimestampMicrosecondBuilder::new()),
                 DataType::UInt64 => Column::Digest(UInt64Builder::new()),
-                DataType::Int32 => Column::LineNo(Int32Builder::new()),
+                DataType::Int32 => Column::Int(Int32Builder::new()),
                 _ => Column::Str(StringBuilder::new()),
             })
             .collect();
@@ -136,7 +137,7 @@ impl StageBuffer {
                 (Column::Date(b), Val::Date(v)) => b.append_option(v.map(days_since_epoch)),
                 (Column::Ts(b), Val::Ts(v)) => b.append_option(v.map(|t| t.and_utc().timestamp_micros())),
                 (Column::Digest(b), Val::Digest(v)) => b.append_value(v),
-                (Column::LineNo(b), Val::LineNo(v)) => b.append_option(v),
+                (Column::Int(b), Val::Int(v)) => b.append_option(v),
                 _ => unreachable!("values follow staged_fields"),
             }
         }
@@ -159,7 +160,7 @@ impl StageBuffer {
                 Column::Date(b) => Arc::new(b.finish()),
                 Column::Ts(b) => Arc::new(b.finish()),
                 Column::Digest(b) => Arc::new(b.finish()),
-                Column::LineNo(b) => Arc::new(b.finish()),
+                Column::Int(b) => Arc::new(b.finish()),
             });
         }
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).expect("arrays follow the schema");
@@ -193,41 +194,46 @@ pub(crate) fn line_digest(product_id: Option<&str>, qty: Option<Decimal>, unit_p
     fnv1a_64(&[product_id.unwrap_or("").as_bytes(), &part(&qty), &part(&price)])
 }
 
-/// Numbers each invoice's lines 1, 2, … in the order they are read (the order
-/// of files, sheets and rows), while they are staged, so that no window over
-/// all lines is needed afterwards.
+/// Gives each invoice id of an import a small number, its key (1, 2, … in the
+/// order the ids are first read), and numbers each invoice's lines 1, 2, …
+/// in the order they are read (files, sheets, rows). The checks join and
+/// group the staged rows on the key instead of the text, and need no window
+/// to number the lines.
 ///
-/// The counters are keyed by a 32-bit hash of the invoice id: a few MB for
-/// hundreds of thousands of invoices, where the ids themselves would take
-/// tens. Two ids of the same hash share a counter, so their lines' numbers
-/// stay distinct but leave gaps in one of them; the checks find exactly those
-/// invoices (their highest number exceeds their count of lines) and number
-/// them again (import_checks.sql).
+/// The ids are kept once, end to end in one string, and the table holds only
+/// keys: a few bytes an invoice beyond its id (~7 MB for 286,000 invoices,
+/// where a map of owned strings would take ~20).
 #[derive(Default)]
-pub(crate) struct LineNumbers(HashMap<u32, i32, std::hash::BuildHasherDefault<KeyHasher>>);
-
-/// The keys are hashes already: they are used as they are.
-#[derive(Default)]
-pub(crate) struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        // spread the 32 bits over the 64 the table takes its bucket and tag from
-        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n);
-    }
+pub(crate) struct InvoiceKeys {
+    ids: String,
+    /// Where id `key` ends in `ids` (at index key - 1; it starts where the previous one ends).
+    ends: Vec<u32>,
+    table: hashbrown::HashTable<u32>,
+    /// The lines numbered so far, per key (index key - 1).
+    lines: Vec<i32>,
+    /// Seeded at random: a crafted workbook cannot make its ids collide.
+    hasher: std::hash::RandomState,
 }
 
-impl LineNumbers {
-    pub fn next(&mut self, invoice_id: &str) -> i32 {
-        let counter = self.0.entry(line_number_key(invoice_id)).or_insert(0);
+impl InvoiceKeys {
+    /// The key of `invoice_id`, given it on first sight.
+    pub fn key(&mut self, invoice_id: &str) -> i32 {
+        let hash = self.hasher.hash_one(invoice_id);
+        let Self { ids, ends, table, lines, hasher } = self;
+        if let Some(&key) = table.find(hash, |&key| id_of(ids, ends, key) == invoice_id) {
+            return key as i32;
+        }
+        ids.push_str(invoice_id);
+        ends.push(u32::try_from(ids.len()).expect("under 4 GB of invoice ids (the workbook is capped far below)"));
+        lines.push(0);
+        let key = ends.len() as u32;
+        table.insert_unique(hash, key, |&k| hasher.hash_one(id_of(ids, ends, k)));
+        key as i32
+    }
+
+    /// The number of the next line of the invoice `key`.
+    pub fn next_line(&mut self, key: i32) -> i32 {
+        let counter = &mut self.lines[key as usize - 1];
         *counter += 1;
         *counter
     }
@@ -236,25 +242,22 @@ impl LineNumbers {
     /// (the sheet is read again): the counters are as before it was read.
     pub fn forget(&mut self, conn: &duckdb::Connection, src: i32) -> Result<()> {
         let mut stmt = conn.prepare(
-            "SELECT invoice_id, count(*)::INTEGER FROM (SELECT invoice_id, line_no FROM stg_lines WHERE src = ?1
-                                                 UNION ALL SELECT invoice_id, line_no FROM stg_invoices WHERE src = ?1)
-             WHERE line_no IS NOT NULL GROUP BY invoice_id",
+            "SELECT inv_key, count(*)::INTEGER FROM (SELECT inv_key, line_no FROM stg_lines WHERE src = ?1
+                                              UNION ALL SELECT inv_key, line_no FROM stg_invoices WHERE src = ?1)
+             WHERE line_no IS NOT NULL GROUP BY inv_key",
         )?;
-        for row in stmt.query_map([src], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)))? {
-            let (invoice_id, taken) = row?;
-            if let Some(counter) = self.0.get_mut(&line_number_key(&invoice_id)) {
-                *counter -= taken;
-            }
+        for row in stmt.query_map([src], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)?)))? {
+            let (key, taken) = row?;
+            self.lines[key as usize - 1] -= taken;
         }
         Ok(())
     }
 }
 
-/// The key of an invoice's line counter (FNV-1a, folded to 32 bits); public so
-/// that tests can find two invoice ids sharing one.
-pub fn line_number_key(invoice_id: &str) -> u32 {
-    let h = invoice_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    (h ^ (h >> 32)) as u32
+fn id_of<'a>(ids: &'a str, ends: &[u32], key: u32) -> &'a str {
+    let at = key as usize - 1;
+    let start = if at == 0 { 0 } else { ends[at - 1] as usize };
+    &ids[start..ends[at] as usize]
 }
 
 /// FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.

@@ -10,7 +10,7 @@ pub mod place;
 pub mod settings;
 
 pub use database::{
-    add_sales_aggregates, in_transaction, owner_only_files, refresh_product_months, Store, MEMORY_LIMIT_MB, PASSPHRASE_KEY, STORE_ID_KEY,
-    VIEWS,
+    add_sales_aggregates, add_staged_sales_aggregates, in_transaction, owner_only_files, refresh_product_months, Store, MEMORY_LIMIT_MB,
+    PASSPHRASE_KEY, STORE_ID_KEY, VIEWS,
 };
 pub use place::{default_db_path, lake_beside, legacy_lake};

@@ -4,8 +4,9 @@
 //!
 //! The rows go in as an import writes them: the importer's own SQL
 //! (`import_staging.sql`, `import_write.sql`, `import_cleanup.sql`) from its
-//! tables of rows to write (`fin_*`), then the sales aggregates as an import
-//! adds them (`store::add_sales_aggregates`) and its row in `imports`, in one
+//! tables of rows to write (`fin_*`), then the sales aggregates of the rows
+//! written (`store::add_sales_aggregates`; the importer adds the same from its
+//! staged rows, `golden.rs` compares them) and its row in `imports`, in one
 //! transaction. A named view is read from `analytics::report` serialised to
 //! JSON, what `report --json` and the app get; `sql` runs its text on the store.
 //!
@@ -422,8 +423,10 @@ fn write_import(store: &Store, case: &str, tables: &[(&'static Table, &Rows)]) -
         for table in TABLES {
             let columns: Vec<&str> = table.columns.iter().map(|c| c.0).collect();
             let change = if table.key.is_some() { ", 'new' AS change" } else { "" };
+            // (the importer joins an invoice's rows on a key it gives each invoice id)
+            let inv_key = if columns.contains(&"invoice_id") { ", NULL::INTEGER AS inv_key" } else { "" };
             conn.execute_batch(&format!(
-                "CREATE OR REPLACE TEMP TABLE {} AS SELECT {}{change} FROM {} LIMIT 0",
+                "CREATE OR REPLACE TEMP TABLE {} AS SELECT {}{change}{inv_key} FROM {} LIMIT 0",
                 table.fin,
                 columns.join(", "),
                 table.name
@@ -464,6 +467,14 @@ fn write_import(store: &Store, case: &str, tables: &[(&'static Table, &Rows)]) -
                 ))?;
             }
         }
+        conn.execute_batch(
+            "CREATE TEMP TABLE case_keys AS
+             SELECT invoice_id, row_number() OVER (ORDER BY invoice_id)::INTEGER AS inv_key
+             FROM (SELECT invoice_id FROM fin_invoices UNION SELECT invoice_id FROM fin_lines);
+             UPDATE fin_invoices f SET inv_key = k.inv_key FROM case_keys k WHERE k.invoice_id = f.invoice_id;
+             UPDATE fin_lines f SET inv_key = k.inv_key FROM case_keys k WHERE k.invoice_id = f.invoice_id;
+             DROP TABLE case_keys;",
+        )?;
         conn.execute("SET VARIABLE import_id = ?", params![import_id])?;
         conn.execute_batch(IMPORT_WRITE)?;
         store::add_sales_aggregates(conn, Some(import_id))?;

@@ -80,18 +80,10 @@ fn dry_run_counts_and_writes_nothing() {
 }
 
 /// Lines are numbered 1, 2, … per invoice in the order of the files and rows,
-/// also for two invoices whose line counters share one key while they are
-/// staged (their numbers are put right before anything is written).
+/// however the invoices' lines interleave.
 #[test]
-fn lines_are_numbered_per_invoice_in_row_order_even_when_two_ids_share_a_counter() {
-    let mut seen = std::collections::HashMap::new();
-    let (a, b) = (0..)
-        .find_map(|n| {
-            let id = format!("INV{n}");
-            seen.insert(comptoir_core::import::line_number_key(&id), id.clone()).map(|other| (other, id))
-        })
-        .unwrap();
-    assert_eq!(comptoir_core::import::line_number_key(&a), comptoir_core::import::line_number_key(&b));
+fn lines_are_numbered_per_invoice_in_row_order_across_files() {
+    let (a, b) = ("INV7", "INV70");
     let dir = TempDir::new("line-numbers");
     let invoices = format!("invoice_id,client_id,timestamp\n{a},,2026-05-30 10:00\n{b},,2026-05-30 11:00\nF3,,2026-05-30 12:00\n");
     let files = [
@@ -115,9 +107,25 @@ fn lines_are_numbered_per_invoice_in_row_order_even_when_two_ids_share_a_counter
             ),
         )
     };
-    assert_eq!(numbered(&a), "1:1 2:2 3:3");
-    assert_eq!(numbered(&b), "1:4 2:5 3:6");
+    assert_eq!(numbered(a), "1:1 2:2 3:3");
+    assert_eq!(numbered(b), "1:4 2:5 3:6");
     assert_eq!(numbered("F3"), "1:7 2:8");
+}
+
+/// A sheet of one row per line read again for its date order (month-first,
+/// proved by its last row) numbers its lines as if read once.
+#[test]
+fn lines_of_a_sheet_read_again_for_its_dates_are_numbered_once() {
+    let dir = TempDir::new("line-numbers-again");
+    let sales = "invoice_id,timestamp,product_id,qty,unit_price\nF1,05/04/2026,T1,1,1\nF1,05/04/2026,C1,2,1\nF2,05/13/2026,T1,3,1\n";
+    let files = [write(&dir, "products.csv", PRODUCTS), write(&dir, "sales.csv", sales)];
+    let store = Store::open_in_memory().unwrap();
+    let r = run(&store, &files, ImportOptions::default());
+    assert_eq!((r.outcome, r.counts.lines.new), (Outcome::Imported, 3), "{:?}", r.errors);
+    assert_eq!(
+        scalar(&store, "SELECT string_agg(invoice_id || '.' || line_no || ':' || qty::INTEGER || '@' || CAST(ts AS DATE), ' ' ORDER BY invoice_id, line_no) FROM invoice_lines JOIN invoices USING (invoice_id)"),
+        "F1.1:1@2026-05-04 F1.2:2@2026-05-04 F2.1:3@2026-05-13"
+    );
 }
 
 /// An import that exhausts DuckDB's memory is run again from the start with

@@ -13,7 +13,7 @@ UNION ALL
 SELECT i.src, min(i.row_no)
 FROM stg_invoices i JOIN stg_sources o USING (src)
 WHERE i.invoice_id IS NOT NULL AND o.carries_lines
-GROUP BY i.src, i.invoice_id;
+GROUP BY i.src, i.inv_key;
 CREATE OR REPLACE TEMP VIEW stg_heads AS
 SELECT i.*, o.carries_lines, o.sheet
 FROM stg_invoices i JOIN stg_head_rows USING (src, row_no) JOIN stg_sources o USING (src);
@@ -109,7 +109,7 @@ INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT i.src, i.row_no, 'client_id', coalesce(i.client_id, ''),
        CASE WHEN h.client_id IS NULL THEN 'invoice_other_client_walk_in' ELSE 'invoice_other_client' END,
        concat_ws(chr(31), i.invoice_id, h.client_id), 'error'
-FROM stg_invoices i JOIN stg_heads h ON h.src = i.src AND h.invoice_id = i.invoice_id
+FROM stg_invoices i JOIN stg_heads h ON h.src = i.src AND h.inv_key = i.inv_key
 WHERE h.carries_lines AND i.row_no <> h.row_no AND i.client_id IS DISTINCT FROM h.client_id;
 
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
@@ -119,7 +119,7 @@ WHERE ok AND client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM k
 
 -- Lines carried by an Invoices sheet (one row per line) join the other lines.
 INSERT INTO stg_lines
-SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price, i.line_digest, i.line_no
+SELECT i.src, i.row_no, i.ok, i.invoice_id, i.product_id, i.qty, i.unit_price, i.line_digest, i.inv_key, i.line_no
 FROM stg_invoices i JOIN stg_sources o USING (src)
 WHERE o.carries_lines;
 
@@ -137,7 +137,8 @@ FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity =
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT l.src, l.row_no, 'invoice_id', l.invoice_id, 'line_invoice_missing', l.invoice_id, 'error'
 FROM stg_lines l
-WHERE l.ok AND l.invoice_id IS NOT NULL AND l.invoice_id NOT IN (SELECT invoice_id FROM stg_heads);
+-- (every invoice id staged in an Invoices sheet has a head row: its keys are the heads')
+WHERE l.ok AND l.inv_key IS NOT NULL AND l.inv_key NOT IN (SELECT inv_key FROM stg_invoices WHERE inv_key IS NOT NULL);
 
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT l.src, l.row_no, 'product_id', l.product_id, 'unknown_product', l.product_id, 'error'
@@ -153,28 +154,22 @@ UPDATE stg_lines s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
 -- Each invoice's lines in one pass: whether all are acceptable, their total
--- (unit price resolved) and the order-independent digest of their content
--- (staging::line_digest).
+-- (unit price resolved), their revenue (each line's rounded to cents, as the
+-- sales aggregates count it) and the order-independent digest of their
+-- content (staging::line_digest).
 CREATE OR REPLACE TEMP TABLE line_sums AS
-SELECT l.invoice_id, bool_and(l.ok) AS all_ok, count(*) AS lines, max(l.line_no) = count(*) AS numbered,
+SELECT l.inv_key, bool_and(l.ok) AS all_ok, count(*) AS lines,
        sum(l.qty * coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4)) AS lines_total,
-       sum(l.line_digest::HUGEINT) % 18446744073709551616 AS lines_digest
+       sum(cents(l.qty, coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4))) AS revenue,
+       (sum(l.line_digest::HUGEINT) % 18446744073709551616)::UBIGINT AS lines_digest
 FROM stg_lines l LEFT JOIN known_products k USING (product_id)
-WHERE l.invoice_id IS NOT NULL
-GROUP BY l.invoice_id;
-
--- The lines of an invoice whose counter another invoice id shared while they
--- were staged (staging::LineNumbers) are numbered again: 1, 2, … in the order
--- of the rows, as every other invoice's are.
-UPDATE stg_lines l SET line_no = r.line_no
-FROM (SELECT src, row_no, row_number() OVER (PARTITION BY invoice_id ORDER BY src, row_no)::INTEGER AS line_no
-      FROM stg_lines WHERE invoice_id IN (SELECT invoice_id FROM line_sums WHERE NOT numbered)) r
-WHERE l.src = r.src AND l.row_no = r.row_no;
+WHERE l.inv_key IS NOT NULL
+GROUP BY l.inv_key;
 
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT h.src, h.row_no, 'invoice_id', h.invoice_id, 'invoice_no_lines', h.invoice_id, 'error'
 FROM stg_heads h
-WHERE h.ok AND h.invoice_id NOT IN (SELECT invoice_id FROM line_sums);
+WHERE h.ok AND h.inv_key NOT IN (SELECT inv_key FROM line_sums);
 
 UPDATE stg_invoices s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
@@ -182,17 +177,17 @@ FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity =
 -- An invoice is taken whole or not at all: one bad line rejects it, and a
 -- rejected invoice rejects its lines.
 CREATE OR REPLACE TEMP TABLE bad_invoices AS
-SELECT invoice_id FROM line_sums WHERE NOT all_ok
+SELECT inv_key FROM line_sums WHERE NOT all_ok
 UNION
-SELECT DISTINCT invoice_id FROM stg_invoices WHERE NOT ok AND invoice_id IS NOT NULL;
+SELECT DISTINCT inv_key FROM stg_invoices WHERE NOT ok AND inv_key IS NOT NULL;
 
 -- Content of each acceptable invoice: header and lines.
 CREATE OR REPLACE TEMP TABLE inv_content AS
-SELECT h.invoice_id, h.client_id, h.ts, h.total_amount, h.src, h.row_no, c.lines, c.lines_total,
+SELECT h.invoice_id, h.inv_key, h.client_id, h.ts, h.total_amount, h.src, h.row_no, c.lines, c.lines_total,
        md5(concat_ws('|', coalesce(h.client_id, ''), strftime(h.ts, '%Y-%m-%d %H:%M:%S'),
                      coalesce(h.total_amount::VARCHAR, ''), c.lines_digest::VARCHAR)) AS content_hash
-FROM stg_heads h JOIN line_sums c USING (invoice_id)
-WHERE h.ok AND c.all_ok AND h.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+FROM stg_heads h JOIN line_sums c USING (inv_key)
+WHERE h.ok AND c.all_ok AND h.inv_key NOT IN (SELECT inv_key FROM bad_invoices);
 
 -- Re-importing an invoice is fine only with the same content.
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
@@ -204,34 +199,34 @@ LEFT JOIN imports m ON m.import_id = s.import_id
 WHERE s.content_hash <> c.content_hash;
 
 INSERT INTO bad_invoices
-SELECT c.invoice_id FROM inv_content c JOIN invoices s USING (invoice_id) WHERE s.content_hash <> c.content_hash;
+SELECT c.inv_key FROM inv_content c JOIN invoices s USING (invoice_id) WHERE s.content_hash <> c.content_hash;
 UPDATE stg_invoices s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
-UPDATE stg_lines SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FROM bad_invoices);
+UPDATE stg_lines SET ok = false WHERE ok AND inv_key IN (SELECT inv_key FROM bad_invoices);
 -- …and an invoice set aside for a line is set aside itself (its row goes to
 -- the errors workbook with its lines).
-UPDATE stg_invoices SET ok = false WHERE ok AND invoice_id IN (SELECT invoice_id FROM bad_invoices);
+UPDATE stg_invoices SET ok = false WHERE ok AND inv_key IN (SELECT inv_key FROM bad_invoices);
 
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT src, row_no, 'total_amount', money(total_amount),
        'total_differs', concat_ws(chr(31), money(total_amount), money(lines_total)), 'warning'
 FROM inv_content
 WHERE total_amount IS NOT NULL AND abs(total_amount - lines_total) > 0.01
-  AND invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+  AND inv_key NOT IN (SELECT inv_key FROM bad_invoices);
 
 -- ── What would be written ───────────────────────────────────────────────────
 CREATE OR REPLACE TEMP TABLE fin_invoices AS
-SELECT c.invoice_id, c.client_id, c.ts, c.total_amount, c.content_hash,
+SELECT c.invoice_id, c.inv_key, c.client_id, c.ts, c.total_amount, c.content_hash,
        CASE WHEN s.invoice_id IS NULL THEN 'new' ELSE 'unchanged' END AS change
 FROM inv_content c LEFT JOIN invoices s USING (invoice_id)
-WHERE c.invoice_id NOT IN (SELECT invoice_id FROM bad_invoices);
+WHERE c.inv_key NOT IN (SELECT inv_key FROM bad_invoices);
 
 -- The lines of the invoices written or found unchanged (every line of such an
 -- invoice is acceptable, its product known), numbered as staged.
 CREATE OR REPLACE TEMP VIEW fin_lines AS
-SELECT l.invoice_id, l.line_no, l.product_id, l.qty, coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
+SELECT l.invoice_id, l.inv_key, l.line_no, l.product_id, l.qty, coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
 FROM stg_lines l JOIN known_products k USING (product_id)
-WHERE l.invoice_id IN (SELECT invoice_id FROM fin_invoices);
+WHERE l.inv_key IN (SELECT inv_key FROM fin_invoices);
 
 -- Master data: an empty cell keeps what the store has (blank = no change).
 CREATE OR REPLACE TEMP TABLE fin_products AS
@@ -307,4 +302,4 @@ FROM fin_invoices
 UNION ALL
 SELECT 'lines', coalesce(sum(c.lines) FILTER (WHERE f.change = 'new'), 0), 0,
        coalesce(sum(c.lines) FILTER (WHERE f.change = 'unchanged'), 0), (SELECT count(*) FROM stg_lines WHERE NOT ok)
-FROM inv_content c JOIN fin_invoices f USING (invoice_id);
+FROM inv_content c JOIN fin_invoices f USING (inv_key);

@@ -34,7 +34,7 @@ SELECT invoice_id, client_id, ts, total_amount, content_hash, getvariable('impor
 FROM fin_invoices WHERE change = 'new';
 INSERT INTO invoice_lines
 SELECT l.invoice_id, l.line_no, l.product_id, l.qty, l.unit_price, getvariable('import_id')
-FROM fin_lines l JOIN fin_invoices f USING (invoice_id) WHERE f.change = 'new';
+FROM fin_lines l JOIN fin_invoices f USING (inv_key) WHERE f.change = 'new';
 
 INSERT INTO import_problems
 -- (a problem in a column the sheet lacks is placed in column A of its row)

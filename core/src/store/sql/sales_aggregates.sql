@@ -1,31 +1,30 @@
--- Adds invoices' sales to the aggregates the analytics read (schema_v4.sql).
--- The variable `aggregate_import` picks the invoices: those of import N after
--- import N (the lines filter lets DuckDB skip older row groups; the variable
--- is a constant when the query is bound), NULL to rebuild everything. Each
+-- Adds invoices' sales to the aggregates the analytics read (schema_v4.sql),
+-- from two temporary views: `sales_lines` (import_id, ts, product_id, qty,
+-- unit_price: a line with its invoice's time) and `sales_invoices`
+-- (import_id, ts, client_id, revenue: an invoice with the sum of its lines'
+-- revenues). They show the store's invoices (database.rs
+-- `add_sales_aggregates`) or those an import is writing, from its staged rows
+-- (`add_staged_sales_aggregates`). The variable `aggregate_import` is the
+-- import whose sales these are, NULL when they are all the store's. Each
 -- line's revenue is rounded to cents (half away from zero, macros.sql `cents`)
 -- before it is summed (SPEC §4); lines are grouped by their quantity so
 -- that each line's cost can be rounded the same way at report time; stock
 -- adjustments (qty < 0 at unit price 0) are flagged; an invoice counts only
 -- when its revenue is positive (credit notes and pure adjustments do not).
 INSERT INTO sales_product_day
-SELECT i.import_id, CAST(i.ts AS DATE), l.product_id, l.qty, l.qty < 0 AND l.unit_price = 0,
-       count(*), sum(l.qty), sum(cents(l.qty, l.unit_price))
-FROM invoice_lines l JOIN invoices i USING (invoice_id)
-WHERE getvariable('aggregate_import') IS NULL
-   OR (i.import_id = getvariable('aggregate_import') AND l.import_id = getvariable('aggregate_import'))
+SELECT import_id, CAST(ts AS DATE), product_id, qty, qty < 0 AND unit_price = 0,
+       count(*), sum(qty), sum(cents(qty, unit_price))
+FROM sales_lines
 GROUP BY ALL
 -- in date order, so that a window's query skips the row groups of other days
 ORDER BY 2, 3;
 INSERT INTO sales_client_day
-SELECT import_id, sale_date, client_id, sum(revenue), count(*) FILTER (WHERE revenue > 0)
-FROM (SELECT i.import_id, CAST(i.ts AS DATE) AS sale_date, i.client_id, i.invoice_id,
-             sum(cents(l.qty, l.unit_price)) AS revenue
-      FROM invoices i JOIN invoice_lines l USING (invoice_id)
-      WHERE getvariable('aggregate_import') IS NULL
-   OR (i.import_id = getvariable('aggregate_import') AND l.import_id = getvariable('aggregate_import'))
-      GROUP BY ALL)
+SELECT import_id, CAST(ts AS DATE), client_id, sum(revenue), count(*) FILTER (WHERE revenue > 0)
+FROM sales_invoices
 GROUP BY ALL
 ORDER BY 2, 3;
+DROP VIEW sales_lines;
+DROP VIEW sales_invoices;
 -- The months whose figures change (product_months.sql runs next).
 SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day
                             WHERE getvariable('aggregate_import') IS NULL OR import_id = getvariable('aggregate_import'));
