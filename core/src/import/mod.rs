@@ -296,8 +296,12 @@ impl Importer<'_> {
         });
         self.report(Phase::Reading, &name);
         let first_source = self.sources.len();
-        for sheet in book.sheet_names() {
-            self.stage_sheet(&mut book, &name, &sheet)?;
+        let sheets = book.sheet_names();
+        for (i, sheet) in sheets.iter().enumerate() {
+            if let Some(next) = sheets.get(i + 1) {
+                book.read_ahead(next);
+            }
+            self.stage_sheet(&mut book, &name, sheet)?;
         }
         match &self.sources[first_source..] {
             [] => return Err(CoreError::NoKnownSheet { file: name }),

@@ -90,12 +90,98 @@ fn limit_resources() {
 /// A running reading child and the frames it sends.
 struct Reader {
     child: Child,
-    frames: frame::Reader<BufReader<std::process::ChildStdout>>,
+    frames: frame::Reader<Box<dyn Read + Send>>,
     file: String,
+}
+
+/// Bytes of frames a sheet's child may send ahead of the importer (see [`prefetch`]).
+const AHEAD_BYTES: usize = 32 << 20;
+/// The size of a chunk read ahead.
+const AHEAD_CHUNK: usize = 256 << 10;
+
+/// The child of the next sheet, started while the importer still handles the
+/// sheet before it: a thread keeps up to [`AHEAD_BYTES`] of its frames, so
+/// the parse of a sheet overlaps the staging of the previous one (with two
+/// cores, the parent's work and two children share them instead of waiting).
+pub(crate) struct Prefetched {
+    sheet: String,
+    reader: Option<Reader>,
+}
+
+impl Prefetched {
+    pub fn sheet(&self) -> &str {
+        &self.sheet
+    }
+}
+
+impl Drop for Prefetched {
+    /// A sheet read ahead but not wanted: its child is stopped and reaped.
+    fn drop(&mut self) {
+        if let Some(mut reader) = self.reader.take() {
+            let _ = reader.child.kill();
+            let _ = reader.child.wait();
+        }
+    }
+}
+
+/// Starts the child of `sheet` now and reads its frames ahead (see [`Prefetched`]).
+pub(crate) fn prefetch(exe: &Path, input: &InputFile, sheet: &str) -> Result<Prefetched, CoreError> {
+    let reader = Reader::start_with(exe, input, Some(sheet), |stdout| {
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(AHEAD_BYTES / AHEAD_CHUNK);
+        std::thread::spawn(move || {
+            let mut stdout = stdout;
+            loop {
+                let mut chunk = vec![0; AHEAD_CHUNK];
+                match stdout.read(&mut chunk) {
+                    // The end (or a broken pipe: the reader sees the stream cut).
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => chunk.truncate(n),
+                }
+                // A reader that went away (the sheet is not wanted) stops this.
+                if chunks.send(chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        Box::new(AheadReader { received, chunk: Vec::new(), at: 0 })
+    })?;
+    Ok(Prefetched { sheet: sheet.to_string(), reader: Some(reader) })
+}
+
+/// Reads the chunks a prefetching thread received, in order.
+struct AheadReader {
+    received: std::sync::mpsc::Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl Read for AheadReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.received.recv() {
+                Ok(chunk) => (self.chunk, self.at) = (chunk, 0),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 impl Reader {
     fn start(exe: &Path, input: &InputFile, sheet: Option<&str>) -> Result<Reader, CoreError> {
+        Reader::start_with(exe, input, sheet, |stdout| Box::new(BufReader::with_capacity(1 << 17, stdout)))
+    }
+
+    /// Starts the child; `frames_from` makes what its frames are read from.
+    fn start_with(
+        exe: &Path,
+        input: &InputFile,
+        sheet: Option<&str>,
+        frames_from: impl FnOnce(std::process::ChildStdout) -> Box<dyn Read + Send>,
+    ) -> Result<Reader, CoreError> {
         let file = input.name().to_string();
         let mut command = Command::new(exe);
         command.arg(CHILD_FLAG).arg(input.extension());
@@ -112,7 +198,7 @@ impl Reader {
         // A larger pipe: fewer wake-ups between the child and the decoder.
         // SAFETY: F_SETPIPE_SZ only resizes the pipe behind our own descriptor.
         unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&stdout), libc::F_SETPIPE_SZ, 1 << 20) };
-        Ok(Reader { child, frames: frame::Reader::new(BufReader::with_capacity(1 << 17, stdout)), file })
+        Ok(Reader { child, frames: frame::Reader::new(frames_from(stdout)), file })
     }
 
     fn unreadable(&self, reason: Text) -> CoreError {
@@ -165,15 +251,20 @@ pub(crate) fn sheets(exe: &Path, input: &InputFile) -> Result<Vec<(String, u64)>
     names.ok_or_else(|| CoreError::unreadable(input.name(), Text::new("sheets_unlisted", [])))
 }
 
-/// Streams the rows of `sheet` from a child to `on_row`. The child parses on
-/// one core; a thread here decodes its frames while `on_row` runs on this one.
+/// Streams the rows of `sheet` from a child to `on_row` (from `ahead`, its
+/// child started earlier, if given). The child parses on one core; a thread here decodes
+/// its frames while `on_row` runs on this one.
 pub(crate) fn for_each_row(
     exe: &Path,
     input: &Arc<InputFile>,
     sheet: &str,
+    ahead: Option<Prefetched>,
     on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
-    let reader = Reader::start(exe, input, Some(sheet))?;
+    let reader = match ahead.and_then(|mut a| a.reader.take()) {
+        Some(reader) => reader,
+        None => Reader::start(exe, input, Some(sheet))?,
+    };
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
         let decoding = scope.spawn(move || {

@@ -23,7 +23,7 @@ pub struct Workbook {
 enum Source {
     /// Parsed by a child process under limits (see `sandbox`): every
     /// spreadsheet, whenever the executable serves as that child.
-    Child { exe: PathBuf, sheets: Vec<(String, u64)> },
+    Child { exe: PathBuf, sheets: Vec<(String, u64)>, ahead: Option<crate::read::sandbox::Prefetched> },
     /// Parsed in this process: only for a library user that did not enable
     /// the child (unit tests).
     InProcess(Box<Spreadsheet>),
@@ -66,7 +66,7 @@ impl Workbook {
             crate::read::preflight::check_zip(&input)?;
         }
         let source = match crate::read::sandbox::executable() {
-            Some(exe) => Source::Child { exe: exe.to_path_buf(), sheets: crate::read::sandbox::sheets(exe, &input)? },
+            Some(exe) => Source::Child { exe: exe.to_path_buf(), sheets: crate::read::sandbox::sheets(exe, &input)?, ahead: None },
             None => Source::InProcess(Box::new(open_spreadsheet(&input, &ext)?)),
         };
         Ok(Workbook { source, input })
@@ -132,12 +132,28 @@ impl Workbook {
         }
     }
 
+    /// Starts reading `sheet` now, to be read next (a spreadsheet's child
+    /// parses it while the current sheet is handled); a no-op for other files.
+    /// A sheet read ahead and then not read is simply stopped.
+    pub fn read_ahead(&mut self, sheet: &str) {
+        if let Source::Child { exe, ahead, .. } = &mut self.source {
+            if ahead.as_ref().is_none_or(|a| a.sheet() != sheet) {
+                // Failing to start early is not an error: the sheet is started when read.
+                *ahead = crate::read::sandbox::prefetch(exe, &self.input, sheet).ok();
+            }
+        }
+    }
+
     /// Calls `on_row` for each non-blank row of `sheet`, in order. A
     /// spreadsheet is parsed by a child on another core while `on_row` runs.
     pub fn for_each_row(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
         match &mut self.source {
             Source::Delimited { delimiter, encoding } => read_delimited(&self.input, *delimiter, encoding, on_row),
-            Source::Child { exe, .. } => crate::read::sandbox::for_each_row(exe, &self.input, sheet, on_row),
+            Source::Child { exe, ahead, .. } => {
+                // (a sheet read again keeps the next one's read-ahead)
+                let started = if ahead.as_ref().is_some_and(|a| a.sheet() == sheet) { ahead.take() } else { None };
+                crate::read::sandbox::for_each_row(exe, &self.input, sheet, started, on_row)
+            }
             Source::InProcess(book) => stream_sheet(book, sheet, on_row).map_err(|e| match e {
                 CoreError::Unreadable { reason, .. } => CoreError::unreadable(self.input.name(), reason),
                 other => other,

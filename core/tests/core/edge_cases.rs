@@ -133,3 +133,38 @@ fn empty_rows_sparse_cells_and_merged_cells_keep_their_addresses() {
     assert_eq!(text(cell(&r, 1, 1)), "Chunk Merged");
     assert_eq!(cell(&r, 0, 1), &CellValue::Empty, "the rest of a merged area is empty");
 }
+
+/// A sheet read ahead (its child started while another sheet is read) gives
+/// the rows it gives when read alone; one read ahead but not read next is
+/// stopped, and a sheet read again keeps the next one's read-ahead.
+#[test]
+fn sheets_read_ahead_give_the_same_rows() {
+    use_sandbox();
+    let texts = |book: &mut Workbook, sheet: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        book.for_each_row(sheet, &mut |r| {
+            out.push(format!("{}:{:?}", r.index, r.texts()));
+            Ok(comptoir_core::read::cells::NEXT)
+        })
+        .unwrap();
+        out
+    };
+    let mut alone = Workbook::open(&sample_path()).unwrap();
+    let sheets = alone.sheet_names();
+    assert!(sheets.len() >= 4, "{sheets:?}");
+    let expected: Vec<Vec<String>> = sheets.iter().map(|s| texts(&mut alone, s)).collect();
+    assert!(expected.iter().all(|rows| rows.len() > 1));
+
+    let mut book = Workbook::open(&sample_path()).unwrap();
+    // Read ahead, then not wanted: another sheet is read instead.
+    book.read_ahead(&sheets[3]);
+    assert_eq!(texts(&mut book, &sheets[0]), expected[0]);
+    for (i, sheet) in sheets.iter().enumerate().skip(1) {
+        if let Some(next) = sheets.get(i + 1) {
+            book.read_ahead(next);
+        }
+        assert_eq!(texts(&mut book, sheet), expected[i], "{sheet}");
+        // Read again, as a sheet whose dates prove the other order is.
+        assert_eq!(texts(&mut book, sheet), expected[i], "{sheet} again");
+    }
+}
