@@ -257,6 +257,8 @@ fn import_once(
             .map(|input| importer.stage_file(input))
             .collect::<Result<Vec<_>>>()
             .and_then(|files| importer.flush_buffers().and_then(|_| importer.meta.append(conn)).map(|_| files));
+        // The keys live in the staged rows now: their memory goes back before the checks.
+        importer.invoice_keys = InvoiceKeys::default();
         let report = staged.and_then(|file_meta| {
             importer.report(Phase::Validating, "");
             importer.validate_and_write(&file_meta, options)

@@ -94,10 +94,13 @@ struct Reader {
     file: String,
 }
 
-/// Bytes of frames a sheet's child may send ahead of the importer (see [`prefetch`]).
+/// Bytes of frames a sheet's child may send ahead of the importer, while its
+/// sheet waits (see [`prefetch`]); once the sheet is read, a few chunks only.
 const AHEAD_BYTES: usize = 32 << 20;
 /// The size of a chunk read ahead.
 const AHEAD_CHUNK: usize = 256 << 10;
+/// Chunks in flight once the sheet read ahead is being read.
+const READING_CHUNKS: usize = 4;
 
 /// The child of the next sheet, started while the importer still handles the
 /// sheet before it: a thread keeps up to [`AHEAD_BYTES`] of its frames, so
@@ -106,6 +109,7 @@ const AHEAD_CHUNK: usize = 256 << 10;
 pub(crate) struct Prefetched {
     sheet: String,
     reader: Option<Reader>,
+    allowance: Arc<Allowance>,
 }
 
 impl Prefetched {
@@ -124,13 +128,51 @@ impl Drop for Prefetched {
     }
 }
 
+/// How many chunks the read-ahead thread may hold at once: many while its
+/// sheet waits, a few once it is read, so that the frames do not pile up in
+/// memory when the child parses faster than the importer stages.
+struct Allowance {
+    held_and_limit: std::sync::Mutex<(usize, usize)>,
+    changed: std::sync::Condvar,
+}
+
+impl Allowance {
+    fn state(&self) -> std::sync::MutexGuard<'_, (usize, usize)> {
+        self.held_and_limit.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits for room for one more chunk, and takes it.
+    fn reserve(&self) {
+        let mut state = self.state();
+        while state.0 >= state.1 {
+            state = self.changed.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        state.0 += 1;
+    }
+
+    fn release(&self) {
+        self.state().0 -= 1;
+        self.changed.notify_all();
+    }
+
+    fn limit(&self, chunks: usize) {
+        self.state().1 = chunks;
+        self.changed.notify_all();
+    }
+}
+
 /// Starts the child of `sheet` now and reads its frames ahead (see [`Prefetched`]).
 pub(crate) fn prefetch(exe: &Path, input: &InputFile, sheet: &str) -> Result<Prefetched, CoreError> {
-    let reader = Reader::start_with(exe, input, Some(sheet), |stdout| {
-        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(AHEAD_BYTES / AHEAD_CHUNK);
+    let allowance =
+        Arc::new(Allowance { held_and_limit: std::sync::Mutex::new((0, AHEAD_BYTES / AHEAD_CHUNK)), changed: std::sync::Condvar::new() });
+    let producer = Arc::clone(&allowance);
+    let consumer = Arc::clone(&allowance);
+    let reader = Reader::start_with(exe, input, Some(sheet), move |stdout| {
+        let (chunks, received) = std::sync::mpsc::channel::<Vec<u8>>();
         std::thread::spawn(move || {
             let mut stdout = stdout;
             loop {
+                producer.reserve();
                 let mut chunk = vec![0; AHEAD_CHUNK];
                 match stdout.read(&mut chunk) {
                     // The end (or a broken pipe: the reader sees the stream cut).
@@ -143,9 +185,9 @@ pub(crate) fn prefetch(exe: &Path, input: &InputFile, sheet: &str) -> Result<Pre
                 }
             }
         });
-        Box::new(AheadReader { received, chunk: Vec::new(), at: 0 })
+        Box::new(AheadReader { received, chunk: Vec::new(), at: 0, allowance: consumer })
     })?;
-    Ok(Prefetched { sheet: sheet.to_string(), reader: Some(reader) })
+    Ok(Prefetched { sheet: sheet.to_string(), reader: Some(reader), allowance })
 }
 
 /// Reads the chunks a prefetching thread received, in order.
@@ -153,13 +195,24 @@ struct AheadReader {
     received: std::sync::mpsc::Receiver<Vec<u8>>,
     chunk: Vec<u8>,
     at: usize,
+    allowance: Arc<Allowance>,
+}
+
+impl Drop for AheadReader {
+    /// The thread may be waiting for room: it is let go (its next send fails).
+    fn drop(&mut self) {
+        self.allowance.limit(usize::MAX);
+    }
 }
 
 impl Read for AheadReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.at == self.chunk.len() {
             match self.received.recv() {
-                Ok(chunk) => (self.chunk, self.at) = (chunk, 0),
+                Ok(chunk) => {
+                    (self.chunk, self.at) = (chunk, 0);
+                    self.allowance.release();
+                }
                 Err(_) => return Ok(0),
             }
         }
@@ -261,7 +314,10 @@ pub(crate) fn for_each_row(
     ahead: Option<Prefetched>,
     on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
-    let reader = match ahead.and_then(|mut a| a.reader.take()) {
+    let reader = match ahead.and_then(|mut a| {
+        a.allowance.limit(READING_CHUNKS);
+        a.reader.take()
+    }) {
         Some(reader) => reader,
         None => Reader::start(exe, input, Some(sheet))?,
     };
