@@ -136,9 +136,12 @@ FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity =
 -- ── Lines ───────────────────────────────────────────────────────────────────
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT l.src, l.row_no, 'invoice_id', l.invoice_id, 'line_invoice_missing', l.invoice_id, 'error'
-FROM stg_lines l
--- (every invoice id staged in an Invoices sheet has a head row: its keys are the heads')
-WHERE l.ok AND l.inv_key IS NOT NULL AND l.inv_key NOT IN (SELECT inv_key FROM stg_invoices WHERE inv_key IS NOT NULL);
+FROM stg_lines l JOIN stg_sources o USING (src)
+-- (only a lines sheet's line can miss its invoice: a line carried by an Invoices
+-- sheet is its own invoice's row; and every invoice id staged in an Invoices
+-- sheet has a head row, so the heads' keys are its distinct keys)
+WHERE NOT o.carries_lines AND l.ok AND l.inv_key IS NOT NULL
+  AND l.inv_key NOT IN (SELECT DISTINCT inv_key FROM stg_invoices WHERE inv_key IS NOT NULL);
 
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 SELECT l.src, l.row_no, 'product_id', l.product_id, 'unknown_product', l.product_id, 'error'
