@@ -178,32 +178,32 @@ impl Store {
 /// None) to the aggregates the analytics read, and recomputes the months they fall in.
 pub fn add_sales_aggregates(conn: &Connection, import_id: Option<i64>) -> duckdb::Result<()> {
     conn.execute("SET VARIABLE aggregate_import = ?", params![import_id])?;
-    // (the lines' own import_id lets DuckDB skip older row groups)
+    conn.execute_batch(STORED_SALES_LINES)?;
     conn.execute_batch(
-        "CREATE OR REPLACE TEMP VIEW sales_lines AS
-         SELECT i.import_id, i.ts, i.client_id, i.invoice_id, l.product_id, l.qty, l.unit_price
-         FROM invoice_lines l JOIN invoices i USING (invoice_id)
-         WHERE getvariable('aggregate_import') IS NULL
-            OR (i.import_id = getvariable('aggregate_import') AND l.import_id = getvariable('aggregate_import'));
-         CREATE OR REPLACE TEMP VIEW sales_invoices AS
+        "CREATE OR REPLACE TEMP VIEW sales_invoices AS
          SELECT import_id, ts, client_id, sum(cents(qty, unit_price)) AS revenue
          FROM sales_lines GROUP BY import_id, ts, client_id, invoice_id;",
     )?;
     aggregate_sales(conn)
 }
 
-/// Adds the sales of the invoices import `import_id` writes, from its staged
-/// rows (`fin_invoices`, `fin_lines`, and each invoice's revenue as the checks
-/// summed it in `line_sums`): the figures `add_sales_aggregates` gives from
-/// the written rows, without reading them back.
+/// The written lines of import `aggregate_import` (all when NULL), each with
+/// its invoice. (The lines' own import_id lets DuckDB skip older row groups.)
+const STORED_SALES_LINES: &str = "CREATE OR REPLACE TEMP VIEW sales_lines AS
+    SELECT i.import_id, i.ts, i.client_id, i.invoice_id, l.product_id, l.qty, l.unit_price
+    FROM invoice_lines l JOIN invoices i USING (invoice_id)
+    WHERE getvariable('aggregate_import') IS NULL
+       OR (i.import_id = getvariable('aggregate_import') AND l.import_id = getvariable('aggregate_import'));";
+
+/// Adds the sales of import `import_id` after `import_write.sql` wrote them:
+/// its lines as written, but each invoice's revenue as the checks summed it
+/// (`line_sums`, by the key staging gave the invoice), instead of summing the
+/// written lines again by invoice id. The figures are `add_sales_aggregates`'s.
 pub fn add_staged_sales_aggregates(conn: &Connection, import_id: i64) -> duckdb::Result<()> {
     conn.execute("SET VARIABLE aggregate_import = ?", params![import_id])?;
+    conn.execute_batch(STORED_SALES_LINES)?;
     conn.execute_batch(
-        "CREATE OR REPLACE TEMP VIEW sales_lines AS
-         SELECT getvariable('aggregate_import') AS import_id, f.ts, l.product_id, l.qty, l.unit_price
-         FROM fin_lines l JOIN fin_invoices f USING (inv_key)
-         WHERE f.change = 'new';
-         CREATE OR REPLACE TEMP VIEW sales_invoices AS
+        "CREATE OR REPLACE TEMP VIEW sales_invoices AS
          SELECT getvariable('aggregate_import') AS import_id, f.ts, f.client_id, s.revenue
          FROM fin_invoices f JOIN line_sums s USING (inv_key)
          WHERE f.change = 'new';",

@@ -55,9 +55,9 @@ fn aggregates(store: &Store) -> String {
         .unwrap()
 }
 
-/// The importer adds each import's aggregates from its staged rows, not from
-/// the rows it wrote: they must be what a rebuild from the written invoices
-/// gives, for a workbook, then for the same workbook again (its invoices
+/// The importer adds each import's aggregates with each invoice's revenue as
+/// its checks summed it from the staged lines, not from the rows it wrote:
+/// they must be what a rebuild from the written invoices gives, for a workbook, then for the same workbook again (its invoices
 /// unchanged: nothing added twice) with files that add to it (a product's
 /// sell price filling an empty unit price, walk-in customers, a return).
 #[test]

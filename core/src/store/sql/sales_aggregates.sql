@@ -2,10 +2,11 @@
 -- from two temporary views: `sales_lines` (import_id, ts, product_id, qty,
 -- unit_price: a line with its invoice's time) and `sales_invoices`
 -- (import_id, ts, client_id, revenue: an invoice with the sum of its lines'
--- revenues). They show the store's invoices (database.rs
--- `add_sales_aggregates`) or those an import is writing, from its staged rows
--- (`add_staged_sales_aggregates`). The variable `aggregate_import` is the
--- import whose sales these are, NULL when they are all the store's. Each
+-- revenues). Both show the written invoices of one import or of all
+-- (database.rs `add_sales_aggregates`); an import takes each invoice's
+-- revenue from the sums its checks made (`add_staged_sales_aggregates`). The
+-- variable `aggregate_import` is the import whose sales these are, NULL when
+-- they are all the store's. Each
 -- line's revenue is rounded to cents (half away from zero, macros.sql `cents`)
 -- before it is summed (SPEC §4); lines are grouped by their quantity so
 -- that each line's cost can be rounded the same way at report time; stock
