@@ -320,6 +320,8 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let (as_of, window, previous) = resolve_window(store, as_of, period)?;
     let (from, to) = (window.from, window.to);
     let (prev_from, prev_to) = (previous.from, previous.to);
+    // The window's sales and the 30 days' rate are each read by several views.
+    let _kept = KeptSales::keep(store, &[(from, to), (as_of - Duration::days(29), as_of)], as_of)?;
     let risk = loss_risk_exact(store, as_of)?;
     let value_at_risk = value_at_risk(&risk)?;
     // A markdown needs a batch at risk with a leftover and a day left: without
@@ -346,6 +348,54 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
         replenishment: replenishment(store, as_of)?,
         window,
     })
+}
+
+/// What several views of a report read, computed once and kept while it runs:
+/// some windows' sales per product (`product_sales`) and each product's latest
+/// sale up to as_of (`last_sales`). The views that ask for them read them from
+/// `product_sales_kept` and `last_sales_kept` (product_sales.sql). Dropping it
+/// forgets them, however the report ends, so that nothing later reads sales
+/// older than the store's.
+struct KeptSales<'a>(&'a Store);
+
+impl<'a> KeptSales<'a> {
+    fn keep(store: &'a Store, windows: &[(NaiveDate, NaiveDate)], as_of: NaiveDate) -> Result<KeptSales<'a>> {
+        let kept = KeptSales(store);
+        kept.forget();
+        for (i, (from, to)) in windows.iter().enumerate() {
+            if !windows[..i].contains(&(*from, *to)) {
+                store.conn().execute(
+                    "INSERT INTO product_sales_kept SELECT ?::DATE, ?::DATE, * FROM product_sales(?::DATE, ?::DATE)",
+                    params![from, to, from, to],
+                )?;
+            }
+        }
+        // A window without a sale keeps no row, and is computed when asked (nothing to compute).
+        store.conn().execute_batch(
+            "SET VARIABLE product_sales_kept = (SELECT list(DISTINCT CAST(kept_from AS VARCHAR) || '..' || CAST(kept_to AS VARCHAR))
+                                                FROM product_sales_kept)",
+        )?;
+        let whole_month = month_is_whole(store, as_of)?;
+        store
+            .conn()
+            .execute("INSERT INTO last_sales_kept SELECT * FROM last_sales(?::DATE, whole_month := ?)", params![as_of, whole_month])?;
+        store.conn().execute("SET VARIABLE last_sales_kept = ?", params![format!("{as_of}/{whole_month}")])?;
+        Ok(kept)
+    }
+
+    fn forget(&self) {
+        // The variables go first: once they are unset, the tables are not read.
+        let _ = self.0.conn().execute_batch(
+            "RESET VARIABLE product_sales_kept; RESET VARIABLE last_sales_kept;
+             DELETE FROM product_sales_kept; DELETE FROM last_sales_kept;",
+        );
+    }
+}
+
+impl Drop for KeptSales<'_> {
+    fn drop(&mut self) {
+        self.forget();
+    }
 }
 
 /// The value at risk (SPEC §4): the total of the loss-risk rows as shown.

@@ -100,3 +100,45 @@ fn the_aggregates_an_import_adds_from_its_staged_rows_equal_a_rebuild() {
     assert!(only_maintained.is_empty() && only_rebuilt.is_empty(), "maintained only: {only_maintained:?}\nrebuilt only: {only_rebuilt:?}");
     assert_eq!(maintained, rebuilt);
 }
+
+/// A report computes the window's sales and the latest sales once and keeps
+/// them while it runs (`analytics::KeptSales`): each view read alone, which
+/// computes them itself, gives the report's rows; and once the report is over
+/// nothing kept is read, so a sale imported after it shows in the next view.
+#[test]
+fn a_report_keeps_its_sales_only_while_it_runs() {
+    use comptoir_core::analytics::{self, Period};
+    let dir = TempDir::new("kept-sales");
+    let store = Store::open_in_memory().unwrap();
+    let import =
+        |files: &[std::path::PathBuf]| comptoir_core::import::import_files(&store, files, &ImportOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(import(&[sample_path()]).outcome, Outcome::Imported);
+    let report = analytics::report(&store, None, Period::Month).unwrap();
+    let (as_of, w) = (report.as_of, report.window);
+    assert!(!report.winners.is_empty() && !report.loss_risk.is_empty() && !report.replenishment.is_empty());
+    assert_eq!(report.winners, analytics::winners(&store, w.from, w.to).unwrap());
+    assert_eq!(report.losers, analytics::losers(&store, w.from, w.to).unwrap());
+    assert_eq!(report.category_sales, analytics::category_sales(&store, w.from, w.to).unwrap());
+    assert_eq!(report.data_quality, analytics::data_quality(&store, w.from, w.to).unwrap());
+    assert_eq!(report.kpis.current, analytics::kpis(&store, w.from, w.to, &report.kpis.current.value_at_risk).unwrap());
+    assert_eq!(report.loss_risk, analytics::loss_risk(&store, as_of).unwrap());
+    assert_eq!(report.stock_ageing, analytics::stock_ageing(&store, as_of).unwrap());
+    assert_eq!(report.replenishment, analytics::replenishment(&store, as_of).unwrap());
+
+    // 7 more units of the top product on as_of, at 1000.00 each.
+    let top = &report.winners[0];
+    let files = [dir.join("invoices.csv"), dir.join("lines.csv")];
+    std::fs::write(&files[0], format!("invoice_id,client_id,timestamp\nKEPT-1,,{as_of} 10:00\n")).unwrap();
+    std::fs::write(&files[1], format!("invoice_id,product_id,qty,unit_price\nKEPT-1,{},7,1000\n", top.product_id)).unwrap();
+    assert_eq!(import(&[sample_path(), files[0].clone(), files[1].clone()]).outcome, Outcome::Imported);
+    let cents = |money: &str| -> i64 { money.replace('.', "").parse().unwrap() };
+    let after = analytics::winners(&store, w.from, w.to).unwrap();
+    let same = after.iter().find(|a| a.product_id == top.product_id).unwrap();
+    assert_eq!(cents(&same.revenue) - cents(&top.revenue), 700_000, "{same:?} after {top:?}");
+    let units_30 = |rows: &[analytics::Replenishment]| -> String {
+        rows.iter().find(|r| r.product_id == top.product_id).map(|r| r.units_30.clone()).unwrap_or_default()
+    };
+    let before: f64 = units_30(&report.replenishment).parse().unwrap();
+    let now: f64 = units_30(&analytics::replenishment(&store, as_of).unwrap()).parse().unwrap();
+    assert_eq!(now - before, 7.0);
+}

@@ -4,7 +4,15 @@
 -- buy_price): the lines of a group share their quantity), profit = revenue − cost
 -- (NULL without a buy price). The same numbers as line_economics summed per
 -- product, at a cost that does not grow with the number of lines.
-CREATE OR REPLACE TEMP MACRO product_sales(d_from, d_to) AS TABLE
+--
+-- A report asks for the same window several times (KPIs, winners, losers,
+-- categories, data quality; the 30 days of the loss-risk rate and of
+-- replenishment): it keeps each window's rows once in product_sales_kept, and
+-- names the windows kept in the variable product_sales_kept ('from..to') for
+-- as long as it runs (`analytics::KeptSales`). A window kept is read from
+-- there; any other is computed. The variable is a constant when the query
+-- is planned, so the branch not taken is dropped before it runs.
+CREATE OR REPLACE TEMP MACRO product_sales_computed(d_from, d_to) AS TABLE
 SELECT product_id, coalesce(name, product_id) AS name, buy_price, sell_price, min_margin_threshold,
        qty, revenue, lines, cost, revenue - cost AS profit
 FROM (SELECT s.product_id, any_value(p.name) AS name, any_value(p.buy_price) AS buy_price,
@@ -18,6 +26,18 @@ FROM (SELECT s.product_id, any_value(p.name) AS name, any_value(p.buy_price) AS 
             GROUP BY product_id, line_qty) AS s
       LEFT JOIN products AS p USING (product_id)
       GROUP BY s.product_id);
+
+CREATE OR REPLACE TEMP TABLE product_sales_kept AS
+SELECT DATE '1990-01-01' AS kept_from, DATE '1990-01-01' AS kept_to, *
+FROM product_sales_computed(DATE '1990-01-01', DATE '1990-01-01') LIMIT 0;
+
+CREATE OR REPLACE TEMP MACRO product_sales(d_from, d_to) AS TABLE
+SELECT * EXCLUDE (kept_from, kept_to) FROM product_sales_kept
+WHERE list_contains(coalesce(getvariable('product_sales_kept'), []), CAST(d_from AS VARCHAR) || '..' || CAST(d_to AS VARCHAR))
+  AND kept_from = d_from AND kept_to = d_to
+UNION ALL
+SELECT * FROM product_sales_computed(d_from, d_to)
+WHERE NOT list_contains(coalesce(getvariable('product_sales_kept'), []), CAST(d_from AS VARCHAR) || '..' || CAST(d_to AS VARCHAR));
 
 -- Per product and month, from the daily aggregates from d_from to d_to: the
 -- latest day sold (a line with qty > 0) and the figures of its selling days
@@ -45,7 +65,9 @@ GROUP BY ALL;
 -- the months before as_of's from sales_product_month, that month from the days,
 -- or from sales_product_month too when whole_month says it is whole there (no
 -- line sold after as_of in it: `analytics::month_is_whole`).
-CREATE OR REPLACE TEMP MACRO last_sales(as_of, whole_month := false) AS TABLE
+-- A report keeps them as it keeps its windows' sales (above): in last_sales_kept,
+-- named 'as_of/whole_month' by the variable last_sales_kept.
+CREATE OR REPLACE TEMP MACRO last_sales_computed(as_of, whole_month := false) AS TABLE
 SELECT product_id, max(last_sold) AS last_sold
 FROM (SELECT product_id, last_sold FROM sales_product_month
       WHERE (month < CAST(date_trunc('month', as_of) AS DATE) OR (whole_month AND month = CAST(date_trunc('month', as_of) AS DATE)))
@@ -54,3 +76,13 @@ FROM (SELECT product_id, last_sold FROM sales_product_month
       SELECT product_id, sale_date FROM sales_product_day
       WHERE NOT whole_month AND line_qty > 0 AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
 GROUP BY product_id;
+
+CREATE OR REPLACE TEMP TABLE last_sales_kept AS
+SELECT * FROM last_sales_computed(DATE '1990-01-01') LIMIT 0;
+
+CREATE OR REPLACE TEMP MACRO last_sales(as_of, whole_month := false) AS TABLE
+SELECT * FROM last_sales_kept
+WHERE getvariable('last_sales_kept') IS NOT DISTINCT FROM CAST(as_of AS VARCHAR) || '/' || CAST(whole_month AS VARCHAR)
+UNION ALL
+SELECT * FROM last_sales_computed(as_of, whole_month := whole_month)
+WHERE getvariable('last_sales_kept') IS DISTINCT FROM CAST(as_of AS VARCHAR) || '/' || CAST(whole_month AS VARCHAR);

@@ -6,17 +6,17 @@
 CREATE OR REPLACE TEMP MACRO winners(d_from, d_to) AS TABLE
 WITH sold AS MATERIALIZED (SELECT * FROM product_sales(d_from, d_to)),
 basis AS (SELECT CASE WHEN coalesce(bool_or(cost IS NOT NULL), false) THEN 'profit' ELSE 'revenue' END AS ranked_by
-          FROM sold)
-SELECT
-    row_number() OVER (ORDER BY CASE WHEN b.ranked_by = 'profit' THEN s.profit ELSE s.revenue END DESC,
-                                s.revenue DESC, s.product_id ASC) AS rank,
-    s.product_id,
-    s.name,
-    s.qty AS quantity,
-    s.revenue,
-    s.profit,
-    b.ranked_by
-FROM sold AS s, basis AS b
-WHERE b.ranked_by = 'revenue' OR s.cost IS NOT NULL
-ORDER BY rank
-LIMIT 10;
+          FROM sold),
+-- The 10 are taken first (a top-N, not a sort of every product), then numbered.
+top AS (
+    SELECT s.product_id, s.name, s.qty AS quantity, s.revenue, s.profit, b.ranked_by,
+           CASE WHEN b.ranked_by = 'profit' THEN s.profit ELSE s.revenue END AS score
+    FROM sold AS s, basis AS b
+    WHERE b.ranked_by = 'revenue' OR s.cost IS NOT NULL
+    ORDER BY score DESC, s.revenue DESC, s.product_id ASC
+    LIMIT 10
+)
+SELECT row_number() OVER (ORDER BY score DESC, revenue DESC, product_id ASC) AS rank,
+       product_id, name, quantity, revenue, profit, ranked_by
+FROM top
+ORDER BY rank;
