@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v4.sql"),
     include_str!("sql/schema_v5.sql"),
     include_str!("sql/schema_v6.sql"),
+    include_str!("sql/schema_v7.sql"),
 ];
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.
@@ -227,8 +228,9 @@ fn fill_once(conn: &Connection, path: &Path, what: &str, source: &str, table: &s
     Ok(())
 }
 
-/// Recomputes sales_product_month for the months from the variable
-/// `months_from` to `months_to` (set by whoever changed the daily aggregates).
+/// Recomputes sales_product_month and sales_client_month for the months from
+/// the variable `months_from` to `months_to` (set by whoever changed the daily
+/// aggregates).
 pub fn refresh_product_months(conn: &Connection) -> duckdb::Result<()> {
     conn.execute_batch(include_str!("sql/product_months.sql"))
 }
@@ -253,7 +255,8 @@ impl Store {
     pub fn rebuild_sales_aggregates(&self) -> Result<()> {
         in_transaction(&self.conn, |conn| {
             conn.execute_batch(
-                "DELETE FROM sales_product_day; DELETE FROM sales_client_day; DELETE FROM sales_product_month; DELETE FROM sales_product_fit;",
+                "DELETE FROM sales_product_day; DELETE FROM sales_client_day; DELETE FROM sales_product_month; DELETE FROM sales_product_fit;
+                 DELETE FROM sales_client_month;",
             )?;
             Ok(add_sales_aggregates(conn, None)?)
         })

@@ -27,7 +27,8 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
     let left: i64 = conn
         .query_row(
             "SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day) + (SELECT count(*) FROM invoices)
-                    + (SELECT count(*) FROM sales_product_month) + (SELECT count(*) FROM sales_product_fit)",
+                    + (SELECT count(*) FROM sales_product_month) + (SELECT count(*) FROM sales_product_fit)
+                    + (SELECT count(*) FROM sales_client_month)",
             [],
             |r| r.get(0),
         )
@@ -48,6 +49,7 @@ fn aggregates(store: &Store) -> String {
                                           ORDER BY month, product_id) FROM sales_product_month)
              || '|' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';' ORDER BY product_id)
                         FROM sales_product_fit)
+             || '|' || (SELECT string_agg(concat_ws('/', month, client_id, revenue), ';' ORDER BY month, client_id) FROM sales_client_month)
              FROM sales_product_day",
             [],
             |r| r.get(0),
@@ -141,4 +143,48 @@ fn a_report_keeps_its_sales_only_while_it_runs() {
     let before: f64 = units_30(&report.replenishment).parse().unwrap();
     let now: f64 = units_30(&analytics::replenishment(&store, as_of).unwrap()).parse().unwrap();
     assert_eq!(now - before, 7.0);
+}
+
+/// A store made before v7 gets its client months when it is opened: the same
+/// rows the importer keeps, and the same client tiers.
+#[test]
+fn a_store_from_before_the_client_months_gets_them_at_open() {
+    use comptoir_core::analytics::{self, Period};
+    let dir = TempDir::new("client-months");
+    let path = dir.join("store.duckdb");
+    let months = |store: &Store| -> (i64, String) {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*), string_agg(concat_ws('/', month, client_id, revenue), ';' ORDER BY month, client_id) FROM sales_client_month",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let tiers = {
+        let store = Store::open(&path).unwrap();
+        let imported = comptoir_core::import::import_files(&store, &[sample_path()], &ImportOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(imported.outcome, Outcome::Imported);
+        let tiers = analytics::report(&store, None, Period::Month).unwrap().clients;
+        // as the store was at v6
+        store.conn().execute_batch("DROP TABLE sales_client_month; DELETE FROM schema_version WHERE version = 7;").unwrap();
+        tiers
+    };
+    let store = Store::open(&path).unwrap();
+    let (rows, text) = months(&store);
+    // the sample's named clients, over its months
+    let expected: (i64, String) = store
+        .conn()
+        .query_row(
+            "SELECT count(*), string_agg(concat_ws('/', month, client_id, revenue), ';' ORDER BY month, client_id)
+             FROM (SELECT CAST(date_trunc('month', i.ts) AS DATE) AS month, i.client_id, sum(cents(l.qty, l.unit_price)) AS revenue
+                   FROM invoice_lines l JOIN invoices i USING (invoice_id) WHERE i.client_id IS NOT NULL GROUP BY ALL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(rows > 1, "{text}");
+    assert_eq!((rows, text), expected);
+    assert_eq!(analytics::report(&store, None, Period::Month).unwrap().clients, tiers);
 }

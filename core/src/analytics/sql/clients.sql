@@ -7,9 +7,13 @@
 -- zero), so what is shown is what is compared.
 CREATE OR REPLACE TEMP MACRO client_tiers(as_of) AS TABLE
 WITH bought AS (
+    -- the months before as_of's (sales_client_month), then that month's days up to as_of
     SELECT client_id, sum(revenue) AS revenue
-    FROM sales_client_day
-    WHERE client_id IS NOT NULL AND sale_date <= as_of
+    FROM (SELECT client_id, revenue FROM sales_client_month
+          WHERE month < CAST(date_trunc('month', as_of) AS DATE)
+          UNION ALL
+          SELECT client_id, revenue FROM sales_client_day
+          WHERE client_id IS NOT NULL AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
     GROUP BY client_id
 ), lifetime AS (
     SELECT c.client_id, c.name,

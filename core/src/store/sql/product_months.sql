@@ -1,7 +1,9 @@
--- Recomputes sales_product_month for the months from the variable months_from
--- to months_to (dates; NULL: nothing to do) from the daily aggregates, after an
--- import added days to them or an undo removed some. Whole months are
--- recomputed, not added to: a day may hold the sales of several imports.
+-- Recomputes sales_product_month and sales_client_month for the months from the
+-- variable months_from to months_to (dates; NULL: nothing to do) from the daily
+-- aggregates, after an import added days to them or an undo removed some. Whole
+-- months are recomputed, not added to: a day may hold the sales of several
+-- imports. (A client's days are days its invoices' lines were sold: the
+-- products' days give the months of both.)
 -- The products whose months change (before and after): their whole-history
 -- fits (sales_product_fit, markdowns.sql `product_fits`) are made again.
 CREATE OR REPLACE TEMP TABLE refit_products AS
@@ -21,3 +23,13 @@ INSERT INTO sales_product_fit
 SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')  -- every month, no day
 WHERE product_id IN (SELECT product_id FROM refit_products);
 DROP TABLE refit_products;
+DELETE FROM sales_client_month
+WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
+INSERT INTO sales_client_month
+SELECT CAST(date_trunc('month', sale_date) AS DATE), client_id, sum(revenue)
+FROM sales_client_day
+WHERE client_id IS NOT NULL
+  AND sale_date BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE)
+                    AND CAST(date_trunc('month', getvariable('months_to')) + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)
+GROUP BY ALL
+ORDER BY 1, 2;
