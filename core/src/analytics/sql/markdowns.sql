@@ -31,7 +31,7 @@
 -- Money (suggested price, units expected, money recovered) is computed by the
 -- report in exact decimals from these columns (analytics/mod.rs `markdowns`);
 -- the price before the markdown is sell_price, else the average price of the
--- product's selling days of the 30 days (revenue_30 ÷ sold_30).
+-- product's selling days of the 30 days (revenue_30 ÷ sold_30, read only then).
 
 -- at_risk's columns, until a report fills it.
 CREATE OR REPLACE TEMP TABLE at_risk AS FROM loss_risk(DATE '1990-01-01') LIMIT 0;
@@ -134,12 +134,14 @@ fits AS (
 usable AS (
     SELECT source, k, e FROM fits WHERE n >= 20 AND prices >= 5 AND e BETWEEN 0.3 AND 5
 ),
--- the selling days of the 30 days, for the price before the markdown
+-- the selling days of the 30 days, for the price before the markdown of a
+-- product without a (positive) sell price: the others' price is their sell price
 recent AS (
     SELECT product_id, sum(revenue) AS revenue_30, sum(units) AS sold_30
     FROM (SELECT product_id, sum(qty) AS units, sum(revenue) AS revenue
           FROM sales_product_day
-          WHERE line_qty > 0 AND sale_date BETWEEN as_of - 29 AND as_of AND product_id IN (SELECT product_id FROM risk)
+          WHERE line_qty > 0 AND sale_date BETWEEN as_of - 29 AND as_of
+            AND product_id IN (SELECT product_id FROM risk WHERE coalesce(sell_price, 0) <= 0)
           GROUP BY product_id, sale_date
           HAVING sum(revenue) > 0)
     GROUP BY product_id
@@ -154,16 +156,15 @@ chosen AS (
     LEFT JOIN recent rc USING (product_id)
 ),
 steps AS (
-    SELECT CAST(k * 0.05 AS DECIMAL(4, 2)) AS d
+    SELECT list(CAST(k * 0.05 AS DECIMAL(4, 2)) ORDER BY k) AS ds
     FROM range(1, 20) t(k)  -- 5 % … 95 %
     WHERE k * 0.05 <= setting_num('max_markdown')
 ),
 tried AS (
     SELECT c.*,
-           min(s.d) FILTER (WHERE power(1 - s.d, -c.elasticity) * c.units_30 * c.days_left * (1 + 1e-12) >= 30 * c.quantity) AS d_clear,
-           max(s.d) AS d_max
-    FROM chosen c LEFT JOIN steps s ON true
-    GROUP BY ALL
+           list_min(list_filter(s.ds, lambda d: power(1 - d, -c.elasticity) * c.units_30 * c.days_left * (1 + 1e-12) >= 30 * c.quantity)) AS d_clear,
+           list_max(s.ds) AS d_max
+    FROM chosen c, steps s
 )
 SELECT stock_id, product_id, name, quantity, days_left, buy_price, sell_price, leftover_30, units_30,
        revenue_30, sold_30, elasticity, elasticity_source,
