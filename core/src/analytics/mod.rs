@@ -375,10 +375,11 @@ impl<'a> KeptSales<'a> {
             "SET VARIABLE product_sales_kept = (SELECT list(DISTINCT CAST(kept_from AS VARCHAR) || '..' || CAST(kept_to AS VARCHAR))
                                                 FROM product_sales_kept)",
         )?;
-        let whole_month = month_is_whole(store, as_of)?;
-        store
-            .conn()
-            .execute("INSERT INTO last_sales_kept SELECT * FROM last_sales(?::DATE, whole_month := ?)", params![as_of, whole_month])?;
+        let (whole_month, whole_history) = kept_history(store, as_of)?;
+        store.conn().execute(
+            "INSERT INTO last_sales_kept SELECT * FROM last_sales_computed(?::DATE, whole_month := ?, whole_history := ?)",
+            params![as_of, whole_month, whole_history],
+        )?;
         store.conn().execute("SET VARIABLE last_sales_kept = ?", params![format!("{as_of}/{whole_month}")])?;
         Ok(kept)
     }

@@ -256,7 +256,7 @@ impl Store {
         in_transaction(&self.conn, |conn| {
             conn.execute_batch(
                 "DELETE FROM sales_product_day; DELETE FROM sales_client_day; DELETE FROM sales_product_month; DELETE FROM sales_product_fit;
-                 DELETE FROM sales_client_month;",
+                 DELETE FROM sales_client_month; DELETE FROM sales_product_last;",
             )?;
             Ok(add_sales_aggregates(conn, None)?)
         })

@@ -28,7 +28,7 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
         .query_row(
             "SELECT (SELECT count(*) FROM sales_product_day) + (SELECT count(*) FROM sales_client_day) + (SELECT count(*) FROM invoices)
                     + (SELECT count(*) FROM sales_product_month) + (SELECT count(*) FROM sales_product_fit)
-                    + (SELECT count(*) FROM sales_client_month)",
+                    + (SELECT count(*) FROM sales_client_month) + (SELECT count(*) FROM sales_product_last)",
             [],
             |r| r.get(0),
         )
@@ -50,6 +50,7 @@ fn aggregates(store: &Store) -> String {
              || '|' || (SELECT string_agg(concat_ws('/', product_id, n, round(sxx, 9) + 0.0, round(sxy, 9) + 0.0, prices), ';' ORDER BY product_id)
                         FROM sales_product_fit)
              || '|' || (SELECT string_agg(concat_ws('/', month, client_id, revenue), ';' ORDER BY month, client_id) FROM sales_client_month)
+             || '|' || (SELECT string_agg(concat_ws('/', product_id, last_sold), ';' ORDER BY product_id) FROM sales_product_last)
              FROM sales_product_day",
             [],
             |r| r.get(0),
@@ -145,10 +146,10 @@ fn a_report_keeps_its_sales_only_while_it_runs() {
     assert_eq!(now - before, 7.0);
 }
 
-/// A store made before v7 gets its client months when it is opened: the same
-/// rows the importer keeps, and the same client tiers.
+/// A store made before v7 gets its client months and its products' latest
+/// sales when it is opened: what the lines say, and the same client tiers.
 #[test]
-fn a_store_from_before_the_client_months_gets_them_at_open() {
+fn a_store_from_before_v7_gets_its_client_months_and_latest_sales_at_open() {
     use comptoir_core::analytics::{self, Period};
     let dir = TempDir::new("client-months");
     let path = dir.join("store.duckdb");
@@ -168,7 +169,10 @@ fn a_store_from_before_the_client_months_gets_them_at_open() {
         assert_eq!(imported.outcome, Outcome::Imported);
         let tiers = analytics::report(&store, None, Period::Month).unwrap().clients;
         // as the store was at v6
-        store.conn().execute_batch("DROP TABLE sales_client_month; DELETE FROM schema_version WHERE version = 7;").unwrap();
+        store
+            .conn()
+            .execute_batch("DROP TABLE sales_client_month; DROP TABLE sales_product_last; DELETE FROM schema_version WHERE version = 7;")
+            .unwrap();
         tiers
     };
     let store = Store::open(&path).unwrap();
@@ -187,4 +191,13 @@ fn a_store_from_before_the_client_months_gets_them_at_open() {
     assert!(rows > 1, "{text}");
     assert_eq!((rows, text), expected);
     assert_eq!(analytics::report(&store, None, Period::Month).unwrap().clients, tiers);
+    let latest = |sql: &str| -> (i64, String) { store.conn().query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap() };
+    let kept = latest("SELECT count(*), string_agg(product_id || '/' || last_sold, ';' ORDER BY product_id) FROM sales_product_last");
+    let sold = latest(
+        "SELECT count(*), string_agg(product_id || '/' || last_sold, ';' ORDER BY product_id)
+         FROM (SELECT l.product_id, max(CAST(i.ts AS DATE)) AS last_sold
+               FROM invoice_lines l JOIN invoices i USING (invoice_id) WHERE l.qty > 0 GROUP BY ALL)",
+    );
+    assert!(kept.0 > 1, "{kept:?}");
+    assert_eq!(kept, sold);
 }

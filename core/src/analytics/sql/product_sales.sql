@@ -65,17 +65,23 @@ GROUP BY ALL;
 -- the months before as_of's from sales_product_month, that month from the days,
 -- or from sales_product_month too when whole_month says it is whole there (no
 -- line sold after as_of in it: `analytics::month_is_whole`).
+-- whole_history (`analytics::kept_history`): moreover no later month holds a
+-- sale, so each product's latest sale is the store's (sales_product_last).
 -- A report keeps them as it keeps its windows' sales (above): in last_sales_kept,
 -- named 'as_of/whole_month' by the variable last_sales_kept.
-CREATE OR REPLACE TEMP MACRO last_sales_computed(as_of, whole_month := false) AS TABLE
-SELECT product_id, max(last_sold) AS last_sold
-FROM (SELECT product_id, last_sold FROM sales_product_month
-      WHERE (month < CAST(date_trunc('month', as_of) AS DATE) OR (whole_month AND month = CAST(date_trunc('month', as_of) AS DATE)))
-        AND last_sold IS NOT NULL
-      UNION ALL
-      SELECT product_id, sale_date FROM sales_product_day
-      WHERE NOT whole_month AND line_qty > 0 AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
-GROUP BY product_id;
+CREATE OR REPLACE TEMP MACRO last_sales_computed(as_of, whole_month := false, whole_history := false) AS TABLE
+SELECT product_id, last_sold FROM sales_product_last WHERE whole_history
+UNION ALL
+SELECT * FROM (
+    SELECT product_id, max(last_sold) AS last_sold
+    FROM (SELECT product_id, last_sold FROM sales_product_month
+          WHERE (month < CAST(date_trunc('month', as_of) AS DATE) OR (whole_month AND month = CAST(date_trunc('month', as_of) AS DATE)))
+            AND last_sold IS NOT NULL
+          UNION ALL
+          SELECT product_id, sale_date FROM sales_product_day
+          WHERE NOT whole_month AND line_qty > 0 AND sale_date BETWEEN CAST(date_trunc('month', as_of) AS DATE) AND as_of)
+    GROUP BY product_id)
+WHERE NOT whole_history;
 
 CREATE OR REPLACE TEMP TABLE last_sales_kept AS
 SELECT * FROM last_sales_computed(DATE '1990-01-01') LIMIT 0;

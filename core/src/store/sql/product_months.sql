@@ -5,7 +5,8 @@
 -- imports. (A client's days are days its invoices' lines were sold: the
 -- products' days give the months of both.)
 -- The products whose months change (before and after): their whole-history
--- fits (sales_product_fit, markdowns.sql `product_fits`) are made again.
+-- fits (sales_product_fit, markdowns.sql `product_fits`) and latest sales
+-- (sales_product_last) are made again.
 CREATE OR REPLACE TEMP TABLE refit_products AS
 SELECT DISTINCT product_id FROM sales_product_month
 WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
@@ -22,6 +23,11 @@ DELETE FROM sales_product_fit WHERE product_id IN (SELECT product_id FROM refit_
 INSERT INTO sales_product_fit
 SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')  -- every month, no day
 WHERE product_id IN (SELECT product_id FROM refit_products);
+DELETE FROM sales_product_last WHERE product_id IN (SELECT product_id FROM refit_products);
+INSERT INTO sales_product_last
+SELECT product_id, max(last_sold) FROM sales_product_month
+WHERE last_sold IS NOT NULL AND product_id IN (SELECT product_id FROM refit_products)
+GROUP BY product_id;
 DROP TABLE refit_products;
 DELETE FROM sales_client_month
 WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
