@@ -669,40 +669,30 @@ fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
 /// here in exact decimals. Products to reorder first, the shortest cover first.
 pub fn replenishment(store: &Store, as_of: NaiveDate) -> Result<Vec<Replenishment>> {
     let mut stmt = store.conn().prepare(
-        "SELECT product_id, name, buy_price::VARCHAR, units_30::VARCHAR, on_hand::VARCHAR, reorder,
-                cover_days::VARCHAR, suggested_quantity::VARCHAR
+        "SELECT product_id, name, money(buy_price), units_30::VARCHAR, daily_rate::VARCHAR, on_hand::VARCHAR,
+                days_of_cover::VARCHAR, reorder, cover_days::VARCHAR, suggested_quantity::VARCHAR,
+                money(suggested_quantity * buy_price)
          FROM replenishment(?::DATE)
          ORDER BY reorder DESC, cover_order ASC, product_id",
     )?;
-    type Row = (String, String, Option<String>, String, String, bool, String, Option<String>);
-    let rows =
-        stmt.query_map(params![as_of], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?;
-    let thirty = Decimal::from(30);
-    let mut out = Vec::new();
-    for row in rows {
-        let (product_id, name, buy, units_30, on_hand, reorder, cover_days, suggested): Row = row?;
-        let (units, held) = (exact(&units_30)?, exact(&on_hand)?);
-        // A cover beyond the calendar (a tiny rate, a huge stock) has no stock-out date.
-        let stock_out_date = cover_days.parse::<u64>().ok().and_then(|n| as_of.checked_add_days(chrono::Days::new(n)));
-        let order_value = match (&suggested, buy.as_deref()) {
-            (Some(q), Some(b)) => Some(fixed(round_half_away(exact(q)? * exact(b)?, 2), 2)),
-            _ => None,
-        };
-        out.push(Replenishment {
-            product_id,
-            name,
-            units_30: trim_decimal(&units_30),
-            daily_rate: fixed(round_half_away(units / thirty, 3), 3),
-            on_hand: trim_decimal(&on_hand),
-            days_of_cover: fixed(round_half_away(held * thirty / units, 2), 2),
-            stock_out_date,
-            reorder,
-            suggested_quantity: suggested,
-            buy_price: buy.as_deref().map(|b| exact(b).map(|b| fixed(round_half_away(b, 2), 2))).transpose()?,
-            order_value,
-        });
-    }
-    Ok(out)
+    let rows = stmt.query_map(params![as_of], |r| {
+        let cover_days: String = r.get(8)?;
+        Ok(Replenishment {
+            product_id: r.get(0)?,
+            name: r.get(1)?,
+            buy_price: r.get(2)?,
+            units_30: trim_decimal(&r.get::<_, String>(3)?),
+            daily_rate: r.get(4)?,
+            on_hand: trim_decimal(&r.get::<_, String>(5)?),
+            days_of_cover: r.get(6)?,
+            // A cover beyond the calendar (a tiny rate, a huge stock) has no stock-out date.
+            stock_out_date: cover_days.parse::<u64>().ok().and_then(|n| as_of.checked_add_days(chrono::Days::new(n))),
+            reorder: r.get(7)?,
+            suggested_quantity: r.get(9)?,
+            order_value: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
 
 pub fn client_tiers(store: &Store, as_of: NaiveDate) -> Result<Vec<ClientTier>> {

@@ -167,6 +167,22 @@ fn replenishment_at_its_boundaries() {
     assert_eq!(got[1].buy_price.as_deref(), Some("1.50"));
 }
 
+/// The rate and the cover are shown rounded half away from zero, from their
+/// exact values: 0.045 units in 30 days is 0.0015 a day, shown 0.002; 0.001 unit
+/// on hand at 0.008 a day covers exactly 0.125 days, shown 0.13.
+#[test]
+fn replenishment_rounds_its_ties_away_from_zero() {
+    let mut s = Shop::default();
+    s.product("T1", None, Some("1.00"), Some("2.00"));
+    s.sale("T1", "2026-03-20", "0.045", "2.00");
+    s.product("T2", None, Some("1.00"), Some("2.00"));
+    s.sale("T2", "2026-03-21", "0.24", "2.00");
+    s.batch("T2-a", "T2", "0.001", None);
+    let got = analytics::replenishment(&s.store(), d(AS_OF)).unwrap();
+    let shown: Vec<_> = got.iter().map(|p| (p.product_id.as_str(), p.daily_rate.as_str(), p.days_of_cover.as_str())).collect();
+    assert_eq!(shown, [("T1", "0.002", "0.00"), ("T2", "0.008", "0.13")]);
+}
+
 #[test]
 fn replenishment_reads_its_settings() {
     let store = replenishment_shop().store();

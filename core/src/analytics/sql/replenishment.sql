@@ -11,8 +11,7 @@
 -- Exact: read from the daily aggregates (product_sales), and nothing is divided
 -- here. The comparison is multiplied out (30 × on_hand < days × units_30); the
 -- floor and the ceiling are integer divisions of thousandths (quantities have 3
--- decimals). The report divides rate and days_of_cover in exact decimals when it
--- shows them (analytics/mod.rs).
+-- decimals), and so are the rate and the cover as shown.
 CREATE OR REPLACE TEMP MACRO replenishment(as_of) AS TABLE
 WITH sold AS (
     SELECT product_id, name, buy_price, CAST(qty AS DECIMAL(38, 3)) AS units_30
@@ -41,6 +40,11 @@ SELECT product_id, name, buy_price, units_30, on_hand,
        CASE WHEN units_30 * target_days > 30 * on_hand
             THEN (CAST((units_30 * target_days - 30 * on_hand) * 1000 AS HUGEINT) + 29999) // 30000
        END AS suggested_quantity,
+       -- what is shown, rounded half away from zero (all positive), in exact integers of
+       -- thousandths: the rate (units_30 ÷ 30, 3 decimals) and the cover (2 decimals)
+       CAST((CAST(units_30 * 1000 AS HUGEINT) + 15) // 30 AS DECIMAL(38, 0)) * 0.001 AS daily_rate,
+       CAST((CAST(on_hand * 1000 AS HUGEINT) * 6000 + CAST(units_30 * 1000 AS HUGEINT)) // (2 * CAST(units_30 * 1000 AS HUGEINT))
+            AS DECIMAL(38, 0)) * 0.01 AS days_of_cover,
        -- for the order: 30 × on_hand ÷ units_30 as a binary float (equal ratios give equal floats)
        30 * on_hand / units_30 AS cover_order
 FROM figures;
