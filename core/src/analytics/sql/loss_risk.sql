@@ -16,18 +16,23 @@ CREATE OR REPLACE TEMP MACRO loss_risk(as_of, whole_month := false) AS TABLE
 WITH RECURSIVE
 last_sale AS (SELECT * FROM last_sales(as_of, whole_month := whole_month)),
 rate AS (SELECT product_id, greatest(qty, 0) AS units_30 FROM product_sales(as_of - 29, as_of)),
+-- what the batches need of their product, joined once per product
+per_product AS (
+    SELECT st.product_id, p.name, p.buy_price, ls.last_sold, CAST(coalesce(r.units_30, 0) AS DECIMAL(38, 3)) AS units_30
+    FROM (SELECT DISTINCT product_id FROM stock WHERE quantity > 0) AS st
+    LEFT JOIN products p USING (product_id)
+    LEFT JOIN last_sale ls USING (product_id)
+    LEFT JOIN rate r USING (product_id)
+),
 batches AS MATERIALIZED (
-    SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, p.name, p.buy_price,
+    SELECT s.stock_id, s.product_id, s.quantity, s.expiry_date, pp.name, pp.buy_price,
            CASE WHEN s.last_movement <= as_of THEN s.last_movement END AS own_movement,
-           ls.last_sold,
-           CAST(coalesce(r.units_30, 0) AS DECIMAL(38, 3)) AS units_30,
+           pp.last_sold, pp.units_30,
            date_diff('day', as_of, s.expiry_date) AS days_left,
            row_number() OVER (PARTITION BY s.product_id
                               ORDER BY s.expiry_date ASC NULLS LAST, s.stock_id) AS k
     FROM stock s
-    LEFT JOIN products p USING (product_id)
-    LEFT JOIN last_sale ls USING (product_id)
-    LEFT JOIN rate r USING (product_id)
+    JOIN per_product pp USING (product_id)
     WHERE s.quantity > 0
 ),
 -- start day of batch k (× u): when batch k−1 is sold out (start + 30 q / u) or
