@@ -49,6 +49,7 @@ pub fn serve_if_child() -> Option<i32> {
         return None;
     }
     limit_resources();
+    release_unused_code();
     let ext = args.get(2).cloned().unwrap_or_default();
     let out = std::io::stdout();
     let mut out = frame::Writer::new(std::io::BufWriter::with_capacity(1 << 16, out.lock()));
@@ -84,6 +85,32 @@ fn limit_resources() {
         // A crash leaves no core file behind.
         let none = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
         libc::setrlimit(libc::RLIMIT_CORE, &none);
+    }
+}
+
+/// The child is this whole executable, the database engine included, and
+/// starting it maps ~12 MB of its code (the loader and the engine's static
+/// initialisers touch pages all over it), though reading a sheet runs a small
+/// part of it. The executable's code is let go (MADV_DONTNEED on a mapping never
+/// written only drops this process's page table entries: the pages stay in the
+/// page cache, shared with the parent), and the code the reader runs is mapped
+/// again as it runs.
+fn release_unused_code() {
+    let Ok(exe) = std::fs::read_link("/proc/self/exe") else { return };
+    let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return };
+    for line in maps.lines() {
+        // start-end perms offset dev inode path
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [range, perms, _, _, _, path] = fields[..] else { continue };
+        // Code only: a read-only data segment may have been written (relocated) first.
+        if std::path::Path::new(path) != exe || perms != "r-xp" {
+            continue;
+        }
+        let Some((start, end)) = range.split_once('-') else { continue };
+        let (Ok(start), Ok(end)) = (usize::from_str_radix(start, 16), usize::from_str_radix(end, 16)) else { continue };
+        // SAFETY: our own code, mapped from the file and never written: dropping
+        // its pages loses nothing, they are read again when next run.
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
     }
 }
 
