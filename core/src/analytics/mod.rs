@@ -351,11 +351,12 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
 }
 
 /// What several views of a report read, computed once and kept while it runs:
-/// some windows' sales per product (`product_sales`) and each product's latest
-/// sale up to as_of (`last_sales`). The views that ask for them read them from
-/// `product_sales_kept` and `last_sales_kept` (product_sales.sql). Dropping it
-/// forgets them, however the report ends, so that nothing later reads sales
-/// older than the store's.
+/// some windows' sales per product (`product_sales`), each product's latest
+/// sale up to as_of (`last_sales`) and the settings (`setting_num`). The views
+/// that ask for them read them from `product_sales_kept`, `last_sales_kept`
+/// (product_sales.sql) and the variable `kept_settings` (settings.sql).
+/// Dropping it forgets them, however the report ends, so that nothing later
+/// reads sales or settings older than the store's.
 struct KeptSales<'a>(&'a Store);
 
 impl<'a> KeptSales<'a> {
@@ -381,13 +382,19 @@ impl<'a> KeptSales<'a> {
             params![as_of, whole_month, whole_history],
         )?;
         store.conn().execute("SET VARIABLE last_sales_kept = ?", params![format!("{as_of}/{whole_month}")])?;
+        store.conn().execute_batch(
+            "SET VARIABLE kept_settings = (SELECT map(list(key), list(value)) FROM settings_effective);
+             CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_kept(k);",
+        )?;
         Ok(kept)
     }
 
     fn forget(&self) {
-        // The variables go first: once they are unset, the tables are not read.
+        // What reads them goes first: once the macro is back and the variables
+        // are unset, the kept tables and settings are not read.
         let _ = self.0.conn().execute_batch(
-            "RESET VARIABLE product_sales_kept; RESET VARIABLE last_sales_kept;
+            "CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_stored(k);
+             RESET VARIABLE product_sales_kept; RESET VARIABLE last_sales_kept; RESET VARIABLE kept_settings;
              DELETE FROM product_sales_kept; DELETE FROM last_sales_kept;",
         );
     }

@@ -144,6 +144,21 @@ fn a_report_keeps_its_sales_only_while_it_runs() {
     let before: f64 = units_30(&report.replenishment).parse().unwrap();
     let now: f64 = units_30(&analytics::replenishment(&store, as_of).unwrap()).parse().unwrap();
     assert_eq!(now - before, 7.0);
+
+    // The settings too are read once a report: a change after it is seen by the
+    // views read alone, and by the next report.
+    let top_client = report.clients[0].clone();
+    let gold_min = top_client.lifetime_revenue.clone();
+    comptoir_core::store::settings::set(&store, "gold_min", &gold_min).unwrap();
+    comptoir_core::store::settings::set(&store, "silver_min", &gold_min).unwrap();
+    let tier_of = |tiers: &[analytics::ClientTier]| tiers.iter().find(|c| c.client_id == top_client.client_id).unwrap().tier.clone();
+    assert_eq!(tier_of(&analytics::client_tiers(&store, as_of).unwrap()), "Gold", "{top_client:?} at {gold_min}");
+    let next = analytics::report(&store, None, Period::Month).unwrap();
+    assert_eq!(tier_of(&next.clients), "Gold");
+    // silver_min = gold_min: a client is Gold at the top client's revenue, else Standard
+    for c in &next.clients {
+        assert_eq!(c.tier, if c.lifetime_revenue == gold_min { "Gold" } else { "Standard" }, "{c:?}");
+    }
 }
 
 /// A store made before v7 gets its client months and its products' latest
