@@ -166,6 +166,48 @@ fn a_flat_sales_export_still_brings_its_own_products_and_clients() {
     assert_eq!((r.outcome, r.counts.products.new, r.counts.clients.new), (Outcome::Imported, 1, 1));
 }
 
+/// A product made from a flat export is named by its most frequent
+/// description; between equally frequent ones, by the one met first (the
+/// earlier file, then the earlier row), whatever the order DuckDB groups in:
+/// the same files always give the same names.
+#[test]
+fn a_flat_exports_product_takes_its_most_frequent_description_the_first_met_on_a_tie() {
+    let dir = TempDir::new("flat-names");
+    let header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+    let day1 = dir.join("2026-05-29.csv");
+    std::fs::write(
+        &day1,
+        format!(
+            "{header}1,TIE,second label,1,2026-05-29 09:00,1.00,,UK\n2,TIE,first label,1,2026-05-29 10:00,1.00,,UK\n\
+             3,MOST,rare,1,2026-05-29 10:00,1.00,,UK\n4,MOST,usual,1,2026-05-29 11:00,1.00,,UK\n5,BLANK, ,1,2026-05-29 11:00,1.00,,UK\n"
+        ),
+    )
+    .unwrap();
+    let day2 = dir.join("2026-05-30.csv");
+    std::fs::write(
+        &day2,
+        format!("{header}6,TIE,first label,1,2026-05-30 09:00,1.00,,UK\n7,TIE,second label,1,2026-05-30 10:00,1.00,,UK\n8,MOST,usual,1,2026-05-30 10:00,1.00,,UK\n"),
+    )
+    .unwrap();
+    for files in [vec![day1.clone(), day2.clone()], vec![day2.clone(), day1.clone()]] {
+        let store = Store::open_in_memory().unwrap();
+        let r = run(&store, &files, ImportOptions::default());
+        assert_eq!((r.outcome, r.counts.products.new), (Outcome::Imported, 3), "{:?}", r.errors);
+        let names: Vec<(String, String)> = store
+            .conn()
+            .prepare("SELECT product_id, name FROM products ORDER BY product_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // TIE: twice each; day 1's first row says "second label", day 2's "first label".
+        let tie = if files[0] == day1 { "second label" } else { "first label" };
+        let expected = [("BLANK", "BLANK"), ("MOST", "usual"), ("TIE", tie)].map(|(p, n)| (p.to_string(), n.to_string()));
+        assert_eq!(names, expected, "files in the order {files:?}");
+    }
+}
+
 #[test]
 fn dates_before_1990_or_over_a_year_ahead_are_errors_of_their_cell() {
     let dir = TempDir::new("dates");

@@ -56,8 +56,10 @@ UPDATE stg_products s SET ok = false
 FROM stg_problems p WHERE p.src = s.src AND p.row_no = s.row_no AND p.severity = 'error';
 
 -- Products sold in a flat sales export but known nowhere else are created from
--- it: name = their most frequent description, no cost (SPEC §2.2). A
--- normalised workbook never creates one: a typo there is an error (SPEC §3).
+-- it: name = their most frequent description, no cost (SPEC §2.2); between
+-- equally frequent descriptions, the one met first (file, then row), so that
+-- the same files always give the same names. A normalised workbook never
+-- creates one: a typo there is an error (SPEC §3).
 CREATE OR REPLACE TEMP TABLE known_products AS
 SELECT s.product_id, coalesce(s.sell_price, p.sell_price) AS sell_price, false AS derived, NULL::VARCHAR AS name
 FROM stg_products s LEFT JOIN products p USING (product_id)  -- blank = no change
@@ -67,12 +69,21 @@ SELECT product_id, sell_price, false, NULL FROM products
 WHERE product_id NOT IN (SELECT product_id FROM stg_products WHERE ok);
 
 INSERT INTO known_products
-SELECT i.product_id, NULL, true,
-       coalesce(mode(nullif(trim(i.description), '')), i.product_id)
-FROM stg_invoices i JOIN stg_sources o USING (src)
-WHERE o.flat AND i.product_id IS NOT NULL
-  AND i.product_id NOT IN (SELECT product_id FROM known_products)
-GROUP BY i.product_id;
+WITH sold AS (
+    SELECT i.product_id, nullif(trim(i.description), '') AS description,
+           CAST(i.src AS BIGINT) * 4294967296 + i.row_no AS seen_at
+    FROM stg_invoices i JOIN stg_sources o USING (src)
+    WHERE o.flat AND i.product_id IS NOT NULL
+      AND i.product_id NOT IN (SELECT product_id FROM known_products)
+),
+named AS (
+    SELECT product_id, description
+    FROM (SELECT product_id, description, count(*) AS uses, min(seen_at) AS first_seen
+          FROM sold WHERE description IS NOT NULL GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY uses DESC, first_seen) = 1
+)
+SELECT product_id, NULL, true, coalesce(n.description, product_id)
+FROM (SELECT DISTINCT product_id FROM sold) LEFT JOIN named n USING (product_id);
 
 -- ── Stock ───────────────────────────────────────────────────────────────────
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
