@@ -69,21 +69,18 @@ SELECT product_id, sell_price, false, NULL FROM products
 WHERE product_id NOT IN (SELECT product_id FROM stg_products WHERE ok);
 
 INSERT INTO known_products
-WITH sold AS (
-    SELECT i.product_id, nullif(trim(i.description), '') AS description,
-           CAST(i.src AS BIGINT) * 4294967296 + i.row_no AS seen_at
-    FROM stg_invoices i JOIN stg_sources o USING (src)
-    WHERE o.flat AND i.product_id IS NOT NULL
-      AND i.product_id NOT IN (SELECT product_id FROM known_products)
-),
-named AS (
-    SELECT product_id, description
-    FROM (SELECT product_id, description, count(*) AS uses, min(seen_at) AS first_seen
-          FROM sold WHERE description IS NOT NULL GROUP BY ALL)
-    QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY uses DESC, first_seen) = 1
-)
-SELECT product_id, NULL, true, coalesce(n.description, product_id)
-FROM (SELECT DISTINCT product_id FROM sold) LEFT JOIN named n USING (product_id);
+SELECT product_id, NULL, true,
+       -- the most frequent description, then the first met: the largest (uses, −first position)
+       coalesce(arg_max(description, CAST(uses AS HUGEINT) * 18446744073709551616 - first_seen)
+                    FILTER (WHERE description IS NOT NULL),
+                product_id)
+FROM (SELECT i.product_id, nullif(trim(i.description), '') AS description, count(*) AS uses,
+             min(CAST(i.src AS BIGINT) * 4294967296 + i.row_no) AS first_seen
+      FROM stg_invoices i JOIN stg_sources o USING (src)
+      WHERE o.flat AND i.product_id IS NOT NULL
+        AND i.product_id NOT IN (SELECT product_id FROM known_products)
+      GROUP BY ALL)
+GROUP BY product_id;
 
 -- ── Stock ───────────────────────────────────────────────────────────────────
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
