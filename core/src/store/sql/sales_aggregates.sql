@@ -18,12 +18,13 @@ SELECT import_id, CAST(ts AS DATE), product_id, qty, qty < 0 AND unit_price = 0,
 FROM sales_lines
 GROUP BY ALL
 -- in date order, so that a window's query skips the row groups of other days
-ORDER BY 2, 3;
+-- (within a day any order does: sorting on the product too cost ~15 %)
+ORDER BY 2;
 INSERT INTO sales_client_day
 SELECT import_id, CAST(ts AS DATE), client_id, sum(revenue), count(*) FILTER (WHERE revenue > 0)
 FROM sales_invoices
 GROUP BY ALL
-ORDER BY 2, 3;
+ORDER BY 2;
 DROP VIEW sales_lines;
 DROP VIEW sales_invoices;
 -- The months whose figures change (product_months.sql runs next).
