@@ -36,6 +36,11 @@ fn the_sales_aggregates_an_import_adds_equal_a_rebuild_and_go_with_its_undo() {
     assert_eq!(left, 0);
 }
 
+/// Imports `files` into `store` as one import, with the usual options.
+fn import(store: &Store, files: &[std::path::PathBuf]) -> comptoir_core::import::ImportReport {
+    comptoir_core::import::import_files(store, files, &ImportOptions::default(), &mut |_| {}).unwrap()
+}
+
 /// Every row of the sales aggregates, in one text.
 fn aggregates(store: &Store) -> String {
     store
@@ -67,8 +72,7 @@ fn aggregates(store: &Store) -> String {
 fn the_aggregates_an_import_adds_from_its_staged_rows_equal_a_rebuild() {
     let dir = TempDir::new("staged-aggregates");
     let store = Store::open_in_memory().unwrap();
-    let import =
-        |files: &[std::path::PathBuf]| comptoir_core::import::import_files(&store, files, &ImportOptions::default(), &mut |_| {}).unwrap();
+    let import = |files: &[std::path::PathBuf]| import(&store, files);
     let text = |sql: &str| -> String { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
     let sample = import(&[sample_path()]);
     assert_eq!(sample.outcome, Outcome::Imported, "{:?}", sample.errors);
@@ -113,8 +117,7 @@ fn a_report_keeps_its_sales_only_while_it_runs() {
     use comptoir_core::analytics::{self, Period};
     let dir = TempDir::new("kept-sales");
     let store = Store::open_in_memory().unwrap();
-    let import =
-        |files: &[std::path::PathBuf]| comptoir_core::import::import_files(&store, files, &ImportOptions::default(), &mut |_| {}).unwrap();
+    let import = |files: &[std::path::PathBuf]| import(&store, files);
     assert_eq!(import(&[sample_path()]).outcome, Outcome::Imported);
     let report = analytics::report(&store, None, Period::Month).unwrap();
     let (as_of, w) = (report.as_of, report.window);
@@ -180,7 +183,7 @@ fn a_store_from_before_v7_gets_its_client_months_and_latest_sales_at_open() {
     };
     let tiers = {
         let store = Store::open(&path).unwrap();
-        let imported = comptoir_core::import::import_files(&store, &[sample_path()], &ImportOptions::default(), &mut |_| {}).unwrap();
+        let imported = import(&store, &[sample_path()]);
         assert_eq!(imported.outcome, Outcome::Imported);
         let tiers = analytics::report(&store, None, Period::Month).unwrap().clients;
         // as the store was at v6
