@@ -6,7 +6,8 @@
 //!   bench synth DB LINES [DAYS [PRODUCTS]]
 //!                            fill DB with LINES generated invoice lines over DAYS days
 //!                            (182) and PRODUCTS products (150), in SQL (fast)
-//!   bench refresh DB [N]     all analytics views, N times; median and max
+//!   bench refresh DB [N]     all analytics views, N times; median and max (then each part
+//!                            alone, unless NO_PARTS is set)
 //!   bench hostile DIR        writes the hostile corpus (≥ 30 files) into DIR and imports
 //!                            each with the CLI: a sentence within 5 s, peak < 256 MB
 //!   bench crash DIR N [LINES] N imports of a LINES-line workbook by the CLI, each
@@ -642,7 +643,9 @@ fn main() {
                 times[n - 1],
                 peak_rss_mb()
             );
-            report_parts(&store, n);
+            if std::env::var_os("NO_PARTS").is_none() {
+                report_parts(&store, n);
+            }
             return;
         }
         // Drill-down (SPEC §7): the first page of the lines behind the month's revenue

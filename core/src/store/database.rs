@@ -14,9 +14,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v5.sql"),
     include_str!("sql/schema_v6.sql"),
     include_str!("sql/schema_v7.sql"),
+    include_str!("sql/schema_v8.sql"),
 ];
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.
+/// The analytics views and what they share: macros, installed in the store
+/// once per version of their text, and the temporary tables and views each
+/// connection makes for itself (`CREATE OR REPLACE TEMP …`), in file order
+/// (`install_views`).
 pub const VIEWS: &[(&str, &str)] = &[
     ("macros", include_str!("sql/macros.sql")),
     ("settings", include_str!("sql/settings.sql")),
@@ -113,9 +118,7 @@ impl Store {
             })?;
         }
         crate::store::catalog::install_defaults(&conn)?;
-        for (_, sql) in VIEWS {
-            conn.execute_batch(sql)?;
-        }
+        install_views(&conn)?;
         // Made at the first open after v5 and v6, and again if that ever did not finish
         // (the month fill makes the fits too).
         let months = "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
@@ -217,6 +220,54 @@ fn aggregate_sales(conn: &Connection) -> duckdb::Result<()> {
     refresh_product_months(conn)
 }
 
+/// Makes `VIEWS` at open. Parsing and checking their macros is most of an
+/// open's time and loading them is not, so the store keeps them: a store that
+/// holds this version of their text only makes each connection's temporary
+/// tables and views; any other (new, or last opened by another build) gets
+/// every file run again, in order, since a macro is checked against the
+/// tables it reads when it is made.
+fn install_views(conn: &Connection) -> Result<()> {
+    let version = views_version();
+    let installed: Option<String> = conn.query_row("SELECT max(version) FROM installed_macros", [], |r| r.get(0))?;
+    if installed.as_deref() == Some(version.as_str()) {
+        for (_, sql) in VIEWS {
+            for statement in connection_statements(sql) {
+                conn.execute_batch(statement)?;
+            }
+        }
+        return Ok(());
+    }
+    in_transaction(conn, |conn| {
+        for (_, sql) in VIEWS {
+            conn.execute_batch(sql)?;
+        }
+        conn.execute("DELETE FROM installed_macros", [])?;
+        conn.execute("INSERT INTO installed_macros VALUES (?)", params![version])?;
+        Ok(())
+    })
+}
+
+/// A digest of the text of `VIEWS`.
+fn views_version() -> String {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    for (name, sql) in VIEWS {
+        digest.update(name.as_bytes());
+        digest.update(sql.as_bytes());
+    }
+    digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The statements of a views file that make temporary objects: each starts a
+/// line with `CREATE OR REPLACE TEMP` and ends with a line ending in `;`.
+fn connection_statements(sql: &str) -> impl Iterator<Item = &str> {
+    sql.match_indices("\nCREATE OR REPLACE TEMP ").map(move |(start, _)| {
+        let rest = &sql[start + 1..];
+        let end = rest.find(";\n").map_or(rest.len(), |e| e + 1);
+        &rest[..end]
+    })
+}
+
 /// Runs `fill` (in one transaction, said in the log) when `table` is empty but
 /// `source`, which it is made from, is not: a table a newer schema added.
 fn fill_once(conn: &Connection, path: &Path, what: &str, source: &str, table: &str, fill: &str) -> Result<()> {
@@ -304,6 +355,56 @@ mod tests {
         assert_eq!(versions, MIGRATIONS.len() as i64);
         drop(s);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The store keeps the macros of the build that last installed them: a
+    /// store holding this build's version is not given them again, and one
+    /// holding another version (an older or a newer build's) gets this build's.
+    #[test]
+    fn a_store_keeps_its_macros_and_gets_this_builds_when_they_differ() {
+        let dir = std::env::temp_dir().join(format!("comptoir-macros-test-{}", std::process::id()));
+        let path = dir.join("s.duckdb");
+        let _ = std::fs::remove_dir_all(&dir);
+        let money = |s: &Store| -> String { s.conn().query_row("SELECT money(1.005)", [], |r| r.get(0)).unwrap() };
+        let tamper = |s: &Store| s.conn().execute_batch("CREATE OR REPLACE MACRO money(x) AS 'another build''s'").unwrap();
+        {
+            let s = Store::open(&path).unwrap();
+            assert_eq!(money(&s), "1.01");
+            tamper(&s);
+        }
+        {
+            // Same version: what the store holds is used as it is (nothing is made again).
+            let s = Store::open(&path).unwrap();
+            assert_eq!(money(&s), "another build's");
+            s.conn().execute_batch("UPDATE installed_macros SET version = 'another build'").unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(money(&s), "1.01");
+        let version: String = s.conn().query_row("SELECT version FROM installed_macros", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, views_version());
+        // Each connection still has its own temporary tables and views.
+        let empty: i64 = s.conn().query_row("SELECT count(*) FROM product_sales_kept", [], |r| r.get(0)).unwrap();
+        assert_eq!(empty, 0);
+        drop(s);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// What a connection makes for itself: every `CREATE OR REPLACE TEMP`
+    /// statement of the views files, each whole and alone.
+    #[test]
+    fn each_connection_makes_every_temporary_object_of_the_views_files() {
+        let mut found = 0;
+        for (name, sql) in VIEWS {
+            let statements: Vec<&str> = connection_statements(sql).collect();
+            assert_eq!(statements.len(), sql.matches("CREATE OR REPLACE TEMP ").count(), "{name}");
+            for statement in &statements {
+                assert!(statement.starts_with("CREATE OR REPLACE TEMP ") && statement.ends_with(';'), "{name}: {statement}");
+                assert_eq!(statement.matches("CREATE ").count(), 1, "{name}: {statement}");
+            }
+            found += statements.len();
+        }
+        // settings_effective, setting_num, product_sales_kept, last_sales_kept, at_risk
+        assert_eq!(found, 5);
     }
 
     /// cents() multiplies in 64 bits below its bounds and in 128 above them:

@@ -189,7 +189,10 @@ fn a_store_from_before_v7_gets_its_client_months_and_latest_sales_at_open() {
         // as the store was at v6
         store
             .conn()
-            .execute_batch("DROP TABLE sales_client_month; DROP TABLE sales_product_last; DELETE FROM schema_version WHERE version = 7;")
+            .execute_batch(
+                "DROP TABLE sales_client_month; DROP TABLE sales_product_last; DROP TABLE installed_macros;
+                 DELETE FROM schema_version WHERE version >= 7;",
+            )
             .unwrap();
         tiers
     };

@@ -5,7 +5,7 @@
 -- tier's minimum − lifetime revenue (NULL for Gold). Every amount is in cents
 -- (each line rounded when computed, the opening value rounded half away from
 -- zero), so what is shown is what is compared.
-CREATE OR REPLACE TEMP MACRO client_tiers(as_of) AS TABLE
+CREATE OR REPLACE MACRO client_tiers(as_of) AS TABLE
 WITH bought AS (
     -- the months before as_of's (sales_client_month), then that month's days up to as_of
     SELECT client_id, sum(revenue) AS revenue

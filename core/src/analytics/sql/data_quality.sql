@@ -1,6 +1,6 @@
 -- Data quality: what the numbers cannot see. adjustment_lines = stock
 -- adjustments (qty < 0 at unit price 0) in the window: not sales.
-CREATE OR REPLACE TEMP MACRO data_quality(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO data_quality(d_from, d_to) AS TABLE
 WITH uncosted AS (
     SELECT coalesce(sum(lines), 0) AS lines, coalesce(sum(revenue), 0) AS revenue
     FROM product_sales(d_from, d_to) WHERE buy_price IS NULL

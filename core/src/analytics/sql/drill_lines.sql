@@ -5,7 +5,7 @@
 -- (the chart's "no category" bar). Their sums are the figures: Σ revenue is
 -- the window's revenue, Σ profit over the lines that have a cost its profit,
 -- Σ qty its units sold.
-CREATE OR REPLACE TEMP MACRO drill_lines(d_from, d_to, f_product, f_client, f_invoice, f_category) AS TABLE
+CREATE OR REPLACE MACRO drill_lines(d_from, d_to, f_product, f_client, f_invoice, f_category) AS TABLE
 SELECT e.sale_date, e.invoice_id, e.line_no, e.client_id, c.name AS client_name,
        e.product_id, coalesce(p.name, e.product_id) AS product_name, p.category,
        e.qty, e.unit_price, e.revenue, e.cost, e.profit
@@ -21,7 +21,7 @@ WHERE (f_product IS NULL OR e.product_id = f_product)
 -- what a page sorted by date or invoice needs to find its lines among
 -- millions before pricing and naming them, and what counts the invoices of
 -- a product or category.
-CREATE OR REPLACE TEMP MACRO drill_keys(d_from, d_to, f_product, f_client, f_invoice, f_category) AS TABLE
+CREATE OR REPLACE MACRO drill_keys(d_from, d_to, f_product, f_client, f_invoice, f_category) AS TABLE
 SELECT l.invoice_id, l.line_no, CAST(i.ts AS DATE) AS sale_date, cents(l.qty, l.unit_price) AS revenue
 FROM invoice_lines AS l
 JOIN invoices AS i USING (invoice_id)
@@ -38,7 +38,7 @@ WHERE CAST(i.ts AS DATE) BETWEEN d_from AND d_to
 -- each aggregate row holds `lines` lines of one quantity, so its cost is
 -- lines × that quantity's cost in cents, as each line's is; cost and profit
 -- cover the lines whose product has a buy price (NULL when none has).
-CREATE OR REPLACE TEMP MACRO drill_totals(d_from, d_to, f_product, f_category) AS TABLE
+CREATE OR REPLACE MACRO drill_totals(d_from, d_to, f_product, f_category) AS TABLE
 SELECT coalesce(sum(s.lines), 0) AS lines, coalesce(sum(s.qty), 0) AS qty, coalesce(sum(s.revenue), 0) AS revenue,
        sum(s.lines * cents(s.line_qty, p.buy_price)) AS cost,
        sum(s.revenue) FILTER (WHERE p.buy_price IS NOT NULL) - sum(s.lines * cents(s.line_qty, p.buy_price)) AS profit

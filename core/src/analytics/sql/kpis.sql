@@ -8,7 +8,7 @@
 -- quantity × buy_price in cents. Value at risk, that stock judged at as_of
 -- whatever the window, is the total of the loss-risk list's rows as shown:
 -- the report adds them up (analytics/mod.rs) rather than run the list again.
-CREATE OR REPLACE TEMP MACRO kpis(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO kpis(d_from, d_to) AS TABLE
 WITH sold AS (SELECT * FROM product_sales(d_from, d_to)),
 visits AS (
     SELECT coalesce(sum(invoices), 0) AS invoices

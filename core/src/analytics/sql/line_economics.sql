@@ -3,7 +3,7 @@
 -- cost; for invoices dated d_from … d_to (inclusive). Returns (negative qty)
 -- reduce all three. Without a buy_price, cost and profit are NULL. Stock
 -- adjustments (qty < 0 at unit price 0) are not sales: they are left out.
-CREATE OR REPLACE TEMP MACRO line_economics(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO line_economics(d_from, d_to) AS TABLE
 SELECT
     l.invoice_id,
     l.line_no,

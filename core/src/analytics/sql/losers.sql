@@ -4,7 +4,7 @@
 -- product without sell_price or without buy_price has no margin rate: it is a
 -- loser only through negative profit. A sell_price of 0 (or less) below a
 -- buy_price is selling below cost.
-CREATE OR REPLACE TEMP MACRO losers(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO losers(d_from, d_to) AS TABLE
 WITH sold AS (
     SELECT product_id, qty AS quantity, revenue, profit FROM product_sales(d_from, d_to)
 ), rated AS (

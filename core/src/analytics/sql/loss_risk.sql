@@ -12,7 +12,7 @@
 -- shows them (analytics.rs): leftover = leftover_30 / 30, leftover_value =
 -- leftover_30 × buy_price / 30.
 -- whole_month: see last_sales (product_sales.sql).
-CREATE OR REPLACE TEMP MACRO loss_risk(as_of, whole_month := false) AS TABLE
+CREATE OR REPLACE MACRO loss_risk(as_of, whole_month := false) AS TABLE
 WITH RECURSIVE
 last_sale AS (SELECT * FROM last_sales(as_of, whole_month := whole_month)),
 rate AS (SELECT product_id, greatest(qty, 0) AS units_30 FROM product_sales(as_of - 29, as_of)),

@@ -44,7 +44,7 @@ CREATE OR REPLACE TEMP TABLE at_risk AS FROM loss_risk(DATE '1990-01-01') LIMIT 
 -- cancellation of large sums); the least-squares slope is Sxy ÷ Sxx (regr_slope).
 -- The store keeps them over its whole history in sales_product_fit
 -- (store/sql/product_months.sql).
-CREATE OR REPLACE TEMP MACRO product_fits(month_to, days_from, days_to) AS TABLE
+CREATE OR REPLACE MACRO product_fits(month_to, days_from, days_to) AS TABLE
 WITH
 months AS (
     SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
@@ -74,7 +74,7 @@ GROUP BY m.product_id;
 -- whole_month: as_of's month is whole in sales_product_month (see last_sales);
 -- whole_history: moreover no later month holds a sale, so sales_product_fit is
 -- the fit up to as_of (analytics::fit_source).
-CREATE OR REPLACE TEMP MACRO markdowns(as_of, whole_month := false, whole_history := false) AS TABLE
+CREATE OR REPLACE MACRO markdowns(as_of, whole_month := false, whole_history := false) AS TABLE
 WITH
 risk AS MATERIALIZED (
     SELECT r.stock_id, r.product_id, r.name, r.quantity, r.days_left, r.buy_price, r.leftover_30, r.units_30,

@@ -12,7 +12,7 @@
 -- as long as it runs (`analytics::KeptSales`). A window kept is read from
 -- there; any other is computed. The variable is a constant when the query
 -- is planned, so the branch not taken is dropped before it runs.
-CREATE OR REPLACE TEMP MACRO product_sales_computed(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO product_sales_computed(d_from, d_to) AS TABLE
 SELECT product_id, coalesce(name, product_id) AS name, buy_price, sell_price, min_margin_threshold,
        qty, revenue, lines, cost, revenue - cost AS profit
 FROM (SELECT s.product_id, any_value(p.name) AS name, any_value(p.buy_price) AS buy_price,
@@ -31,7 +31,7 @@ CREATE OR REPLACE TEMP TABLE product_sales_kept AS
 SELECT DATE '1990-01-01' AS kept_from, DATE '1990-01-01' AS kept_to, *
 FROM product_sales_computed(DATE '1990-01-01', DATE '1990-01-01') LIMIT 0;
 
-CREATE OR REPLACE TEMP MACRO product_sales(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO product_sales(d_from, d_to) AS TABLE
 SELECT * EXCLUDE (kept_from, kept_to) FROM product_sales_kept
 WHERE list_contains(coalesce(getvariable('product_sales_kept'), []), CAST(d_from AS VARCHAR) || '..' || CAST(d_to AS VARCHAR))
   AND kept_from = d_from AND kept_to = d_to
@@ -46,7 +46,7 @@ WHERE NOT list_contains(coalesce(getvariable('product_sales_kept'), []), CAST(d_
 -- for a positive revenue; x = ln(the day's average unit price = revenue ÷
 -- units), y = ln(units of the day). Kept per month in sales_product_month
 -- (store/sql/product_months.sql); the month of as_of is read from the days.
-CREATE OR REPLACE TEMP MACRO product_month_figures(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO product_month_figures(d_from, d_to) AS TABLE
 SELECT CAST(date_trunc('month', sale_date) AS DATE) AS month, product_id, max(sale_date) AS last_sold,
        count(x) AS days, avg(x) AS mean_x, avg(y) AS mean_y,
        coalesce(count(x) * var_pop(x), 0) AS sxx, coalesce(count(x) * covar_pop(x, y), 0) AS sxy,
@@ -69,7 +69,7 @@ GROUP BY ALL;
 -- sale, so each product's latest sale is the store's (sales_product_last).
 -- A report keeps them as it keeps its windows' sales (above): in last_sales_kept,
 -- named 'as_of/whole_month' by the variable last_sales_kept.
-CREATE OR REPLACE TEMP MACRO last_sales_computed(as_of, whole_month := false, whole_history := false) AS TABLE
+CREATE OR REPLACE MACRO last_sales_computed(as_of, whole_month := false, whole_history := false) AS TABLE
 SELECT product_id, last_sold FROM sales_product_last WHERE whole_history
 UNION ALL
 SELECT * FROM (
@@ -86,7 +86,7 @@ WHERE NOT whole_history;
 CREATE OR REPLACE TEMP TABLE last_sales_kept AS
 SELECT * FROM last_sales_computed(DATE '1990-01-01') LIMIT 0;
 
-CREATE OR REPLACE TEMP MACRO last_sales(as_of, whole_month := false) AS TABLE
+CREATE OR REPLACE MACRO last_sales(as_of, whole_month := false) AS TABLE
 SELECT * FROM last_sales_kept
 WHERE getvariable('last_sales_kept') IS NOT DISTINCT FROM CAST(as_of AS VARCHAR) || '/' || CAST(whole_month AS VARCHAR)
 UNION ALL

@@ -12,7 +12,7 @@
 -- here. The comparison is multiplied out (30 × on_hand < days × units_30); the
 -- floor and the ceiling are integer divisions of thousandths (quantities have 3
 -- decimals), and so are the rate and the cover as shown.
-CREATE OR REPLACE TEMP MACRO replenishment(as_of) AS TABLE
+CREATE OR REPLACE MACRO replenishment(as_of) AS TABLE
 WITH sold AS (
     SELECT product_id, name, buy_price, CAST(qty AS DECIMAL(38, 3)) AS units_30
     FROM product_sales(as_of - 29, as_of)

@@ -3,7 +3,7 @@
 -- Profit covers the products that have a buy price, as in kpis; revenue covers
 -- every line. A day whose sales have no cost at all has an unknown profit (NULL),
 -- never 0; a day without sales has a profit of 0.
-CREATE OR REPLACE TEMP MACRO sales_timeline(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO sales_timeline(d_from, d_to) AS TABLE
 SELECT CAST(d.day AS DATE) AS day,
        coalesce(t.revenue, 0) AS revenue,
        CASE WHEN t.sale_date IS NULL THEN 0 ELSE t.profit END AS profit

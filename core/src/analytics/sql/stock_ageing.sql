@@ -2,7 +2,7 @@
 -- (the later of the row's last_movement and the product's latest sale, ≤ as_of).
 -- Never moved counts as 90+.
 -- whole_month: see last_sales (product_sales.sql).
-CREATE OR REPLACE TEMP MACRO stock_ageing(as_of, whole_month := false) AS TABLE
+CREATE OR REPLACE MACRO stock_ageing(as_of, whole_month := false) AS TABLE
 WITH last_sale AS (SELECT * FROM last_sales(as_of, whole_month := whole_month)), aged AS (
     SELECT s.quantity, cents(s.quantity, p.buy_price) AS value,
            date_diff('day',

@@ -3,7 +3,7 @@
 -- Products whose profit is unknown (no buy_price) cannot rank. When no line of
 -- the window has a cost, the 10 are ranked by revenue instead (ranked_by =
 -- 'revenue') and their profit stays unknown (NULL), never 0.
-CREATE OR REPLACE TEMP MACRO winners(d_from, d_to) AS TABLE
+CREATE OR REPLACE MACRO winners(d_from, d_to) AS TABLE
 WITH sold AS MATERIALIZED (SELECT * FROM product_sales(d_from, d_to)),
 basis AS (SELECT CASE WHEN coalesce(bool_or(cost IS NOT NULL), false) THEN 'profit' ELSE 'revenue' END AS ranked_by
           FROM sold),

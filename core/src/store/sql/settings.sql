@@ -9,8 +9,8 @@ FROM setting_defaults d LEFT JOIN settings s USING (key);
 -- them once: while it runs, the variable kept_settings holds them all (a map)
 -- and setting_num is setting_num_kept, a constant when a query is planned,
 -- instead of a subquery planned at every use (`analytics::KeptSales`).
-CREATE OR REPLACE TEMP MACRO setting_num_stored(k) AS
+CREATE OR REPLACE MACRO setting_num_stored(k) AS
     (SELECT CAST(value AS DECIMAL(18, 4)) FROM settings_effective WHERE key = k);
-CREATE OR REPLACE TEMP MACRO setting_num_kept(k) AS
+CREATE OR REPLACE MACRO setting_num_kept(k) AS
     CAST(getvariable('kept_settings')[k] AS DECIMAL(18, 4));
 CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_stored(k);
