@@ -122,7 +122,8 @@ impl Store {
         // Made at the first open after v5 and v6, and again if that ever did not finish
         // (the month fill makes the fits too).
         let months = "SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day);
-                      SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day);"
+                      SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day);
+                      CREATE OR REPLACE TEMP TABLE changed_products AS SELECT DISTINCT product_id FROM sales_product_day;"
             .to_string()
             + include_str!("sql/product_months.sql");
         fill_once(&conn, &path, "the monthly sales figures", "sales_product_day", "sales_product_month", &months)?;
@@ -403,8 +404,8 @@ mod tests {
             }
             found += statements.len();
         }
-        // settings_effective, setting_num, product_sales_kept, last_sales_kept, at_risk
-        assert_eq!(found, 5);
+        // settings_effective, setting_num, product_sales_kept, changed_products, last_sales_kept, at_risk
+        assert_eq!(found, 6);
     }
 
     /// cents() multiplies in 64 bits below its bounds and in 128 above them:

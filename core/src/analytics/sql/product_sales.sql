@@ -46,7 +46,10 @@ WHERE NOT list_contains(coalesce(getvariable('product_sales_kept'), []), CAST(d_
 -- for a positive revenue; x = ln(the day's average unit price = revenue ÷
 -- units), y = ln(units of the day). Kept per month in sales_product_month
 -- (store/sql/product_months.sql); the month of as_of is read from the days.
-CREATE OR REPLACE MACRO product_month_figures(d_from, d_to) AS TABLE
+-- changed_only: only the products of the temporary table changed_products (the
+-- products whose days an import or an undo changed: store/sql/product_months.sql).
+CREATE OR REPLACE TEMP TABLE changed_products (product_id VARCHAR);
+CREATE OR REPLACE MACRO product_month_figures(d_from, d_to, changed_only := false) AS TABLE
 SELECT CAST(date_trunc('month', sale_date) AS DATE) AS month, product_id, max(sale_date) AS last_sold,
        count(x) AS days, avg(x) AS mean_x, avg(y) AS mean_y,
        coalesce(count(x) * var_pop(x), 0) AS sxx, coalesce(count(x) * covar_pop(x, y), 0) AS sxy,
@@ -58,6 +61,7 @@ FROM (SELECT product_id, sale_date,
       FROM (SELECT product_id, sale_date, sum(qty) AS units, sum(revenue) AS revenue
             FROM sales_product_day
             WHERE line_qty > 0 AND sale_date BETWEEN d_from AND d_to
+              AND (NOT changed_only OR product_id IN (SELECT product_id FROM changed_products))
             GROUP BY product_id, sale_date))
 GROUP BY ALL;
 

@@ -12,8 +12,10 @@ DELETE FROM clients WHERE import_id = getvariable('import_id');
 INSERT INTO clients SELECT * EXCLUDE (replaced_by) FROM clients_prev WHERE replaced_by = getvariable('import_id');
 DELETE FROM clients_prev WHERE replaced_by = getvariable('import_id');
 UPDATE imports SET undone_at = now()::TIMESTAMP WHERE import_id = getvariable('import_id');
--- the months whose figures change (store/sql/product_months.sql runs next)
+-- the months and products whose figures change (store/sql/product_months.sql runs next)
 SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day WHERE import_id = getvariable('import_id'));
 SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day WHERE import_id = getvariable('import_id'));
+CREATE OR REPLACE TEMP TABLE changed_products AS
+SELECT DISTINCT product_id FROM sales_product_day WHERE import_id = getvariable('import_id');
 DELETE FROM sales_product_day WHERE import_id = getvariable('import_id');
 DELETE FROM sales_client_day WHERE import_id = getvariable('import_id');

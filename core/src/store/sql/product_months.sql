@@ -4,31 +4,29 @@
 -- months are recomputed, not added to: a day may hold the sales of several
 -- imports. (A client's days are days its invoices' lines were sold: the
 -- products' days give the months of both.)
--- The products whose months change (before and after): their whole-history
--- fits (sales_product_fit, markdowns.sql `product_fits`) and latest sales
--- (sales_product_last) are made again.
-CREATE OR REPLACE TEMP TABLE refit_products AS
-SELECT DISTINCT product_id FROM sales_product_month
-WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
+-- Only the products whose days changed have their months recomputed: the
+-- caller lists them in the temporary table changed_products (a day's import
+-- into a five-year store touches one month of some of its products, not that
+-- month of every product). Their whole-history fits (sales_product_fit,
+-- markdowns.sql `product_fits`) and latest sales (sales_product_last) are made
+-- again.
 DELETE FROM sales_product_month
-WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
+WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to')
+  AND product_id IN (SELECT product_id FROM changed_products);
 INSERT INTO sales_product_month
 SELECT * FROM product_month_figures(CAST(date_trunc('month', getvariable('months_from')) AS DATE),
-                                   CAST(date_trunc('month', getvariable('months_to')) + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE))
+                                   CAST(date_trunc('month', getvariable('months_to')) + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE),
+                                   changed_only := true)
 ORDER BY month, product_id;
-INSERT INTO refit_products
-SELECT DISTINCT product_id FROM sales_product_month
-WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
-DELETE FROM sales_product_fit WHERE product_id IN (SELECT product_id FROM refit_products);
+DELETE FROM sales_product_fit WHERE product_id IN (SELECT product_id FROM changed_products);
 INSERT INTO sales_product_fit
 SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')  -- every month, no day
-WHERE product_id IN (SELECT product_id FROM refit_products);
-DELETE FROM sales_product_last WHERE product_id IN (SELECT product_id FROM refit_products);
+WHERE product_id IN (SELECT product_id FROM changed_products);
+DELETE FROM sales_product_last WHERE product_id IN (SELECT product_id FROM changed_products);
 INSERT INTO sales_product_last
 SELECT product_id, max(last_sold) FROM sales_product_month
-WHERE last_sold IS NOT NULL AND product_id IN (SELECT product_id FROM refit_products)
+WHERE last_sold IS NOT NULL AND product_id IN (SELECT product_id FROM changed_products)
 GROUP BY product_id;
-DROP TABLE refit_products;
 DELETE FROM sales_client_month
 WHERE month BETWEEN CAST(date_trunc('month', getvariable('months_from')) AS DATE) AND getvariable('months_to');
 INSERT INTO sales_client_month

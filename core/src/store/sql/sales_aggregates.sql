@@ -32,3 +32,7 @@ SET VARIABLE months_from = (SELECT min(sale_date) FROM sales_product_day
                             WHERE getvariable('aggregate_import') IS NULL OR import_id = getvariable('aggregate_import'));
 SET VARIABLE months_to = (SELECT max(sale_date) FROM sales_product_day
                           WHERE getvariable('aggregate_import') IS NULL OR import_id = getvariable('aggregate_import'));
+-- The products whose days changed (product_months.sql).
+CREATE OR REPLACE TEMP TABLE changed_products AS
+SELECT DISTINCT product_id FROM sales_product_day
+WHERE getvariable('aggregate_import') IS NULL OR import_id = getvariable('aggregate_import');
