@@ -43,15 +43,17 @@ CREATE OR REPLACE TEMP TABLE at_risk AS FROM loss_risk(DATE '1990-01-01') LIMIT 
 -- Each month's centred sums plus what its own means add (exact algebra, no
 -- cancellation of large sums); the least-squares slope is Sxy ÷ Sxx (regr_slope).
 -- The store keeps them over its whole history in sales_product_fit
--- (store/sql/product_months.sql).
-CREATE OR REPLACE MACRO product_fits(month_to, days_from, days_to) AS TABLE
+-- (store/sql/product_months.sql); changed_only: see product_month_figures.
+CREATE OR REPLACE MACRO product_fits(month_to, days_from, days_to, changed_only := false) AS TABLE
 WITH
 months AS (
     SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
-    FROM sales_product_month WHERE month <= month_to AND days > 0
+    FROM sales_product_month
+    WHERE month <= month_to AND days > 0
+      AND (NOT changed_only OR product_id IN (SELECT product_id FROM changed_products))
     UNION ALL
     SELECT product_id, days, mean_x, mean_y, sxx, sxy, prices
-    FROM product_month_figures(days_from, days_to) WHERE days > 0
+    FROM product_month_figures(days_from, days_to, changed_only := changed_only) WHERE days > 0
 ),
 means AS (
     SELECT product_id, CAST(sum(days) AS BIGINT) AS n, sum(days * mean_x) / sum(days) AS mx, sum(days * mean_y) / sum(days) AS my

@@ -20,8 +20,7 @@ SELECT * FROM product_month_figures(CAST(date_trunc('month', getvariable('months
 ORDER BY month, product_id;
 DELETE FROM sales_product_fit WHERE product_id IN (SELECT product_id FROM changed_products);
 INSERT INTO sales_product_fit
-SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30')  -- every month, no day
-WHERE product_id IN (SELECT product_id FROM changed_products);
+SELECT * FROM product_fits(DATE '9999-12-01', DATE '9999-12-31', DATE '9999-12-30', changed_only := true);  -- every month, no day
 DELETE FROM sales_product_last WHERE product_id IN (SELECT product_id FROM changed_products);
 INSERT INTO sales_product_last
 SELECT product_id, max(last_sold) FROM sales_product_month
