@@ -356,7 +356,8 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
 /// that ask for them read them from `product_sales_kept`, `last_sales_kept`
 /// (product_sales.sql) and the variable `kept_settings` (settings.sql).
 /// Dropping it forgets them, however the report ends, so that nothing later
-/// reads sales or settings older than the store's.
+/// reads sales or settings older than the store's. While it lives, DuckDB does
+/// not search for a join order (see `keep`).
 struct KeptSales<'a>(&'a Store);
 
 impl<'a> KeptSales<'a> {
@@ -382,9 +383,14 @@ impl<'a> KeptSales<'a> {
             params![as_of, whole_month, whole_history],
         )?;
         store.conn().execute("SET VARIABLE last_sales_kept = ?", params![format!("{as_of}/{whole_month}")])?;
+        // The views' joins are written in the order they run best: DuckDB's join
+        // order search, planned again for each of the report's ~20 statements,
+        // costs more than it finds (the five-year report 344–352 → 309–325 ms;
+        // BENCHMARKS.md, sixth pass). The build side is still chosen by size.
         store.conn().execute_batch(
             "SET VARIABLE kept_settings = (SELECT map(list(key), list(value)) FROM settings_effective);
-             CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_kept(k);",
+             CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_kept(k);
+             SET disabled_optimizers = 'join_order';",
         )?;
         Ok(kept)
     }
@@ -393,7 +399,8 @@ impl<'a> KeptSales<'a> {
         // What reads them goes first: once the macro is back and the variables
         // are unset, the kept tables and settings are not read.
         let _ = self.0.conn().execute_batch(
-            "CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_stored(k);
+            "RESET disabled_optimizers;
+             CREATE OR REPLACE TEMP MACRO setting_num(k) AS setting_num_stored(k);
              RESET VARIABLE product_sales_kept; RESET VARIABLE last_sales_kept; RESET VARIABLE kept_settings;
              DELETE FROM product_sales_kept; DELETE FROM last_sales_kept;",
         );
