@@ -320,31 +320,32 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
     let (as_of, window, previous) = resolve_window(store, as_of, period)?;
     let (from, to) = (window.from, window.to);
     let (prev_from, prev_to) = (previous.from, previous.to);
+    let history = History::at(store, as_of)?;
     // The window's sales and the 30 days' rate are each read by several views.
-    let _kept = KeptSales::keep(store, &[(from, to), (as_of - Duration::days(29), as_of)], as_of)?;
-    let risk = loss_risk_exact(store, as_of)?;
-    let value_at_risk = value_at_risk(&risk)?;
+    let _kept = KeptSales::keep(store, &[(from, to), (as_of - Duration::days(29), as_of)], as_of, history)?;
+    let risk = loss_risk_exact(store, as_of, history)?;
     // A markdown needs a batch at risk with a leftover and a day left: without
     // one, the markdowns view is not asked.
     let may_mark_down = risk.iter().any(|(r, leftover)| r.days_left.is_some_and(|d| d >= 1) && leftover.is_some_and(|l| l > Decimal::ZERO));
-    let current = kpis(store, from, to, &value_at_risk)?;
+    let stock = StockNow { value_at_risk: value_at_risk(&risk)?, stock_value: stock_value(store)? };
+    let current = window_kpis(store, from, to, &stock)?;
     // The winners are ranked by profit when a line of the window has a cost:
     // exactly when the window's profit is known (winners.sql, kpis.sql).
     let ranked_by = if current.profit.is_some() { "profit" } else { "revenue" };
     Ok(Report {
         as_of,
         first_sale: first_sale(store)?,
-        kpis: KpiPair { current, previous: kpis(store, prev_from, prev_to, &value_at_risk)? },
+        kpis: KpiPair { current, previous: window_kpis(store, prev_from, prev_to, &stock)? },
         winners: winners(store, from, to)?,
         ranked_by: ranked_by.to_string(),
         losers: losers(store, from, to)?,
         loss_risk: risk.into_iter().map(|(r, _)| r).collect(),
         clients: client_tiers(store, as_of)?,
-        stock_ageing: stock_ageing(store, as_of)?,
+        stock_ageing: stock_ageing_of(store, as_of, history)?,
         data_quality: data_quality(store, from, to)?,
         sales_timeline: sales_timeline(store, from, to)?,
         category_sales: category_sales(store, from, to)?,
-        markdowns: if may_mark_down { markdowns_of_risk(store, as_of)? } else { Vec::new() },
+        markdowns: if may_mark_down { markdowns_of_risk(store, as_of, history)? } else { Vec::new() },
         replenishment: replenishment(store, as_of)?,
         window,
     })
@@ -361,7 +362,7 @@ pub fn report(store: &Store, as_of: Option<NaiveDate>, period: Period) -> Result
 struct KeptSales<'a>(&'a Store);
 
 impl<'a> KeptSales<'a> {
-    fn keep(store: &'a Store, windows: &[(NaiveDate, NaiveDate)], as_of: NaiveDate) -> Result<KeptSales<'a>> {
+    fn keep(store: &'a Store, windows: &[(NaiveDate, NaiveDate)], as_of: NaiveDate, history: History) -> Result<KeptSales<'a>> {
         let kept = KeptSales(store);
         kept.forget();
         for (i, (from, to)) in windows.iter().enumerate() {
@@ -377,7 +378,7 @@ impl<'a> KeptSales<'a> {
             "SET VARIABLE product_sales_kept = (SELECT list(DISTINCT CAST(kept_from AS VARCHAR) || '..' || CAST(kept_to AS VARCHAR))
                                                 FROM product_sales_kept)",
         )?;
-        let (whole_month, whole_history) = kept_history(store, as_of)?;
+        let History { whole_month, whole_history } = history;
         store.conn().execute(
             "INSERT INTO last_sales_kept SELECT * FROM last_sales_computed(?::DATE, whole_month := ?, whole_history := ?)",
             params![as_of, whole_month, whole_history],
@@ -422,18 +423,33 @@ fn value_at_risk(risk: &[(LossRisk, Option<Decimal>)]) -> Result<String> {
     Ok(fixed(total, 2))
 }
 
+/// What the KPIs of every window judge at as_of: the value at risk (SPEC §4,
+/// the caller's loss-risk total) and the stock value (`stock_value`, kpis.sql).
+pub struct StockNow {
+    pub value_at_risk: String,
+    pub stock_value: String,
+}
+
+/// The stock value as it is now (kpis.sql `stock_value`).
+pub fn stock_value(store: &Store) -> Result<String> {
+    Ok(store.conn().query_row("SELECT money(stock_value) FROM stock_value()", [], |r| r.get(0))?)
+}
+
+/// The KPIs of one window, with the value at risk the caller gives (`value_at_risk`).
+pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, value_at_risk: &str) -> Result<Kpis> {
+    window_kpis(store, from, to, &StockNow { value_at_risk: value_at_risk.to_string(), stock_value: stock_value(store)? })
+}
+
 /// Ratios are divided here, in exact decimals: DuckDB divides DECIMALs as
 /// binary floats, which would break money's exactness (10.05 / 2 → 5.02).
-/// Value at risk is judged at as_of, whatever the window (SPEC §4): the caller
-/// gives it (`value_at_risk`).
-pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, value_at_risk: &str) -> Result<Kpis> {
-    let (revenue, profit, costed_revenue, invoices, units, stock_value): (String, Option<String>, String, i64, String, String) =
-        store.conn().query_row(
-            "SELECT revenue::VARCHAR, profit::VARCHAR, costed_revenue::VARCHAR, invoices, units_sold::VARCHAR, money(stock_value)
-             FROM kpis(?::DATE, ?::DATE)",
-            params![from, to],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )?;
+/// Value at risk and stock value are judged at as_of, whatever the window
+/// (SPEC §4): the caller gives them (`stock`).
+fn window_kpis(store: &Store, from: NaiveDate, to: NaiveDate, stock: &StockNow) -> Result<Kpis> {
+    let (revenue, profit, costed_revenue, invoices, units): (String, Option<String>, String, i64, String) = store.conn().query_row(
+        "SELECT revenue::VARCHAR, profit::VARCHAR, costed_revenue::VARCHAR, invoices, units_sold::VARCHAR FROM kpis(?::DATE, ?::DATE)",
+        params![from, to],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
     let (revenue, costed_revenue) = (exact(&revenue)?, exact(&costed_revenue)?);
     let profit = profit.as_deref().map(exact).transpose()?;
     let ratio = |num: Decimal, den: Decimal, dp: u32| (!den.is_zero()).then(|| fixed(round_half_away(num / den, dp), dp));
@@ -444,8 +460,8 @@ pub fn kpis(store: &Store, from: NaiveDate, to: NaiveDate, value_at_risk: &str) 
         invoices,
         average_basket: ratio(revenue, Decimal::from(invoices), 2),
         units_sold: trim_decimal(&units),
-        stock_value,
-        value_at_risk: value_at_risk.to_string(),
+        stock_value: stock.stock_value.clone(),
+        value_at_risk: stock.value_at_risk.clone(),
     })
 }
 
@@ -494,35 +510,41 @@ pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser
 /// was sold after as_of in that month (as when as_of is the latest sale, the
 /// default), so the views that need every month up to as_of (last sales, the
 /// markdowns' fit) read that month there instead of from its days.
-fn month_is_whole(store: &Store, as_of: NaiveDate) -> Result<bool> {
-    Ok(kept_history(store, as_of)?.0)
+/// What the views ask of the store's history at as_of (`last_sales`,
+/// product_sales.sql): a report asks once.
+#[derive(Debug, Clone, Copy)]
+struct History {
+    /// as_of's month is whole as of as_of: no sale in it after as_of.
+    whole_month: bool,
+    /// Moreover no later month holds a sale, so that the store's whole-history
+    /// fits, sales_product_fit, are the fits up to as_of.
+    whole_history: bool,
 }
 
-/// (whether as_of's month is whole as of as_of: `month_is_whole`; whether,
-/// moreover, no later month holds a sale, so that the store's whole-history
-/// fits, sales_product_fit, are the fits up to as_of).
-fn kept_history(store: &Store, as_of: NaiveDate) -> Result<(bool, bool)> {
-    let (whole_month, later_months): (bool, i64) = store.conn().query_row(
-        "SELECT coalesce(max(last_sold) FILTER (WHERE month = m) <= ?1::DATE, true), count(*) FILTER (WHERE month > m)
-         FROM sales_product_month, (SELECT CAST(date_trunc('month', ?1::DATE) AS DATE) AS m)
-         WHERE month >= m",
-        params![as_of],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok((whole_month, whole_month && later_months == 0))
+impl History {
+    fn at(store: &Store, as_of: NaiveDate) -> Result<History> {
+        let (whole_month, later_months): (bool, i64) = store.conn().query_row(
+            "SELECT coalesce(max(last_sold) FILTER (WHERE month = m) <= ?1::DATE, true), count(*) FILTER (WHERE month > m)
+             FROM sales_product_month, (SELECT CAST(date_trunc('month', ?1::DATE) AS DATE) AS m)
+             WHERE month >= m",
+            params![as_of],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(History { whole_month, whole_history: whole_month && later_months == 0 })
+    }
 }
 
 pub fn loss_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<LossRisk>> {
-    Ok(loss_risk_exact(store, as_of)?.into_iter().map(|(risk, _)| risk).collect())
+    Ok(loss_risk_exact(store, as_of, History::at(store, as_of)?)?.into_iter().map(|(risk, _)| risk).collect())
 }
 
 /// The loss-risk list, each row with its exact forecast leftover (None without
 /// an expiry date). The rows are kept in the temporary table `at_risk`, which
 /// the markdowns read (markdowns.sql) instead of running the forecast again.
-fn loss_risk_exact(store: &Store, as_of: NaiveDate) -> Result<Vec<(LossRisk, Option<Decimal>)>> {
+fn loss_risk_exact(store: &Store, as_of: NaiveDate, history: History) -> Result<Vec<(LossRisk, Option<Decimal>)>> {
     store.conn().execute(
         "CREATE OR REPLACE TEMP TABLE at_risk AS SELECT * FROM loss_risk(?::DATE, whole_month := ?)",
-        params![as_of, month_is_whole(store, as_of)?],
+        params![as_of, history.whole_month],
     )?;
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, array_to_string(reasons, ','), quantity::VARCHAR, expiry_date,
@@ -579,12 +601,13 @@ fn loss_risk_exact(store: &Store, as_of: NaiveDate) -> Result<Vec<(LossRisk, Opt
 ///   the batch's revenue with the markdown minus its revenue without it;
 /// - money_lost_without = leftover × buy_price (the loss-risk forecast_leftover_value).
 pub fn markdowns(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
-    loss_risk_exact(store, as_of)?;
-    markdowns_of_risk(store, as_of)
+    let history = History::at(store, as_of)?;
+    loss_risk_exact(store, as_of, history)?;
+    markdowns_of_risk(store, as_of, history)
 }
 
 /// The markdowns of the loss-risk rows of `as_of` that `loss_risk_exact` just kept.
-fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
+fn markdowns_of_risk(store: &Store, as_of: NaiveDate, history: History) -> Result<Vec<Markdown>> {
     let mut stmt = store.conn().prepare(
         "SELECT stock_id, product_id, name, quantity::VARCHAR, days_left, buy_price::VARCHAR, sell_price::VARCHAR,
                 leftover_30::VARCHAR, revenue_30::VARCHAR, sold_30::VARCHAR, elasticity::VARCHAR, elasticity_source,
@@ -609,8 +632,7 @@ fn markdowns_of_risk(store: &Store, as_of: NaiveDate) -> Result<Vec<Markdown>> {
         bool,
         f64,
     );
-    let (whole_month, whole_history) = kept_history(store, as_of)?;
-    let rows = stmt.query_map(params![as_of, whole_month, whole_history], |r| {
+    let rows = stmt.query_map(params![as_of, history.whole_month, history.whole_history], |r| {
         Ok((
             r.get(0)?,
             r.get(1)?,
@@ -729,10 +751,14 @@ pub fn client_tiers(store: &Store, as_of: NaiveDate) -> Result<Vec<ClientTier>> 
 }
 
 pub fn stock_ageing(store: &Store, as_of: NaiveDate) -> Result<Vec<AgeingBucket>> {
+    stock_ageing_of(store, as_of, History::at(store, as_of)?)
+}
+
+fn stock_ageing_of(store: &Store, as_of: NaiveDate, history: History) -> Result<Vec<AgeingBucket>> {
     let mut stmt = store
         .conn()
         .prepare("SELECT bucket, units::VARCHAR, money(value), batches FROM stock_ageing(?::DATE, whole_month := ?) ORDER BY ord")?;
-    let rows = stmt.query_map(params![as_of, month_is_whole(store, as_of)?], |r| {
+    let rows = stmt.query_map(params![as_of, history.whole_month], |r| {
         Ok(AgeingBucket { bucket: r.get(0)?, units: trim_decimal(&r.get::<_, String>(1)?), value: r.get(2)?, batches: r.get(3)? })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)

@@ -69,8 +69,8 @@ GROUP BY ALL;
 -- The latest day each product was sold (a line with qty > 0), up to as_of:
 -- the months before as_of's from sales_product_month, that month from the days,
 -- or from sales_product_month too when whole_month says it is whole there (no
--- line sold after as_of in it: `analytics::month_is_whole`).
--- whole_history (`analytics::kept_history`): moreover no later month holds a
+-- line sold after as_of in it: `analytics::History`).
+-- whole_history (`analytics::History`): moreover no later month holds a
 -- sale, so each product's latest sale is the store's (sales_product_last).
 -- A report keeps them as it keeps its windows' sales (above): in last_sales_kept,
 -- named 'as_of/whole_month' by the variable last_sales_kept.
