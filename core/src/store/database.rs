@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/schema_v6.sql"),
     include_str!("sql/schema_v7.sql"),
     include_str!("sql/schema_v8.sql"),
+    include_str!("sql/schema_v9.sql"),
 ];
 
 /// Analytics views: table macros, re-created (as temporary objects) on every open.

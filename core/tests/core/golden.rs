@@ -225,3 +225,58 @@ fn a_store_from_before_v7_gets_its_client_months_and_latest_sales_at_open() {
     assert!(kept.0 > 1, "{kept:?}");
     assert_eq!(kept, sold);
 }
+
+/// A store made before v9 gets its product days copied into the v9 table at
+/// open: the same rows, in the same (date) order, the same report, and the
+/// revenue stored uncompressed.
+#[test]
+fn a_store_from_before_v9_keeps_its_product_days_with_their_revenue_uncompressed() {
+    use comptoir_core::analytics::{self, Period};
+    let dir = TempDir::new("product-days-v9");
+    let path = dir.join("store.duckdb");
+    let days = |store: &Store| -> (i64, String) {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*), string_agg(concat_ws('/', import_id, sale_date, product_id, line_qty, adjustment, lines, qty, revenue), ';')
+                 FROM sales_product_day",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let revenue_compression = |store: &Store| -> Vec<String> {
+        store.conn().execute_batch("CHECKPOINT").unwrap();
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT DISTINCT compression FROM pragma_storage_info('sales_product_day') WHERE column_name = 'revenue' AND segment_type LIKE 'DECIMAL%'")
+            .unwrap();
+        let found = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<String>, _>>().unwrap();
+        found
+    };
+    let (before, report) = {
+        let store = Store::open(&path).unwrap();
+        assert_eq!(import(&store, &[sample_path()]).outcome, Outcome::Imported);
+        assert_eq!(revenue_compression(&store), ["Uncompressed"]);
+        let report = serde_json::to_string(&analytics::report(&store, None, Period::Month).unwrap()).unwrap();
+        // as the store was at v8: the table as v4 made it, compressed as DuckDB chooses
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TABLE spd_v8 (import_id BIGINT NOT NULL, sale_date DATE NOT NULL, product_id VARCHAR NOT NULL,
+                                      line_qty DECIMAL(18, 3) NOT NULL, adjustment BOOLEAN NOT NULL, lines BIGINT NOT NULL,
+                                      qty DECIMAL(38, 3) NOT NULL, revenue DECIMAL(38, 2) NOT NULL);
+                 INSERT INTO spd_v8 SELECT * FROM sales_product_day;
+                 DROP TABLE sales_product_day; ALTER TABLE spd_v8 RENAME TO sales_product_day;
+                 DELETE FROM schema_version WHERE version >= 9;",
+            )
+            .unwrap();
+        assert_eq!(revenue_compression(&store), ["BitPacking"]);
+        (days(&store), report)
+    };
+    let store = Store::open(&path).unwrap();
+    assert!(before.0 > 100, "{before:?}");
+    assert_eq!(days(&store), before);
+    assert_eq!(revenue_compression(&store), ["Uncompressed"]);
+    assert_eq!(serde_json::to_string(&analytics::report(&store, None, Period::Month).unwrap()).unwrap(), report);
+}
