@@ -29,24 +29,28 @@ batches AS MATERIALIZED (
            CASE WHEN s.last_movement <= as_of THEN s.last_movement END AS own_movement,
            pp.last_sold, pp.units_30,
            date_diff('day', as_of, s.expiry_date) AS days_left,
-           row_number() OVER (PARTITION BY s.product_id
-                              ORDER BY s.expiry_date ASC NULLS LAST, s.stock_id) AS k
+           -- the batches numbered in selling order, product after product: the
+           -- batch after bid is bid + 1 unless it is another product's first
+           -- (the forecast joins integers, not the products' text)
+           row_number() OVER fefo_order AS bid,
+           lag(s.product_id) OVER fefo_order IS DISTINCT FROM s.product_id AS first
     FROM stock s
     JOIN per_product pp USING (product_id)
     WHERE s.quantity > 0
+    WINDOW fefo_order AS (ORDER BY s.product_id, s.expiry_date ASC NULLS LAST, s.stock_id)
 ),
--- start day of batch k (× u): when batch k−1 is sold out (start + 30 q / u) or
--- expires, whichever comes first, never before the previous start.
-fefo(product_id, k, start_u) AS (
-    SELECT product_id, k, CAST(0 AS DECIMAL(38, 3)) FROM batches WHERE k = 1
+-- start day of a product's batch (× u): when its previous batch is sold out
+-- (start + 30 q / u) or expires, whichever comes first, never before the previous start.
+fefo(bid, start_u) AS (
+    SELECT bid, CAST(0 AS DECIMAL(38, 3)) FROM batches WHERE first
     UNION ALL
-    SELECT b.product_id, b.k,
+    SELECT b.bid,
            CAST(CASE WHEN prev.days_left IS NULL THEN f.start_u + 30 * prev.quantity
                      ELSE greatest(f.start_u, least(f.start_u + 30 * prev.quantity, prev.days_left * prev.units_30))
                 END AS DECIMAL(38, 3))
     FROM fefo f
-    JOIN batches prev ON prev.product_id = f.product_id AND prev.k = f.k
-    JOIN batches b ON b.product_id = f.product_id AND b.k = f.k + 1
+    JOIN batches prev ON prev.bid = f.bid
+    JOIN batches b ON b.bid = f.bid + 1 AND NOT b.first
 ),
 forecast AS (
     SELECT b.*,
@@ -60,7 +64,7 @@ forecast AS (
                 ELSE greatest(b.own_movement, b.last_sold) END AS last_movement,
            as_of + CAST(setting_num('expiring_days') AS INTEGER) AS expiring_before,
            as_of - CAST(setting_num('no_movement_days') AS INTEGER) AS moved_since
-    FROM batches b JOIN fefo f USING (product_id, k)
+    FROM batches b JOIN fefo f USING (bid)
 )
 SELECT stock_id, product_id, coalesce(name, product_id) AS name,
        list_filter(['expired', 'expiring', 'no_movement'],
