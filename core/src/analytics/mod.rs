@@ -506,15 +506,14 @@ pub fn losers(store: &Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Loser
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }
 
-/// Whether as_of's month is whole in sales_product_month as of as_of: no line
-/// was sold after as_of in that month (as when as_of is the latest sale, the
-/// default), so the views that need every month up to as_of (last sales, the
-/// markdowns' fit) read that month there instead of from its days.
 /// What the views ask of the store's history at as_of (`last_sales`,
 /// product_sales.sql): a report asks once.
 #[derive(Debug, Clone, Copy)]
 struct History {
-    /// as_of's month is whole as of as_of: no sale in it after as_of.
+    /// as_of's month is whole in sales_product_month as of as_of: no line was
+    /// sold after as_of in that month (as when as_of is the latest sale, the
+    /// default), so the views that need every month up to as_of (last sales,
+    /// the markdowns' fit) read that month there instead of from its days.
     whole_month: bool,
     /// Moreover no later month holds a sale, so that the store's whole-history
     /// fits, sales_product_fit, are the fits up to as_of.

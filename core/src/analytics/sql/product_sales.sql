@@ -20,7 +20,7 @@ FROM (SELECT s.product_id, any_value(p.name) AS name, any_value(p.buy_price) AS 
              sum(s.qty) AS qty, sum(s.revenue) AS revenue, sum(s.lines) AS lines,
              sum(s.lines * cents(s.line_qty, p.buy_price)) AS cost
       -- the window's days summed per line quantity first: one cost per quantity, not
-      -- per day; and one product too (qty = lines × line_qty: the 128-bit qty is not read)
+      -- per day; a group's units are lines × line_qty (its stored 128-bit qty is not read)
       FROM (SELECT product_id, line_qty, sum(lines) AS lines, line_qty * sum(lines) AS qty, sum(revenue) AS revenue
             FROM sales_product_day
             WHERE sale_date BETWEEN d_from AND d_to AND NOT adjustment
