@@ -425,13 +425,13 @@ fn value_at_risk(risk: &[(LossRisk, Option<Decimal>)]) -> Result<String> {
 
 /// What the KPIs of every window judge at as_of: the value at risk (SPEC §4,
 /// the caller's loss-risk total) and the stock value (`stock_value`, kpis.sql).
-pub struct StockNow {
-    pub value_at_risk: String,
-    pub stock_value: String,
+struct StockNow {
+    value_at_risk: String,
+    stock_value: String,
 }
 
 /// The stock value as it is now (kpis.sql `stock_value`).
-pub fn stock_value(store: &Store) -> Result<String> {
+fn stock_value(store: &Store) -> Result<String> {
     Ok(store.conn().query_row("SELECT money(stock_value) FROM stock_value()", [], |r| r.get(0))?)
 }
 
