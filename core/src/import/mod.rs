@@ -397,6 +397,7 @@ impl Importer<'_> {
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
         let invoice_keys = &mut self.invoice_keys;
+        let sources = &self.sources;
         let dates = DateBounds::today();
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
@@ -460,7 +461,16 @@ impl Importer<'_> {
                         Some((_, Val::Str(Some(id)))) => Some(id.as_str()),
                         _ => None,
                     };
-                    values.push(Val::Int(invoice_id.map(|id| invoice_keys.key(id))));
+                    let key = invoice_id.map(|id| (id, invoice_keys.key(id)));
+                    // (a Lines sheet's rows are never heads)
+                    if let Some((id, key)) = key.filter(|_| stage.buffer.kind() == SheetKind::Invoices) {
+                        if let Some((first_src, first_row)) = invoice_keys.head(key, src, row_index, *carries_lines) {
+                            let first_sheet = if first_src == src { sheet } else { sources[first_src as usize].sheet.as_str() };
+                            let params = [id.to_string(), first_sheet.to_string(), (first_row + 1).to_string()];
+                            problems.push((row_index, "invoice_id", id.to_string(), Text::new("duplicate_invoice", params)));
+                        }
+                    }
+                    values.push(Val::Int(key.map(|(_, key)| key)));
                     continue;
                 }
                 if field.ty == FieldType::LineNo {

@@ -128,6 +128,54 @@ fn lines_of_a_sheet_read_again_for_its_dates_are_numbered_once() {
     );
 }
 
+/// An invoice is listed once (SPEC §3): every later head of the same id is an
+/// error at its cell naming the first. A head is an Invoices sheet's row, or
+/// the first row of the invoice in a sheet of one row per line; an invoice's
+/// other rows there are its lines, not repeats.
+#[test]
+fn an_invoice_listed_twice_is_an_error_naming_its_first_place() {
+    let dir = TempDir::new("invoice-twice");
+    let errors = |r: &ImportReport| -> Vec<(String, String, String, String)> {
+        r.errors.iter().map(|e| (e.file.clone(), e.cell.clone(), e.column.clone(), e.message.clone())).collect()
+    };
+    let store = Store::open_in_memory().unwrap();
+    let invoices = "invoice_id,client_id,timestamp,total_amount\nF1,,2026-05-30 10:00,9.80\nF2,,2026-05-31 11:00,8.00\nF1,,2026-05-31 12:00,9.80\nF1,,2026-05-31 13:00,9.80\n";
+    let files = [write(&dir, "products.csv", PRODUCTS), write(&dir, "invoices.csv", invoices), write(&dir, "lines.csv", LINES)];
+    let r = run(&store, &files, ImportOptions::default());
+    assert_eq!(r.outcome, Outcome::Rejected);
+    let later = |cell: &str| {
+        (
+            "invoices.csv".to_string(),
+            cell.to_string(),
+            "invoice_id".to_string(),
+            "invoice F1 is listed twice in this import (first on invoices row 2)".to_string(),
+        )
+    };
+    assert_eq!(errors(&r), [later("A4"), later("A5")]);
+
+    // Two daily exports of one row per line: S1's two lines in the first are
+    // one invoice; S1 again in the second is a repeat. The second file's dates
+    // prove month-first, so it is read twice: its repeat is still found once,
+    // and its own first rows are not taken for the first place.
+    let day1 = "invoice_id,timestamp,product_id,qty,unit_price\nS1,2026-05-04,T1,1,1\nS1,2026-05-04,C1,2,1\nS2,2026-05-04,T1,3,1\n";
+    let day2 = "invoice_id,timestamp,product_id,qty,unit_price\nS3,05/13/2026,T1,1,1\nS3,05/13/2026,C1,1,1\nS1,05/13/2026,T1,4,1\nS1,05/13/2026,C1,4,1\n";
+    let files = [write(&dir, "products.csv", PRODUCTS), write(&dir, "day1.csv", day1), write(&dir, "day2.csv", day2)];
+    let r = run(&store, &files, ImportOptions { skip_invalid: true, ..Default::default() });
+    let repeat = (
+        "day2.csv".to_string(),
+        "A4".to_string(),
+        "invoice_id".to_string(),
+        "invoice S1 is listed twice in this import (first on day1 row 2)".to_string(),
+    );
+    assert_eq!(errors(&r), [repeat]);
+    // S1 is set aside whole (both its heads' invoices share the id), S2 and S3 are imported.
+    assert_eq!((r.outcome, r.counts.invoices.new, r.counts.lines.new), (Outcome::Imported, 2, 3), "{:?}", r.counts);
+    assert_eq!(
+        scalar(&store, "SELECT string_agg(invoice_id || '@' || CAST(ts AS DATE), ' ' ORDER BY invoice_id) FROM invoices"),
+        "S2@2026-05-04 S3@2026-05-13"
+    );
+}
+
 /// An import that exhausts DuckDB's memory is run again from the start with
 /// twice as much: nothing of the failed attempts is left (no problem twice, no
 /// row twice), and the result is the one a usual import gives.

@@ -24,7 +24,8 @@ SELECT i.*, o.carries_lines, o.sheet
 FROM stg_invoices i JOIN stg_head_rows USING (src, row_no) JOIN stg_sources o USING (src);
 
 -- A key listed twice in this import: every later occurrence is an error.
--- (The keys listed more than once are found first: the ranking reads only them.)
+-- (The keys listed more than once are found first: the ranking reads only them.
+-- An invoice's heads are counted while reading: staging::InvoiceKeys::head.)
 INSERT INTO stg_problems (src, row_no, col, val, code, params, severity)
 WITH keys AS NOT MATERIALIZED (
     SELECT 'product' AS what, 'product_id' AS col, src, row_no, product_id AS key FROM stg_products
@@ -33,8 +34,6 @@ WITH keys AS NOT MATERIALIZED (
            coalesce(stock_id, product_id || '#' || batch_no) FROM stg_stock
     UNION ALL
     SELECT 'client', 'client_id', src, row_no, client_id FROM stg_clients
-    UNION ALL
-    SELECT 'invoice', 'invoice_id', src, row_no, invoice_id FROM stg_heads
 ),
 repeated AS (SELECT what, key FROM keys WHERE key IS NOT NULL GROUP BY what, key HAVING count(*) > 1)
 SELECT src, row_no, col, key,
@@ -240,9 +239,8 @@ WHERE c.inv_key NOT IN (SELECT inv_key FROM bad_invoices);
 -- The lines of the invoices written or found unchanged (every line of such an
 -- invoice is acceptable, its product known), numbered as staged.
 CREATE OR REPLACE TEMP VIEW fin_lines AS
-SELECT l.invoice_id, l.inv_key, l.line_no, l.product_id, l.qty, coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
-FROM stg_lines l JOIN known_products k USING (product_id)
-WHERE l.inv_key IN (SELECT inv_key FROM fin_invoices);
+SELECT f.invoice_id, l.inv_key, l.line_no, l.product_id, l.qty, coalesce(l.unit_price, k.sell_price)::DECIMAL(18, 4) AS unit_price
+FROM stg_lines l JOIN fin_invoices f USING (inv_key) JOIN known_products k USING (product_id);
 
 -- Master data: an empty cell keeps what the store has (blank = no change).
 CREATE OR REPLACE TEMP TABLE fin_products AS
