@@ -213,9 +213,9 @@ pub(crate) struct InvoiceKeys {
     lines: Vec<i32>,
     /// Where each invoice's first head was staged (source, row; source -1: none yet).
     first_head: Vec<(i32, u32)>,
-    /// The source each key was last read in (-1: none): the first row of an
-    /// invoice in a sheet of lines is its head there.
-    last_source: Vec<i32>,
+    /// The invoices (key, source) already found repeated in a sheet that
+    /// carries one row per line: only their first row there is a head.
+    repeated_in: std::collections::HashSet<(i32, i32)>,
     /// Seeded at random: a crafted workbook cannot make its ids collide.
     hasher: std::hash::RandomState,
 }
@@ -224,7 +224,7 @@ impl InvoiceKeys {
     /// The key of `invoice_id`, given it on first sight.
     pub fn key(&mut self, invoice_id: &str) -> i32 {
         let hash = self.hasher.hash_one(invoice_id);
-        let Self { ids, ends, table, lines, first_head, last_source, hasher } = self;
+        let Self { ids, ends, table, lines, first_head, hasher, .. } = self;
         if let Some(&key) = table.find(hash, |&key| id_of(ids, ends, key) == invoice_id) {
             return key as i32;
         }
@@ -232,7 +232,6 @@ impl InvoiceKeys {
         ends.push(u32::try_from(ids.len()).expect("under 4 GB of invoice ids (the workbook is capped far below)"));
         lines.push(0);
         first_head.push(NO_HEAD);
-        last_source.push(-1);
         let key = ends.len() as u32;
         table.insert_unique(hash, key, |&k| hasher.hash_one(id_of(ids, ends, k)));
         key as i32
@@ -252,32 +251,23 @@ impl InvoiceKeys {
     /// (Found while reading, on the keys: in SQL, over the staged heads, it
     /// was a tenth of the checks.)
     pub fn head(&mut self, key: i32, src: i32, row: u32, carries_lines: bool) -> Option<(i32, u32)> {
-        let at = key as usize - 1;
-        let is_head = !carries_lines || self.last_source[at] != src;
-        self.last_source[at] = src;
-        if !is_head {
+        let first = &mut self.first_head[key as usize - 1];
+        if *first == NO_HEAD {
+            *first = (src, row);
             return None;
         }
-        match self.first_head[at] {
-            NO_HEAD => {
-                self.first_head[at] = (src, row);
-                None
-            }
-            first => Some(first),
-        }
+        // (a sheet of lines: the invoice's other rows in the sheet of its first head are its lines)
+        let repeated = !carries_lines || (first.0 != src && self.repeated_in.insert((key, src)));
+        repeated.then_some(*first)
     }
 
     /// Gives back the numbers a sheet's rows took, before they are unstaged
     /// (the sheet is read again): the counters and heads are as before it was read.
     pub fn forget(&mut self, conn: &duckdb::Connection, src: i32) -> Result<()> {
-        for (first, last) in self.first_head.iter_mut().zip(self.last_source.iter_mut()) {
-            if first.0 == src {
-                *first = NO_HEAD;
-            }
-            if *last == src {
-                *last = -1;
-            }
+        for first in self.first_head.iter_mut().filter(|first| first.0 == src) {
+            *first = NO_HEAD;
         }
+        self.repeated_in.retain(|&(_, repeated_src)| repeated_src != src);
         let mut stmt = conn.prepare(
             "SELECT inv_key, count(*)::INTEGER FROM (SELECT inv_key, line_no FROM stg_lines WHERE src = ?1
                                               UNION ALL SELECT inv_key, line_no FROM stg_invoices WHERE src = ?1)
