@@ -108,6 +108,33 @@ fn the_aggregates_an_import_adds_from_its_staged_rows_equal_a_rebuild() {
     assert_eq!(maintained, rebuilt);
 }
 
+/// An import stages its rows and writes its lake batch with DuckDB on one
+/// thread, and checks them under its own memory limit. However it ends, the
+/// store gets its usual threads and memory back: the report that follows
+/// runs on both cores.
+#[test]
+fn an_import_gives_duckdb_its_usual_threads_and_memory_back_however_it_ends() {
+    let dir = TempDir::new("usual-settings");
+    let store = Store::open(&dir.join("store.duckdb")).unwrap();
+    let settings = || -> (i64, String) {
+        store
+            .conn()
+            .query_row("SELECT current_setting('threads'), current_setting('memory_limit')", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    let usual = settings();
+    assert_eq!(import(&store, &[sample_path()]).outcome, Outcome::Imported);
+    assert_eq!(settings(), usual);
+    // (what the app and the CLI do after an import's commit)
+    assert_eq!(comptoir_core::store::lake::write_pending(&store).unwrap(), 1);
+    assert_eq!(settings(), usual);
+    // A file that is none of Comptoir's fails while it is staged.
+    let stranger = dir.join("stranger.csv");
+    std::fs::write(&stranger, "colour,size\nred,4\n").unwrap();
+    assert!(comptoir_core::import::import_files(&store, &[stranger], &ImportOptions::default(), &mut |_| {}).is_err());
+    assert_eq!(settings(), usual);
+}
+
 /// A report computes the window's sales and the latest sales once and keeps
 /// them while it runs (`analytics::KeptSales`): each view read alone, which
 /// computes them itself, gives the report's rows; and once the report is over
