@@ -399,6 +399,8 @@ impl Importer<'_> {
         let invoice_keys = &mut self.invoice_keys;
         let sources = &self.sources;
         let dates = DateBounds::today();
+        // A row's converted values, in one vector for the whole sheet.
+        let mut values: Vec<Val> = Vec::new();
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
                 if row.index >= HEADER_SEARCH_ROWS {
@@ -449,7 +451,7 @@ impl Importer<'_> {
             }
             let Staging { stage, plan, carries_lines } = staging.as_mut().expect("staging starts with the header");
             let row_index = row.index;
-            let mut values: Vec<Val> = Vec::with_capacity(plan.len());
+            values.clear();
             let mut ok = true;
             for field in plan.iter() {
                 if field.ty == FieldType::LineDigest {
@@ -510,7 +512,7 @@ impl Importer<'_> {
                     }
                 }
             }
-            stage.push(src, row.index, ok, values)?;
+            stage.push(src, row.index, ok, &mut values)?;
             *rows_read += 1;
             if (*rows_read).is_multiple_of(PROGRESS_EVERY) {
                 let total_estimate = estimate.total(*rows_read);
@@ -741,7 +743,7 @@ impl<'conn> Stage<'conn> {
         Ok(())
     }
 
-    fn push(&mut self, src: i32, row_no: u32, ok: bool, values: Vec<Val>) -> Result<()> {
+    fn push(&mut self, src: i32, row_no: u32, ok: bool, values: &mut Vec<Val>) -> Result<()> {
         let appender = self.appender.as_mut().expect("a stage is opened before its rows");
         self.buffer.push(appender, src, row_no, ok, values)
     }

@@ -125,12 +125,13 @@ impl StageBuffer {
         self.kind
     }
 
-    /// Adds one row (`values` in `SheetKind::staged_fields` order); flushes a full batch.
-    pub fn push(&mut self, appender: &mut duckdb::Appender<'_>, src: i32, row_no: u32, ok: bool, values: Vec<Val>) -> Result<()> {
+    /// Adds one row (`values` in `SheetKind::staged_fields` order, taken out:
+    /// the caller reuses the vector); flushes a full batch.
+    pub fn push(&mut self, appender: &mut duckdb::Appender<'_>, src: i32, row_no: u32, ok: bool, values: &mut Vec<Val>) -> Result<()> {
         self.src.append_value(src);
         self.row_no.append_value(row_no as i32);
         self.ok.append_value(ok);
-        for (column, value) in self.columns.iter_mut().zip(values) {
+        for (column, value) in self.columns.iter_mut().zip(values.drain(..)) {
             match (column, value) {
                 (Column::Str(b), Val::Str(v)) => b.append_option(v),
                 (Column::Dec(b, scale), Val::Dec(v)) => b.append_option(v.map(|d| mantissa(d, *scale))),
@@ -185,13 +186,15 @@ fn mantissa(d: Decimal, scale: u32) -> i128 {
 pub(crate) fn line_digest(product_id: Option<&str>, qty: Option<Decimal>, unit_price: Option<Decimal>) -> u64 {
     let scaled = |d: Option<Decimal>, scale| d.map(|d| mantissa(d, scale).to_le_bytes());
     let (qty, price) = (scaled(qty, 3), scaled(unit_price, 4));
-    let part = |p: &Option<[u8; 16]>| -> Vec<u8> {
+    // (slices of the values on the stack: a line is digested without allocating)
+    fn part(p: &Option<[u8; 16]>) -> [&[u8]; 2] {
         match p {
-            Some(bytes) => [b"|".as_slice(), bytes].concat(),
-            None => b"|-".to_vec(),
+            Some(bytes) => [b"|", bytes],
+            None => [b"|-", b""],
         }
-    };
-    fnv1a_64(&[product_id.unwrap_or("").as_bytes(), &part(&qty), &part(&price)])
+    }
+    let ([q1, q2], [p1, p2]) = (part(&qty), part(&price));
+    fnv1a_64(&[product_id.unwrap_or("").as_bytes(), q1, q2, p1, p2])
 }
 
 /// Gives each invoice id of an import a small number, its key (1, 2, … in the
@@ -459,5 +462,14 @@ mod tests {
         assert_ne!(base, line_digest(Some("P1"), d("3"), d("1.5")));
         assert_ne!(base, line_digest(Some("P1"), d("2"), d("1.6")));
         assert_ne!(base, line_digest(Some("P1"), d("2"), None), "an empty price is not a price");
+        // The bytes digested, as stored invoices' content hashes were made from them:
+        // the product, then "|" and each value's 16-byte little-endian mantissa
+        // (quantity at 3 decimals, price at 4), or "|-" for none.
+        let mut written = b"P1|".to_vec();
+        written.extend_from_slice(&2000i128.to_le_bytes());
+        written.push(b'|');
+        written.extend_from_slice(&15000i128.to_le_bytes());
+        assert_eq!(base, fnv1a_64(&[&written]));
+        assert_eq!(line_digest(None, None, d("0.0001")), fnv1a_64(&[b"|-|", &1i128.to_le_bytes()]));
     }
 }
