@@ -252,11 +252,15 @@ fn import_once(
             stages: HashMap::new(),
             invoice_keys: InvoiceKeys::default(),
         };
-        let staged = inputs
-            .iter()
-            .map(|input| importer.stage_file(input))
-            .collect::<Result<Vec<_>>>()
-            .and_then(|files| importer.flush_buffers().and_then(|_| importer.meta.append(conn)).map(|_| files));
+        // DuckDB on one thread while the rows are staged: the staging is this
+        // thread's appends, and a second DuckDB thread only takes the core
+        // the reading children parse on (~0.2 s of CPU for a million lines).
+        let staged = store.with_one_thread(|| {
+            let files = inputs.iter().map(|input| importer.stage_file(input)).collect::<Result<Vec<_>>>()?;
+            importer.flush_buffers()?;
+            importer.meta.append(conn)?;
+            Ok(files)
+        });
         // The keys live in the staged rows now: their memory goes back before the checks.
         importer.invoice_keys = InvoiceKeys::default();
         let report = staged.and_then(|file_meta| {

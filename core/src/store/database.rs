@@ -160,17 +160,31 @@ impl Store {
     /// Runs `work` with DuckDB's memory bounded to `limit` (beyond it, DuckDB
     /// spills to disk), then gives DuckDB its usual memory back.
     pub fn with_memory_limit<T>(&self, limit: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        /// Gives the memory back however `work` ends, a panic included (the store outlives it).
-        struct Usual<'a>(&'a Connection);
+        self.with_setting(&format!("SET memory_limit = '{limit}'"), &format!("SET memory_limit = '{MEMORY_LIMIT}'"), work)
+    }
+
+    /// Runs `work` with DuckDB on one thread, then gives it all of them back.
+    /// For work that is sequential anyway, beside other processes: with a
+    /// second thread, the calling thread waits for the other's last task in a
+    /// busy loop (DuckDB's `QueryResult::CompleteInternal`), taking a core
+    /// that an import's reading children need.
+    pub fn with_one_thread<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.with_setting("SET threads = 1", "RESET threads", work)
+    }
+
+    /// Runs `set`, then `work`, then `usual` however `work` ends.
+    fn with_setting<T>(&self, set: &str, usual: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        /// Puts the usual setting back however `work` ends, a panic included (the store outlives it).
+        struct Usual<'a>(&'a Connection, &'a str);
         impl Drop for Usual<'_> {
             fn drop(&mut self) {
-                if let Err(e) = self.0.execute_batch(&format!("SET memory_limit = '{MEMORY_LIMIT}'")) {
-                    tracing::warn!("DuckDB's memory limit could not be set back: {e}");
+                if let Err(e) = self.0.execute_batch(self.1) {
+                    tracing::warn!("DuckDB's usual setting could not be put back ({}): {e}", self.1);
                 }
             }
         }
-        self.conn.execute_batch(&format!("SET memory_limit = '{limit}'"))?;
-        let _usual = Usual(&self.conn);
+        self.conn.execute_batch(set)?;
+        let _usual = Usual(&self.conn, usual);
         work()
     }
 

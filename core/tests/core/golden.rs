@@ -108,9 +108,10 @@ fn the_aggregates_an_import_adds_from_its_staged_rows_equal_a_rebuild() {
     assert_eq!(maintained, rebuilt);
 }
 
-/// An import checks and writes under its own memory limit (`IMPORT_MEMORY_LIMIT_MB`).
-/// However it ends, and after its lake batch, the store has its usual memory
-/// and threads again: the report that follows needs both.
+/// An import stages its rows with DuckDB on one thread, and checks and writes
+/// them under its own memory limit (`IMPORT_MEMORY_LIMIT_MB`). However it
+/// ends, and after its lake batch, the store has its usual memory and threads
+/// again: the report that follows needs both.
 #[test]
 fn an_import_gives_duckdb_its_usual_threads_and_memory_back_however_it_ends() {
     let dir = TempDir::new("usual-settings");
