@@ -110,7 +110,11 @@ impl CoreError {
 impl CoreError {
     /// DuckDB ran out of the memory it was given.
     pub fn is_out_of_memory(&self) -> bool {
-        matches!(self, CoreError::Store(reason) if reason.starts_with("Out of Memory Error"))
+        // (a checkpoint of the import's in-memory stage short of memory invalidates that
+        // database, and says so before the buffer manager's own words)
+        const SHORT_OF_MEMORY: [&str; 2] = ["could not allocate block", "failed to pin block"];
+        matches!(self, CoreError::Store(reason) if reason.starts_with("Out of Memory Error")
+            || reason.contains("checkpointing failed") && SHORT_OF_MEMORY.iter().any(|m| reason.contains(m)))
     }
 }
 

@@ -173,7 +173,7 @@ impl Store {
     }
 
     /// Runs `set`, then `work`, then `usual` however `work` ends.
-    fn with_setting<T>(&self, set: &str, usual: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    pub(crate) fn with_setting<T>(&self, set: &str, usual: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
         /// Puts the usual setting back however `work` ends, a panic included (the store outlives it).
         struct Usual<'a>(&'a Connection, &'a str);
         impl Drop for Usual<'_> {

@@ -113,16 +113,23 @@ fn the_aggregates_an_import_adds_from_its_staged_rows_equal_a_rebuild() {
 /// ends, and after its lake batch, the store has its usual memory and threads
 /// again: the report that follows needs both.
 #[test]
-fn an_import_gives_duckdb_its_usual_threads_and_memory_back_however_it_ends() {
+fn an_import_gives_duckdb_its_usual_settings_back_and_lets_its_stage_go_however_it_ends() {
     let dir = TempDir::new("usual-settings");
     let store = Store::open(&dir.join("store.duckdb")).unwrap();
-    let settings = || -> (i64, String) {
+    // (threads, memory, where unqualified names are looked up, the databases attached)
+    let settings = || -> (i64, String, String, String) {
         store
             .conn()
-            .query_row("SELECT current_setting('threads'), current_setting('memory_limit')", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT current_setting('threads'), current_setting('memory_limit'), current_setting('search_path'),
+                        (SELECT string_agg(database_name, ',' ORDER BY database_name) FROM duckdb_databases() WHERE NOT internal)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .unwrap()
     };
     let usual = settings();
+    assert_eq!(usual.3, "store", "the store alone: the import's stage is attached only while it runs");
     assert_eq!(import(&store, &[sample_path()]).outcome, Outcome::Imported);
     assert_eq!(settings(), usual);
     // (what the app and the CLI do after an import's commit)

@@ -1,4 +1,8 @@
 -- Staging tables for one import (temporary: never in the store file or its WAL).
+-- The five kinds' tables live in an in-memory database of the import's own,
+-- compressed (layout::STAGE_DB); the others are temporary tables.
+DETACH DATABASE IF EXISTS comptoir_stage;
+ATTACH ':memory:' AS comptoir_stage (COMPRESS true);
 -- src = index of the (file, sheet) a row came from, row_no = its 0-based row;
 -- line_digest: see staging::line_digest.
 -- flat: a flat sales export (SPEC §2.2), the only kind of sheet that may
