@@ -324,15 +324,6 @@ impl Importer<'_> {
 
     /// Stages one sheet; returns false when it is not one of ours.
     fn stage_sheet(&mut self, book: &mut Workbook, file: &str, sheet: &str) -> Result<bool> {
-        static T0: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-        let t0 = *T0.get_or_init(std::time::Instant::now);
-        let r = self.stage_sheet_x(book, file, sheet);
-        if std::env::var_os("RT").is_some() {
-            eprintln!("{sheet} done at {:.3}", t0.elapsed().as_secs_f64());
-        }
-        r
-    }
-    fn stage_sheet_x(&mut self, book: &mut Workbook, file: &str, sheet: &str) -> Result<bool> {
         // Text dates decide day/month order per column over the whole column
         // (month-first when some dates can only be month-first and none only
         // day-first; else day-first). A first pass reads each column in the
@@ -421,12 +412,6 @@ impl Importer<'_> {
         let mut values: Vec<Val> = Vec::new();
         book.for_each_row_pipelined(sheet, &mut |mut row: Row| {
             if header.is_none() {
-                if std::env::var_os("RT").is_some() && row.index < 3 {
-                    eprintln!(
-                        "{sheet} first row at {:?}",
-                        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64() % 100.0
-                    );
-                }
                 if row.index >= HEADER_SEARCH_ROWS {
                     return Ok(STOP);
                 }
