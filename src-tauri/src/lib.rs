@@ -360,12 +360,12 @@ fn bring_to_front(app: &AppHandle) {
 
 /// Rebuilds a damaged store from the lake beside it; the damaged file is kept aside.
 #[tauri::command]
-async fn recover_store(app: AppHandle) -> Answer<String> {
+async fn recover_store(app: AppHandle) -> Answer<slot::Rebuilt> {
     let slot = app.state::<Slot>().inner().clone();
-    let sentence = tauri::async_runtime::spawn_blocking(move || slot.recover()).await.map_err(internal)??;
+    let rebuilt = tauri::async_runtime::spawn_blocking(move || slot.recover()).await.map_err(internal)??;
     restart_watch(&app);
     push_generation(&app);
-    Ok(sentence)
+    Ok(rebuilt)
 }
 
 /// Tells every window the figures changed; an open dashboard fetches its period again.

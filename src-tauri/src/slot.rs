@@ -9,6 +9,15 @@ use comptoir_core::error::CoreError;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+/// What a rebuild from the lake did, for the window to say in its language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rebuilt {
+    /// The imports read back from the lake.
+    pub imports: i64,
+    /// Where the damaged file now is.
+    pub kept_aside: String,
+}
+
 enum Opening {
     Pending,
     Open(Arc<Service>),
@@ -71,21 +80,17 @@ impl StoreSlot {
 
     /// Rebuilds a damaged store from the lake beside it (the damaged file is
     /// kept aside) and opens the result. Refused unless the store is damaged.
-    pub fn recover(&self) -> Result<String, BridgeError> {
+    pub fn recover(&self) -> Result<Rebuilt, BridgeError> {
         match self.get() {
             Ok(_) => return Err(CoreError::Usage("The store opens normally; there is nothing to rebuild.".into()).into()),
             Err(e) if e.code != "store_damaged" => return Err(e),
             Err(_) => {}
         }
         let recovered = comptoir_core::store::lake::recover(&self.db)?;
-        let sentence = format!(
-            "The store was rebuilt from its lake ({} imports); the damaged file is kept as {}.",
-            recovered.imports,
-            recovered.kept_aside.display()
-        );
+        let rebuilt = Rebuilt { imports: recovered.imports, kept_aside: recovered.kept_aside.display().to_string() };
         drop(recovered.store);
         let reopened = Service::open(&self.db).map_err(BridgeError::from);
-        let answer = reopened.as_ref().map(|_| sentence).map_err(BridgeError::clone);
+        let answer = reopened.as_ref().map(|_| rebuilt).map_err(BridgeError::clone);
         self.settle(reopened);
         answer
     }

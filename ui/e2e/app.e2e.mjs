@@ -691,6 +691,8 @@ describe('Comptoir desktop app', () => {
 
     await browser.$(sel('recovery-rebuild')).click();
     await browser.$(sel('role-screen')).waitForDisplayed({ timeout: 60_000 });
+    // (one import, said in the singular: the window words the rebuild, not the backend)
+    assert.match(await browser.$(sel('toast')).getText(), /^The store was rebuilt from its lake \(1 import\); the damaged file is kept as .+\.damaged-/);
     const kept = readdirSync(dirname(db)).filter((n) => n.includes('.damaged-') && !n.endsWith('.wal'));
     assert.equal(kept.length, 1, `the damaged file is kept aside: ${kept}`);
     assert.deepEqual(readFileSync(join(dirname(db), kept[0])).subarray(0, 8192), bytes.subarray(0, 8192));

@@ -355,12 +355,20 @@ export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');
 }
 
+/** What a rebuild from the lake did (slot.rs `Rebuilt`). */
+export interface Rebuilt {
+  /** The imports read back from the lake. */
+  imports: number;
+  /** Where the damaged file now is. */
+  kept_aside: string;
+}
+
 /**
  * Only when app_info failed with code "store_damaged": rebuilds the store from
- * the lake beside it (the damaged file is kept aside). Answers with a sentence.
+ * the lake beside it (the damaged file is kept aside).
  */
-export function recoverStore(): Promise<string> {
-  return call<string>('recover_store');
+export function recoverStore(): Promise<Rebuilt> {
+  return call<Rebuilt>('recover_store');
 }
 
 // ── Roles ──────────────────────────────────────────────────────────────────

@@ -33,6 +33,13 @@ describe('t and tn', () => {
     expect(tn('problems.errors', 0, { n: 0 }, 'en')).toBe('0 errors');
     expect(tn('problems.errors', 0, { n: 0 }, 'fr')).toBe('0 erreur');
     expect(tn('problems.errors', 2, { n: 2 }, 'fr')).toBe('2 erreurs');
+    // (a store rebuilt from a lake of one import: said once, in the window's language)
+    expect(tn('recovery.done', 1, { n: 1, path: '/d/s.damaged' }, 'en')).toBe(
+      'The store was rebuilt from its lake (1 import); the damaged file is kept as /d/s.damaged.',
+    );
+    expect(tn('recovery.done', 1, { n: 1, path: '/d/s.damaged' }, 'fr')).toBe(
+      'La base a été reconstruite depuis son lac (1 import) ; le fichier endommagé est conservé sous le nom /d/s.damaged.',
+    );
   });
 
   it('resolves the language setting, auto following the system', () => {

@@ -8,6 +8,8 @@ const en = {
   'recovery.rebuild': 'Rebuild from the lake',
   'recovery.working': 'Rebuilding the store from the lake…',
   'recovery.keep': 'Nothing is deleted: the damaged file is kept beside the store.',
+  'recovery.done.one': 'The store was rebuilt from its lake ({n} import); the damaged file is kept as {path}.',
+  'recovery.done.other': 'The store was rebuilt from its lake ({n} imports); the damaged file is kept as {path}.',
   'app.switchRole': 'Switch role',
   'app.database': 'Database: {path}',
 
@@ -413,6 +415,8 @@ const fr: Record<MessageKey, string> = {
   'recovery.rebuild': 'Reconstruire depuis le lac',
   'recovery.working': 'Reconstruction de la base depuis le lac…',
   'recovery.keep': 'Rien n’est supprimé : le fichier endommagé est conservé à côté de la base.',
+  'recovery.done.one': 'La base a été reconstruite depuis son lac ({n} import) ; le fichier endommagé est conservé sous le nom {path}.',
+  'recovery.done.other': 'La base a été reconstruite depuis son lac ({n} imports) ; le fichier endommagé est conservé sous le nom {path}.',
   'app.switchRole': 'Changer de rôle',
   'app.database': 'Base de données : {path}',
 

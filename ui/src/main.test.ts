@@ -150,7 +150,7 @@ describe('a store that does not open', () => {
           return { version: '0.2.0', db_path: '/d/c.duckdb', has_data: true, role: null, has_passphrase: false, started_ms: 5 };
         case 'recover_store':
           damaged = false;
-          return 'The store was rebuilt from its lake (3 imports); the damaged file is kept as /d/c.duckdb.damaged-20261122-070000.';
+          return { imports: 3, kept_aside: '/d/c.duckdb.damaged-20261122-070000' };
         case 'get_settings':
           return [{ key: 'language', value: 'en' }];
         default:
@@ -166,7 +166,9 @@ describe('a store that does not open', () => {
     expect(invokeMock.mock.calls.filter(([c]) => c === 'recover_store')).toHaveLength(1);
     expect($('recovery-screen')).toBeNull();
     expect($('role-screen')).not.toBeNull();
-    expect(document.getElementById('toasts')?.textContent).toContain('kept as /d/c.duckdb.damaged-20261122-070000');
+    expect(document.getElementById('toasts')?.textContent).toContain(
+      'The store was rebuilt from its lake (3 imports); the damaged file is kept as /d/c.duckdb.damaged-20261122-070000.',
+    );
   });
 
   it('shows other start-up failures as a sentence with nothing to click', async () => {

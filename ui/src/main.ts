@@ -18,7 +18,8 @@ import {
 import { createDashboard, type DashboardView } from './dashboard';
 import { button, h, toast } from './dom';
 import { createHistory, type HistoryView } from './history';
-import { getLanguage, t } from './i18n';
+import { formatInt } from './format';
+import { getLanguage, t, tn } from './i18n';
 import { createImporter, type ImporterView } from './importer';
 import { applyPrefs, cachedPrefs, prefsFromSettings, type Prefs } from './prefs';
 import { createRoleScreen, guardWebview, tabsFor, type TabId } from './roles';
@@ -188,8 +189,8 @@ function showRecovery(error: BackendError): void {
     rebuild.disabled = true;
     status.textContent = t('recovery.working');
     recoverStore().then(
-      (sentence) => {
-        toast(sentence, 'ok', 10000);
+      (rebuilt) => {
+        toast(tn('recovery.done', rebuilt.imports, { n: formatInt(rebuilt.imports), path: rebuilt.kept_aside }), 'ok', 10000);
         openFirstScreen();
       },
       (e: unknown) => {
