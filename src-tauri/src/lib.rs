@@ -427,6 +427,11 @@ include!("commands.rs");
 
 pub fn run() {
     comptoir_core::app::log::init("comptoir-app");
+    // Until the store opens and says which language was chosen (a damaged one
+    // never does), sentences follow the setting's default: the system's language.
+    if let Some(language) = comptoir_core::store::catalog::find("language") {
+        comptoir_core::messages::set_ui_lang(comptoir_core::messages::Lang::from_setting(language.default));
+    }
     let log_startup = std::env::var_os("COMPTOIR_LOG_STARTUP").is_some();
     // The same store as the CLI: $COMPTOIR_DB, else the OS data directory.
     let db = comptoir_core::store::default_db_path();
