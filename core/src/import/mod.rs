@@ -18,7 +18,7 @@ pub mod suggest;
 use crate::error::{CoreError, Result};
 use crate::import::layout::FieldType;
 use crate::import::mappings::SavedMapping;
-use crate::import::staging::{line_digest, InvoiceKeys, StageBuffer, Val};
+use crate::import::staging::{line_digest, InvoiceKeys, StageBuffer, Stager, Val};
 use crate::messages::{Lang, Text};
 use crate::read::cells::{self, CellValue, DateEvidence, DayOrder};
 use crate::read::cells::{Row, NEXT, STOP};
@@ -158,8 +158,10 @@ struct Importer<'a> {
     progress: &'a mut dyn FnMut(Progress),
     rows_read: u64,
     estimate: Estimate,
-    /// Staged rows on their way to DuckDB, by sheet kind.
-    stages: HashMap<SheetKind, Stage<'a>>,
+    /// Staged rows not yet a full batch, by sheet kind.
+    stages: HashMap<SheetKind, StageBuffer>,
+    /// Hands the full batches to DuckDB.
+    stager: Stager,
     /// Sources, columns and problems on their way to their staging tables.
     meta: StagedMeta,
     /// The day/month order each date column proved in this import's latest
@@ -255,14 +257,18 @@ fn import_once(
             date_orders: HashMap::new(),
             meta: StagedMeta::default(),
             stages: HashMap::new(),
+            stager: Stager::start(conn.try_clone()?),
             invoice_keys: InvoiceKeys::default(),
         };
         // DuckDB on one thread while the rows are staged: the staging is this
         // thread's appends, and a second DuckDB thread only takes the core
         // the reading children parse on (~0.2 s of CPU for a million lines).
         let staged = store.with_one_thread(|| {
-            let files = inputs.iter().map(|input| importer.stage_file(input)).collect::<Result<Vec<_>>>()?;
-            importer.flush_buffers()?;
+            let files = inputs.iter().map(|input| importer.stage_file(input)).collect::<Result<Vec<_>>>();
+            // (stopped however the staging ended: the stage is let go below)
+            let stopped = importer.flush_buffers().and(importer.stager.finish());
+            let files = files?;
+            stopped?;
             importer.meta.append(conn)?;
             Ok(files)
         });
@@ -392,17 +398,16 @@ impl Importer<'_> {
         src: i32,
         orders: &HashMap<&'static str, DayOrder>,
     ) -> Result<Option<(HeaderMap, HashMap<&'static str, Evidence>)>> {
-        let store: &Store = self.store;
-        let conn = store.conn();
         let named_kind = SheetKind::from_sheet_name(sheet);
         let mut header: Option<HeaderMap> = None;
         let mut evidence: HashMap<&'static str, Evidence> = HashMap::new();
-        let mut staging: Option<Staging<'_>> = None;
+        let mut staging: Option<Staging> = None;
         let mut problems: Vec<(u32, &'static str, String, Text)> = Vec::new();
         let mut mapping_used = None;
         let progress = &mut *self.progress;
         let estimate = &self.estimate;
         let stages = &mut self.stages;
+        let stager = &mut self.stager;
         let rows_read = &mut self.rows_read;
         let mappings = &self.mappings;
         let invoice_keys = &mut self.invoice_keys;
@@ -447,13 +452,10 @@ impl Importer<'_> {
                         .collect();
                     // Rows of other kinds are committed and their appenders let go: a
                     // workbook's earlier sheets hold no memory while its next one is read.
-                    for (kind, other) in stages.iter_mut() {
-                        if *kind != h.kind {
-                            other.commit()?;
-                        }
+                    for kind in stages.keys().filter(|k| **k != h.kind) {
+                        stager.commit(*kind)?;
                     }
-                    let mut stage = stages.remove(&h.kind).unwrap_or_else(|| Stage::new(h.kind));
-                    stage.open(conn)?;
+                    let stage = stages.remove(&h.kind).unwrap_or_else(|| StageBuffer::new(h.kind));
                     staging = Some(Staging { stage, plan, carries_lines: carries_lines(h) });
                 }
                 return Ok(NEXT);
@@ -474,7 +476,7 @@ impl Importer<'_> {
                     };
                     let key = invoice_id.map(|id| (id, invoice_keys.key(id)));
                     // (a Lines sheet's rows are never heads)
-                    if let Some((id, key)) = key.filter(|_| stage.buffer.kind() == SheetKind::Invoices) {
+                    if let Some((id, key)) = key.filter(|_| stage.kind() == SheetKind::Invoices) {
                         if let Some((first_src, first_row)) = invoice_keys.head(key, src, row_index, *carries_lines) {
                             let first_sheet = if first_src == src { sheet } else { sources[first_src as usize].sheet.as_str() };
                             let params = [id.to_string(), first_sheet.to_string(), (first_row + 1).to_string()];
@@ -521,7 +523,7 @@ impl Importer<'_> {
                     }
                 }
             }
-            stage.push(src, row.index, ok, &mut values)?;
+            stage.push(stager, src, row.index, ok, &mut values)?;
             *rows_read += 1;
             if (*rows_read).is_multiple_of(PROGRESS_EVERY) {
                 let total_estimate = estimate.total(*rows_read);
@@ -529,10 +531,10 @@ impl Importer<'_> {
             }
             Ok(NEXT)
         })?;
-        // Full batches went to the appender; the last rows wait in the buffer
-        // for the next sheet of the same kind (see `Stage`).
+        // Full batches went to the stager; the last rows wait in the buffer
+        // for the next sheet of the same kind.
         if let Some(Staging { stage, .. }) = staging {
-            self.stages.insert(stage.buffer.kind(), stage);
+            self.stages.insert(stage.kind(), stage);
         }
         let Some(header) = header else { return Ok(None) };
         if let Some(used) = mapping_used {
@@ -550,10 +552,9 @@ impl Importer<'_> {
     /// Hands every staged row still buffered to DuckDB.
     fn flush_buffers(&mut self) -> Result<()> {
         for stage in self.stages.values_mut() {
-            stage.open(self.store.conn())?;
-            stage.commit_all()?;
+            stage.flush(&mut self.stager)?;
         }
-        Ok(())
+        self.stager.sync()
     }
 
     fn add_problem(&mut self, src: i32, row: u32, column: &str, value: &str, text: &Text, severity: &'static str) -> Result<()> {
@@ -732,76 +733,9 @@ impl Evidence {
     }
 }
 
-/// A staging table's rows on their way: those not yet a full batch, and the
-/// appender that takes the full ones. The appender lives while sheets of its
-/// kind follow each other, and commits what it holds when a sheet of another
-/// kind starts, before staged rows are read (the checks) or removed (a sheet
-/// read again), and every `CHECKPOINT_ROWS` rows, each time followed by a
-/// checkpoint of the stage that compresses them (`layout::STAGE_DB`). A
-/// commit per file made a folder of 305 daily exports ~15 % slower.
-struct Stage<'conn> {
-    buffer: StageBuffer,
-    /// None between the sheets of its kind (see `commit`).
-    appender: Option<(&'conn duckdb::Connection, duckdb::Appender<'conn>)>,
-    /// Rows pushed since the last commit.
-    uncommitted: usize,
-}
-
-/// Rows staged between two checkpoints of the stage: DuckDB's appender's own
-/// flush (204,800 rows). Uncompressed, they are ~16 MB of lines.
-const CHECKPOINT_ROWS: usize = 204_800;
-
-impl<'conn> Stage<'conn> {
-    fn new(kind: SheetKind) -> Self {
-        Stage { buffer: StageBuffer::new(kind), appender: None, uncommitted: 0 }
-    }
-
-    fn open(&mut self, conn: &'conn duckdb::Connection) -> Result<()> {
-        if self.appender.is_none() {
-            let appender = conn.appender_to_catalog_and_db(self.buffer.kind().staging_table(), layout::STAGE_DB, "main")?;
-            self.appender = Some((conn, appender));
-        }
-        Ok(())
-    }
-
-    fn push(&mut self, src: i32, row_no: u32, ok: bool, values: &mut Vec<Val>) -> Result<()> {
-        let (conn, appender) = self.appender.as_mut().expect("a stage is opened before its rows");
-        self.buffer.push(appender, src, row_no, ok, values)?;
-        self.uncommitted += 1;
-        if self.uncommitted >= CHECKPOINT_ROWS {
-            let conn = *conn;
-            self.commit_all()?;
-            self.open(conn)?;
-        }
-        Ok(())
-    }
-
-    /// Commits the full batches appended, lets the appender go, and compresses
-    /// what it committed.
-    fn commit(&mut self) -> Result<()> {
-        if let Some((conn, mut appender)) = self.appender.take() {
-            appender.flush()?;
-            drop(appender);
-            if self.uncommitted > 0 {
-                conn.execute_batch(&format!("CHECKPOINT {}", layout::STAGE_DB))?;
-            }
-            self.uncommitted = 0;
-        }
-        Ok(())
-    }
-
-    /// Commits every row, the last ones that are not a full batch included.
-    fn commit_all(&mut self) -> Result<()> {
-        if let Some((_, appender)) = self.appender.as_mut() {
-            self.buffer.flush(appender)?;
-        }
-        self.commit()
-    }
-}
-
 /// A sheet being staged: its table's stage and how each field is read.
-struct Staging<'conn> {
-    stage: Stage<'conn>,
+struct Staging {
+    stage: StageBuffer,
     plan: Vec<FieldPlan>,
     /// Its rows are invoice lines (a Lines sheet, or an Invoices sheet with one row per line).
     carries_lines: bool,

@@ -2,7 +2,7 @@
 //! that turns converted rows into Arrow batches for DuckDB's appender (one C
 //! call per 2,048 rows instead of one per value).
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::import::layout::{FieldType, HeaderMap, SheetKind, RATE_SCALE};
 use crate::read::input::InputFile;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -12,6 +12,7 @@ use duckdb::arrow::array::{
 use duckdb::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -127,7 +128,7 @@ impl StageBuffer {
 
     /// Adds one row (`values` in `SheetKind::staged_fields` order, taken out:
     /// the caller reuses the vector); flushes a full batch.
-    pub fn push(&mut self, appender: &mut duckdb::Appender<'_>, src: i32, row_no: u32, ok: bool, values: &mut Vec<Val>) -> Result<()> {
+    pub fn push(&mut self, stager: &mut Stager, src: i32, row_no: u32, ok: bool, values: &mut Vec<Val>) -> Result<()> {
         self.src.append_value(src);
         self.row_no.append_value(row_no as i32);
         self.ok.append_value(ok);
@@ -144,12 +145,12 @@ impl StageBuffer {
         }
         self.rows += 1;
         if self.rows == BATCH_ROWS {
-            self.flush(appender)?;
+            self.flush(stager)?;
         }
         Ok(())
     }
 
-    pub fn flush(&mut self, appender: &mut duckdb::Appender<'_>) -> Result<()> {
+    pub fn flush(&mut self, stager: &mut Stager) -> Result<()> {
         if self.rows == 0 {
             return Ok(());
         }
@@ -165,10 +166,125 @@ impl StageBuffer {
             });
         }
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).expect("arrays follow the schema");
-        appender.append_record_batch(batch)?;
         self.rows = 0;
-        Ok(())
+        stager.send(StageWork::Rows(self.kind, batch))
     }
+}
+
+/// The thread that hands staged rows to DuckDB, on a connection of its own,
+/// while the importing thread reads and converts the next ones: DuckDB's
+/// append (Arrow to its vectors) and the stage's compression no longer hold
+/// up the conversion. Its appender for a kind commits every
+/// `CHECKPOINT_ROWS` rows and when told (a sheet of another kind starts, or
+/// the staged rows are about to be read or removed), each time followed by
+/// a checkpoint of the stage that compresses what it committed
+/// (`layout::STAGE_DB`, which every connection of the store sees).
+pub(crate) struct Stager {
+    work: Option<std::sync::mpsc::SyncSender<StageWork>>,
+    thread: Option<std::thread::JoinHandle<Result<()>>>,
+}
+
+pub(crate) enum StageWork {
+    Rows(SheetKind, RecordBatch),
+    /// Commit what the kind's appender holds.
+    Commit(SheetKind),
+    /// Commit everything, then say so.
+    Sync(std::sync::mpsc::SyncSender<()>),
+}
+
+/// Batches of 2,048 rows waiting for the stager (~0.5 MB of lines).
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Rows staged between two checkpoints of the stage: DuckDB's appender's own
+/// flush (204,800 rows). Uncompressed, they are ~16 MB of lines.
+const CHECKPOINT_ROWS: usize = 204_800;
+
+impl Stager {
+    pub fn start(conn: duckdb::Connection) -> Stager {
+        let (work, queue) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let thread = std::thread::Builder::new().name("stager".into()).spawn(move || stage_all(&conn, queue)).expect("a thread starts");
+        Stager { work: Some(work), thread: Some(thread) }
+    }
+
+    pub fn send(&mut self, work: StageWork) -> Result<()> {
+        match self.work.as_ref().map(|w| w.send(work)) {
+            Some(Ok(())) => Ok(()),
+            Some(Err(_)) => self.finish().and(Err(stopped())),
+            None => Err(stopped()),
+        }
+    }
+
+    pub fn commit(&mut self, kind: SheetKind) -> Result<()> {
+        self.send(StageWork::Commit(kind))
+    }
+
+    /// Returns once every row sent is committed and compressed.
+    pub fn sync(&mut self) -> Result<()> {
+        let (done, wait) = std::sync::mpsc::sync_channel(1);
+        self.send(StageWork::Sync(done))?;
+        wait.recv().or_else(|_| self.finish().and(Err(stopped())))
+    }
+
+    /// Lets the thread go once it has done what it was sent; its error, if it
+    /// failed (it then stopped taking work).
+    pub fn finish(&mut self) -> Result<()> {
+        self.work = None;
+        match self.thread.take() {
+            None => Ok(()),
+            Some(thread) => thread.join().unwrap_or_else(|_| Err(stopped())),
+        }
+    }
+}
+
+fn stopped() -> CoreError {
+    CoreError::Store("the staging thread stopped".into())
+}
+
+impl Drop for Stager {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+fn stage_all(conn: &duckdb::Connection, queue: std::sync::mpsc::Receiver<StageWork>) -> Result<()> {
+    // (each kind's open appender and the rows it took since its last commit)
+    let mut open: HashMap<SheetKind, (duckdb::Appender<'_>, usize)> = HashMap::new();
+    let commit = |open: &mut HashMap<SheetKind, (duckdb::Appender<'_>, usize)>, kind: SheetKind| -> Result<()> {
+        if let Some((mut appender, rows)) = open.remove(&kind) {
+            appender.flush()?;
+            drop(appender);
+            if rows > 0 {
+                conn.execute_batch(&format!("CHECKPOINT {}", crate::import::layout::STAGE_DB))?;
+            }
+        }
+        Ok(())
+    };
+    for work in queue {
+        match work {
+            StageWork::Rows(kind, batch) => {
+                let rows = batch.num_rows();
+                let (appender, taken) = match open.entry(kind) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert((conn.appender_to_catalog_and_db(kind.staging_table(), crate::import::layout::STAGE_DB, "main")?, 0))
+                    }
+                };
+                appender.append_record_batch(batch)?;
+                *taken += rows;
+                if *taken >= CHECKPOINT_ROWS {
+                    commit(&mut open, kind)?;
+                }
+            }
+            StageWork::Commit(kind) => commit(&mut open, kind)?,
+            StageWork::Sync(done) => {
+                for kind in SheetKind::ALL {
+                    commit(&mut open, kind)?;
+                }
+                let _ = done.send(());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The decimal as an integer at `scale` digits, rounded half away from zero
