@@ -576,7 +576,10 @@ fn main() {
                     }
                     Err(_) => vec![arg(1)],
                 };
-                let report = import::import_files(&store, &files, &ImportOptions::default(), &mut |p| {
+                // IMPMB=N: the import's first memory limit, N MB (the usual one otherwise).
+                let first_memory_mb = std::env::var("IMPMB").ok().and_then(|v| v.parse().ok());
+                let options = ImportOptions { first_memory_mb, ..ImportOptions::default() };
+                let report = import::import_files(&store, &files, &options, &mut |p| {
                     let name = format!("{:?}", p.phase).to_lowercase();
                     if phases.last().map(|(n, ..)| n != &name).unwrap_or(true) {
                         phases.push((name, started.elapsed().as_secs_f64(), own_cpu_seconds()));

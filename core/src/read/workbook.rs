@@ -171,38 +171,123 @@ impl Workbook {
     /// and handling rows overlap (a child already reads on its own core).
     /// `on_row` may answer [`STOP`] to end early.
     pub fn for_each_row_pipelined(&mut self, sheet: &str, on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>) -> Result<(), CoreError> {
-        if matches!(self.source, Source::Child { .. }) {
-            return self.for_each_row(sheet, on_row);
-        }
         let file = self.input.name().to_string();
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(8);
-            let reader = scope.spawn(move || {
-                let mut batch = Vec::with_capacity(PIPELINE_BATCH);
-                let read = self.for_each_row(sheet, &mut |row| {
-                    batch.push(row);
-                    if batch.len() == PIPELINE_BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
-                        if tx.send(full).is_err() {
+        let reader_failed = || CoreError::unreadable(&file, Text::new("sheet_damaged", [sheet.to_string(), "the reader failed".into()]));
+        match &self.source {
+            Source::Child { .. } => self.for_each_row(sheet, on_row),
+            Source::Delimited { delimiter, encoding } => {
+                let (input, delimiter, encoding) = (&self.input, *delimiter, *encoding);
+                pipelined(
+                    |send| {
+                        // (each batch of records is one buffer: the rows' cells are made, and
+                        // let go, on the handling thread, not allocated on one and freed on the other)
+                        let mut batch = RecordBatch::default();
+                        let read = read_records(input, delimiter, encoding, &mut |index, record| {
+                            batch.push(index, record);
+                            if batch.records.len() == PIPELINE_BATCH && !send(std::mem::take(&mut batch)) {
+                                return Ok(STOP); // the handler stopped or failed
+                            }
+                            Ok(NEXT)
+                        });
+                        if read.is_ok() && !batch.records.is_empty() {
+                            send(batch);
+                        }
+                        read
+                    },
+                    |batches| crate::read::cells::handle_all(batches.flat_map(RecordBatch::into_rows), on_row),
+                    reader_failed,
+                )
+            }
+            Source::InProcess(_) => pipelined(
+                |send| {
+                    let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+                    let read = self.for_each_row(sheet, &mut |row| {
+                        batch.push(row);
+                        if batch.len() == PIPELINE_BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH))) {
                             return Ok(STOP); // the handler stopped or failed
                         }
+                        Ok(NEXT)
+                    });
+                    if read.is_ok() && !batch.is_empty() {
+                        send(batch);
                     }
-                    Ok(NEXT)
-                });
-                if read.is_ok() && !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
-                read
-            });
-            let handled = crate::read::cells::handle_all(rx.iter().flatten(), on_row);
-            drop(rx); // a reader still sending is told to stop
-            let read = reader.join().unwrap_or_else(|_| {
-                Err(CoreError::unreadable(&file, Text::new("sheet_damaged", [sheet.to_string(), "the reader failed".into()])))
-            });
-            handled?;
-            read
+                    read
+                },
+                |batches| crate::read::cells::handle_all(batches.flatten(), on_row),
+                reader_failed,
+            ),
+        }
+    }
+}
+
+/// Runs `read` on a second thread, which sends its batches (`send` says
+/// whether they are still wanted), while `handle` takes them on this one.
+fn pipelined<B: Send>(
+    read: impl FnOnce(&mut dyn FnMut(B) -> bool) -> Result<(), CoreError> + Send,
+    handle: impl FnOnce(&mut dyn Iterator<Item = B>) -> Result<(), CoreError>,
+    reader_failed: impl FnOnce() -> CoreError,
+) -> Result<(), CoreError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<B>(8);
+        let reader = scope.spawn(move || read(&mut |batch| tx.send(batch).is_ok()));
+        let handled = handle(&mut rx.iter());
+        drop(rx); // a reader still sending is told to stop
+        let read = reader.join().unwrap_or_else(|_| Err(reader_failed()));
+        handled?;
+        read
+    })
+}
+
+/// Records of a delimited file as read: their fields' bytes end to end.
+#[derive(Default)]
+struct RecordBatch {
+    bytes: Vec<u8>,
+    /// Where each field ends in `bytes`.
+    field_ends: Vec<usize>,
+    /// Each record's row index and number of fields.
+    records: Vec<(u32, usize)>,
+}
+
+impl RecordBatch {
+    fn push(&mut self, index: u32, record: &csv::ByteRecord) {
+        for field in record {
+            self.bytes.extend_from_slice(field);
+            self.field_ends.push(self.bytes.len());
+        }
+        self.records.push((index, record.len()));
+    }
+
+    fn into_rows(self) -> impl Iterator<Item = Row> {
+        let mut start = 0;
+        let mut next_field = 0;
+        let mut records = self.records.into_iter();
+        std::iter::from_fn(move || loop {
+            let (index, fields) = records.next()?;
+            let ends = &self.field_ends[next_field..next_field + fields];
+            next_field += fields;
+            let row = row_of(
+                index,
+                ends.iter().map(|&end| {
+                    let field = &self.bytes[start..end];
+                    start = end;
+                    field
+                }),
+            );
+            if row.is_some() {
+                return row;
+            }
         })
     }
+}
+
+/// A delimited record's row: its non-blank fields as text; None when all are blank.
+fn row_of<'a>(index: u32, fields: impl Iterator<Item = &'a [u8]>) -> Option<Row> {
+    let cells: Vec<(u32, CellValue)> = fields
+        .enumerate()
+        .filter(|(_, f)| !f.iter().all(u8::is_ascii_whitespace))
+        .map(|(c, f)| (c as u32, CellValue::Text(String::from_utf8_lossy(f).into_owned())))
+        .collect();
+    (!cells.is_empty()).then_some(Row { index, cells })
 }
 
 fn read_delimited(
@@ -210,6 +295,19 @@ fn read_delimited(
     delimiter: u8,
     encoding: &'static encoding_rs::Encoding,
     on_row: &mut dyn FnMut(Row) -> Result<Flow, CoreError>,
+) -> Result<(), CoreError> {
+    read_records(input, delimiter, encoding, &mut |index, record| match row_of(index, record.iter()) {
+        Some(row) => on_row(row),
+        None => Ok(NEXT),
+    })
+}
+
+/// Calls `on_record` with each record of a delimited file and its row index.
+fn read_records(
+    input: &Arc<InputFile>,
+    delimiter: u8,
+    encoding: &'static encoding_rs::Encoding,
+    on_record: &mut dyn FnMut(u32, &csv::ByteRecord) -> Result<Flow, CoreError>,
 ) -> Result<(), CoreError> {
     let fail = |reason: Text| CoreError::unreadable(input.name(), reason);
     let file = input.reader();
@@ -241,13 +339,7 @@ fn read_delimited(
         if record.as_slice().len() > MAX_CSV_RECORD_BYTES {
             return Err(fail(Text::new("line_too_long", [(index + 1).to_string()])));
         }
-        let cells: Vec<(u32, CellValue)> = record
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.iter().all(u8::is_ascii_whitespace))
-            .map(|(c, f)| (c as u32, CellValue::Text(String::from_utf8_lossy(f).into_owned())))
-            .collect();
-        if !cells.is_empty() && on_row(Row { index, cells })?.is_break() {
+        if on_record(index, &record)?.is_break() {
             return Ok(());
         }
         index += 1;
@@ -340,6 +432,64 @@ mod tests {
         .unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         out
+    }
+
+    /// The rows of `bytes` read directly and on a second thread, and the rows
+    /// the second thread gives before a handler that stops at row `stop_at`.
+    fn read_both_ways(name: &str, bytes: &[u8], stop_at: u32) -> (Vec<Row>, Vec<Row>, Vec<Row>) {
+        let dir = std::env::temp_dir().join(format!("comptoir-csv-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let mut book = Workbook::open(&path).unwrap();
+        let sheet = book.sheet_names().remove(0);
+        let (mut direct, mut pipelined, mut stopped) = (Vec::new(), Vec::new(), Vec::new());
+        book.for_each_row(&sheet, &mut |r| {
+            direct.push(r);
+            Ok(NEXT)
+        })
+        .unwrap();
+        book.for_each_row_pipelined(&sheet, &mut |r| {
+            pipelined.push(r);
+            Ok(NEXT)
+        })
+        .unwrap();
+        book.for_each_row_pipelined(&sheet, &mut |r| {
+            let index = r.index;
+            stopped.push(r);
+            Ok(if index >= stop_at { STOP } else { NEXT })
+        })
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        (direct, pipelined, stopped)
+    }
+
+    #[test]
+    fn a_delimited_file_read_on_a_second_thread_gives_the_same_rows() {
+        // Batches of records cross the threads: 2,600 lines make three, with
+        // blank lines, blank and quoted fields, and a field across two lines.
+        let mut text = String::from("id,name,qty\n");
+        for i in 1..=2600 {
+            match i % 500 {
+                0 => text.push('\n'),
+                1 => text.push_str(" , ,\n"),
+                2 => text.push_str(&format!("{i},\"two\nlines, quoted\",\n")),
+                _ => text.push_str(&format!("{i},name {i}, {}\n", i % 7)),
+            }
+        }
+        let (direct, pipelined, stopped) = read_both_ways("many.csv", text.as_bytes(), 1500);
+        let cells = |rows: &[Row]| rows.iter().map(|r| (r.index, r.texts())).collect::<Vec<_>>();
+        assert_eq!(cells(&pipelined), cells(&direct));
+        // 2,601 lines, less 5 blank and 6 of blank fields
+        assert_eq!(direct.len(), 2601 - 5 - 6);
+        assert_eq!(direct[0].texts(), vec![(0, "id".to_string()), (1, "name".into()), (2, "qty".into())]);
+        let quoted = direct.iter().find(|r| r.texts()[0].1 == "1002").unwrap();
+        assert_eq!(quoted.texts(), vec![(0, "1002".to_string()), (1, "two\nlines, quoted".into())]);
+        assert!(direct.iter().all(|r| !["500", "501"].contains(&r.texts()[0].1.as_str())), "blank lines give no row");
+        assert_eq!(direct.last().unwrap().texts(), vec![(0, "2600".to_string()), (1, "name 2600".into()), (2, " 3".into())]);
+        let (last, before) = stopped.split_last().unwrap();
+        assert!(last.index >= 1500 && before.iter().all(|r| r.index < 1500), "a handler that stops is given no further row");
+        assert_eq!(cells(&stopped), cells(&direct[..stopped.len()]));
     }
 
     #[test]
