@@ -322,11 +322,11 @@ pub fn parse_date_text(raw: &str, order: DayOrder) -> Option<NaiveDateTime> {
         Some(i) => (&t[..i], Some(t[i + 1..].trim())),
         None => (t, None),
     };
-    let parts: Vec<&str> = date_part.split(['/', '.', '-']).collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    // (on the stack: a column of dates is read a cell at a time)
+    let mut split = date_part.split(['/', '.', '-']);
+    let (Some(a), Some(b), Some(c), None) = (split.next(), split.next(), split.next(), split.next()) else { return None };
+    let parts = [a, b, c];
+    let nums = [a.parse::<u32>().ok()?, b.parse().ok()?, c.parse().ok()?];
     let (y, m, d) = if parts[0].len() == 4 {
         (nums[0] as i32, nums[1], nums[2])
     } else {
@@ -343,13 +343,19 @@ pub fn parse_date_text(raw: &str, order: DayOrder) -> Option<NaiveDateTime> {
     let date = NaiveDate::from_ymd_opt(y, m, d)?;
     let time = match time_part {
         None | Some("") => NaiveTime::MIN,
-        Some(tp) => NaiveTime::parse_from_str(tp, "%H:%M:%S")
-            .or_else(|_| NaiveTime::parse_from_str(tp, "%H:%M"))
-            .or_else(|_| NaiveTime::parse_from_str(tp, "%H:%M:%S%.f"))
-            .ok()?,
+        Some(tp) => TIME_FORMATS.iter().find_map(|items| {
+            let mut parsed = chrono::format::Parsed::new();
+            chrono::format::parse(&mut parsed, tp, items.iter()).ok()?;
+            parsed.to_naive_time().ok()
+        })?,
     };
     Some(date.and_time(time))
 }
+
+/// The times a text date may carry, in the order tried, their formats
+/// tokenised once (`NaiveTime::parse_from_str` tokenises its format at every call).
+static TIME_FORMATS: std::sync::LazyLock<[Vec<chrono::format::Item<'static>>; 3]> =
+    std::sync::LazyLock::new(|| ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"].map(|format| chrono::format::StrftimeItems::new(format).collect()));
 
 /// `(0, 0)` → `A1`.
 pub fn a1(row: u32, col: u32) -> String {
@@ -499,6 +505,13 @@ mod tests {
         assert_eq!(at("03/04/2026").date(), d(2026, 4, 3));
         assert_eq!(parse_date_text("03/04/2026", DayOrder::MonthFirst).unwrap().date(), d(2026, 3, 4));
         assert_eq!(parse_date_text("31/02/2026", DayOrder::DayFirst), None);
+        let hms = |h, m, s, milli| NaiveTime::from_hms_milli_opt(h, m, s, milli).unwrap();
+        assert_eq!(parse_date_text("12/1/2010 8:26", DayOrder::MonthFirst).unwrap(), d(2010, 12, 1).and_time(hms(8, 26, 0, 0)));
+        assert_eq!(at("2026-05-31T14:05:09.250").time(), hms(14, 5, 9, 250));
+        assert_eq!(at("31/05/26 23:59:59").date(), d(2026, 5, 31));
+        for wrong in ["2026-05-31 25:00", "2026-05-31 14:05 pm", "2026-05-31 14", "31/05", "31/05/2026/1", "31/05/x"] {
+            assert_eq!(parse_date_text(wrong, DayOrder::DayFirst), None, "{wrong}");
+        }
         assert_eq!(date_evidence("31/05/2026"), DateEvidence::DayFirstOnly);
         assert_eq!(date_evidence("05/31/2026"), DateEvidence::MonthFirstOnly);
         assert_eq!(date_evidence("03/04/2026"), DateEvidence::Ambiguous);
