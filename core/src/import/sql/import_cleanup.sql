@@ -6,3 +6,4 @@ DROP TABLE IF EXISTS bad_invoices; DROP TABLE IF EXISTS inv_content;
 DROP TABLE IF EXISTS fin_products; DROP TABLE IF EXISTS fin_stock; DROP TABLE IF EXISTS fin_clients;
 DROP TABLE IF EXISTS fin_invoices; DROP TABLE IF EXISTS line_sums; DROP TABLE IF EXISTS import_counts;
 DETACH DATABASE IF EXISTS comptoir_stage;
+RESET threads; -- (import_write.sql sets one thread for a statement)
