@@ -417,51 +417,54 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
 mod tests {
     use super::*;
 
-    fn rows_of(name: &str, bytes: &[u8]) -> Vec<Row> {
+    /// Runs `read` on a file of `bytes` named `name`, opened, with its first sheet's name.
+    fn with_book<T>(name: &str, bytes: &[u8], read: impl FnOnce(&mut Workbook, &str) -> T) -> T {
         let dir = std::env::temp_dir().join(format!("comptoir-csv-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         let mut book = Workbook::open(&path).unwrap();
         let sheet = book.sheet_names().remove(0);
-        let mut out = Vec::new();
-        book.for_each_row(&sheet, &mut |r| {
-            out.push(r);
-            Ok(NEXT)
-        })
-        .unwrap();
+        let out = read(&mut book, &sheet);
         std::fs::remove_dir_all(&dir).unwrap();
         out
+    }
+
+    fn rows_of(name: &str, bytes: &[u8]) -> Vec<Row> {
+        with_book(name, bytes, |book, sheet| {
+            let mut out = Vec::new();
+            book.for_each_row(sheet, &mut |r| {
+                out.push(r);
+                Ok(NEXT)
+            })
+            .unwrap();
+            out
+        })
     }
 
     /// The rows of `bytes` read directly and on a second thread, and the rows
     /// the second thread gives before a handler that stops at row `stop_at`.
     fn read_both_ways(name: &str, bytes: &[u8], stop_at: u32) -> (Vec<Row>, Vec<Row>, Vec<Row>) {
-        let dir = std::env::temp_dir().join(format!("comptoir-csv-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        let mut book = Workbook::open(&path).unwrap();
-        let sheet = book.sheet_names().remove(0);
-        let (mut direct, mut pipelined, mut stopped) = (Vec::new(), Vec::new(), Vec::new());
-        book.for_each_row(&sheet, &mut |r| {
-            direct.push(r);
-            Ok(NEXT)
+        with_book(name, bytes, |book, sheet| {
+            let (mut direct, mut pipelined, mut stopped) = (Vec::new(), Vec::new(), Vec::new());
+            book.for_each_row(sheet, &mut |r| {
+                direct.push(r);
+                Ok(NEXT)
+            })
+            .unwrap();
+            book.for_each_row_pipelined(sheet, &mut |r| {
+                pipelined.push(r);
+                Ok(NEXT)
+            })
+            .unwrap();
+            book.for_each_row_pipelined(sheet, &mut |r| {
+                let index = r.index;
+                stopped.push(r);
+                Ok(if index >= stop_at { STOP } else { NEXT })
+            })
+            .unwrap();
+            (direct, pipelined, stopped)
         })
-        .unwrap();
-        book.for_each_row_pipelined(&sheet, &mut |r| {
-            pipelined.push(r);
-            Ok(NEXT)
-        })
-        .unwrap();
-        book.for_each_row_pipelined(&sheet, &mut |r| {
-            let index = r.index;
-            stopped.push(r);
-            Ok(if index >= stop_at { STOP } else { NEXT })
-        })
-        .unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        (direct, pipelined, stopped)
     }
 
     #[test]
