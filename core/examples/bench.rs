@@ -186,6 +186,7 @@ fn watch_bench(dir: &Path, runs: usize) {
                 let since = landed.lock().unwrap().expect("landing time").elapsed().as_secs_f64() * 1000.0;
                 assert!(d.report.is_some());
                 tx.send(since).unwrap();
+                service.write_lake(); // as the app does once the figures are shown
             })
             .expect("watch runs");
         });

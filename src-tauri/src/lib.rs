@@ -178,6 +178,10 @@ async fn confirm_import(app: AppHandle, token: u64, skip_invalid: bool, on_progr
     .await?;
     if report.outcome == Outcome::Imported {
         push_generation(&app);
+        // The lake batch once the window has its figures (it never holds the user).
+        if let Ok(s) = service(&app) {
+            tauri::async_runtime::spawn_blocking(move || s.write_lake());
+        }
     }
     Ok(report)
 }
@@ -338,10 +342,14 @@ fn restart_watch(app: &AppHandle) {
     std::thread::spawn(move || {
         let result = comptoir_core::app::watch::run(&dir, &stop, &mut |path| {
             let outcome = s.import_watched(&path);
-            if outcome.imported {
+            let imported = outcome.imported;
+            if imported {
                 push_generation(&app);
             }
             let _ = app.emit("watch-imported", outcome);
+            if imported {
+                s.write_lake();
+            }
         });
         if let Err(e) = result {
             let message = e.to_string();

@@ -49,7 +49,9 @@ pub struct Service {
     pending: Mutex<HashMap<u64, Vec<PathBuf>>>,
     next_token: AtomicU64,
     /// The desktop keeps the opening period's dashboard computed after each
-    /// change; the terminal asks for what it prints, when it prints it.
+    /// change, and writes an import's lake batch once the window has its
+    /// figures (`write_lake`); the terminal asks for what it prints, when it
+    /// prints it, and writes the batch before it answers.
     keep_ready: bool,
 }
 
@@ -532,10 +534,12 @@ impl Service {
     /// The work that follows every commit, in one place whoever committed:
     /// the lake copy (an import's batch that fails waits for the next open: the
     /// store has the data; an undo's failure is an error), then the figures,
-    /// which are stale.
+    /// which are stale. On the desktop an import's batch waits for `write_lake`:
+    /// the lake never holds the user (a 1,000,000-line batch is ~0.15 s).
     fn after_commit(&self, what: Committed, progress: &mut dyn FnMut(Progress)) -> Result<()> {
         let store = self.store();
         let lake = match what {
+            Committed::Import(_) if self.keep_ready => Ok(()),
             Committed::Import(id) => crate::store::lake::after_import(&store, id),
             Committed::Undo(id) => crate::store::lake::after_undo(&store, id),
             Committed::Settings => crate::store::lake::write_settings(&store),
@@ -560,6 +564,15 @@ impl Service {
         self.refresh()?;
         progress(Progress { phase: Phase::Done, file: String::new(), rows: 0, total_estimate: None });
         Ok(())
+    }
+
+    /// Writes the lake batches still pending: on the desktop, an import's, once
+    /// its figures are on screen. A failure loses nothing: the batch waits for
+    /// the next call or the next start.
+    pub fn write_lake(&self) {
+        if let Err(e) = crate::store::lake::write_pending(&self.store()) {
+            tracing::warn!("The imports are safe in the store, but their lake batches wait for the next start: {e}");
+        }
     }
 
     /// Imports one file of the watch folder unless its content was imported
@@ -1000,6 +1013,17 @@ mod tests {
         assert_eq!(phases.iter().filter(|p| **p == Phase::Refreshing).count(), 1);
         assert!(s.confirm(preview.token, false, &mut |_| {}).is_err(), "a token serves once");
         assert_eq!(s.generation(), 2);
+        // The figures are ready before the lake has the batch, which the window asks for next.
+        let batch = f.dir.join("s.lake/raw/invoice_lines/import_id=1/part-0.parquet");
+        let pending =
+            || -> i64 { s.store().conn().query_row("SELECT count(*) FROM imports WHERE NOT lake_written", [], |r| r.get(0)).unwrap() };
+        assert!(!batch.exists());
+        assert_eq!(pending(), 1);
+        s.write_lake();
+        assert!(batch.exists());
+        assert_eq!(pending(), 0);
+        let lines: i64 = s.store().conn().query_row(&format!("SELECT count(*) FROM '{}'", batch.display()), [], |r| r.get(0)).unwrap();
+        assert_eq!(lines, 2);
 
         s.choose_role(Role::Admin, None).unwrap();
         let ready = Service::lock(&s.ready).get("month").cloned().unwrap();

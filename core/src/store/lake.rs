@@ -4,7 +4,8 @@
 //! Each store has its own lake beside it, named after it (`comptoir.duckdb` →
 //! `comptoir.lake/`), holding one raw batch per import,
 //! `raw/<table>/import_id=<id>/part-0.parquet`: the rows that import wrote. It is
-//! written after the database commit; a batch that could not be written stays
+//! written after the database commit (on the desktop, once the window shows the
+//! import's figures: `Service::write_lake`); a batch that could not be written stays
 //! marked (`imports.lake_written = false`) and is written at the next open. Undo
 //! removes its batch. `export-lake DIR` writes the same raw batches plus curated
 //! tables (sales partitioned by `year=/month=`); `restore DIR` rebuilds a store.
